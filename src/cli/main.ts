@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * `synod`: one binary, one subcommand per use (DESIGN.md, "Command line").
+ *
+ * Subcommands are loaded lazily so that `synod check` does not pay for the trace checker's
+ * codecs and vice versa. Every error that reaches this file as a UsageError is printed as one
+ * line and exits 2; anything else is a bug in Synod and is reported as such (exit 70).
+ */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { EXIT_USAGE, UsageError, processIo, type Command, type Io } from './io.js';
+
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  check: {
+    summary: 'exhaustively model-check a bounded model (paxos)',
+    load: async () => (await import('./check.js')).checkCommand,
+  },
+};
+
+export function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`);
+  return [
+    'usage: synod <command> [flags]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'Run `synod <command> --help` for the flags of one command.',
+    'Exit codes: 0 verified/accepted, 1 violation/rejected, 2 bad usage or unreadable input.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  const entry = commands[name];
+  if (entry === undefined) {
+    io.err(`synod: unknown command '${name}'\n${usage()}`);
+    return EXIT_USAGE;
+  }
+  try {
+    const command = await entry.load();
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+if (invokedDirectly) {
+  main(process.argv.slice(2), processIo).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`synod: internal error (a bug in Synod, please report it):\n${String(
+        e instanceof Error ? e.stack : e,
+      )}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
