@@ -1,0 +1,61 @@
+/**
+ * Words for a failed check: one line per operation, and the paragraph that says which
+ * operations could not be placed after the longest linearizable prefix and why.
+ *
+ * It only renders facts the search established (prefix, state, candidates); it decides nothing.
+ */
+import type { Model, Operation, Unplaced } from './index.js';
+
+/** `#12 A [3, 7] SetVarX("a") -> "b"`; a call that never returned shows `[3, -)`. */
+export function describeOperation<S, I, O>(
+  model: Model<S, I, O>,
+  op: Operation<I, O>,
+  index: number,
+): string {
+  const span = op.ret === null ? `[${op.call}, -)` : `[${op.call}, ${op.ret}]`;
+  const what =
+    model.describe !== undefined
+      ? model.describe(op.input, op.output)
+      : `${JSON.stringify(op.input)} -> ${op.output === null ? '?' : JSON.stringify(op.output)}`;
+  return `#${index} ${op.client} ${span} ${what}`;
+}
+
+export interface Failure {
+  readonly key: string;
+  readonly prefix: readonly number[];
+  readonly state: string;
+  readonly unplaced: readonly Unplaced[];
+  readonly deadline: number | null;
+}
+
+/** The explanation of a failure, as lines of text. */
+export function explainFailure<S, I, O>(
+  model: Model<S, I, O>,
+  ops: readonly Operation<I, O>[],
+  failure: Failure,
+): string {
+  const line = (i: number): string => {
+    const op = ops[i];
+    return op === undefined ? `#${i} (missing)` : describeOperation(model, op, i);
+  };
+  const shown = failure.state === '' ? 'the initial/empty state' : `state '${failure.state}'`;
+  const lines = [
+    `${model.name}: the operations on key '${failure.key}' are not linearizable.`,
+    `Longest linearizable prefix found (${failure.prefix.length} operations), ` +
+      `leaving ${shown}:`,
+    ...failure.prefix.map((i) => `  ${line(i)}`),
+  ];
+  if (failure.deadline !== null) {
+    lines.push(`One of the following must come next, since each was invoked before ` +
+      `${line(failure.deadline)} returned, but none can:`);
+  } else {
+    lines.push('None of the operations left (none of which returned) can come next:');
+  }
+  for (const u of failure.unplaced) {
+    const why = u.reason === 'illegal-result'
+      ? 'its result is not legal in that state'
+      : 'legal there, but no order of the rest follows from it';
+    lines.push(`  ${line(u.op)}: ${why}`);
+  }
+  return lines.join('\n');
+}
