@@ -1,0 +1,100 @@
+/**
+ * The trace writer: header and event objects of format v1 (format.ts) to JSON lines. The
+ * simulator (src/sim) and the model checker's counterexamples (src/checker) write through it,
+ * so every trace Synod produces passes the same codecs the reader applies.
+ *
+ * It writes to a sink function (a line at a time, newline included) and never touches the file
+ * system itself: the CLI owns files (DESIGN.md, "Layers").
+ *
+ * What it leaves out: it checks the shape of each event against the codecs and that acceptor
+ * names are the header's, because an invalid event from our own code is our bug (an assertion,
+ * thrown as an Error). It does not check that the run was allowed by the spec; that is the
+ * checker's job, and a buggy run must still be writable so that the checker can reject it.
+ */
+import * as t from 'io-ts';
+import { PathReporter } from 'io-ts/lib/PathReporter.js';
+import { Header, TraceEvent, type Ballot, type Msg } from './format.js';
+
+export type { Header, TraceEvent } from './format.js';
+
+export interface WriterOptions {
+  /** Check each event against the codecs (default true; the simulator's hot loops may opt out). */
+  readonly validate?: boolean;
+}
+
+export interface TraceWriter {
+  /** Writes one event as one line. */
+  readonly write: (event: TraceEvent) => void;
+  /** Lines written so far, the header included: the line number of the last event. */
+  readonly lines: () => number;
+}
+
+/** One line of JSON for a header, newline included. Throws if it is not a valid header. */
+export function headerLine(header: Header): string {
+  assertValid(Header, header, 'header');
+  return `${JSON.stringify(header)}\n`;
+}
+
+/** One line of JSON for an event, newline included. Throws if it is not a valid event. */
+export function eventLine(event: TraceEvent, validate = true): string {
+  if (validate) assertValid(TraceEvent, event, 'event');
+  return `${JSON.stringify(event)}\n`;
+}
+
+/**
+ * A writer that has written the header to `sink` and writes each event after it. Events that
+ * name an acceptor (1b/2b `acc`, reject `acc`, `persist` node) must name one of the header's.
+ */
+export function createWriter(
+  header: Header,
+  sink: (line: string) => void,
+  options: WriterOptions = {},
+): TraceWriter {
+  const validate = options.validate ?? true;
+  const acceptors = new Set(header.cluster.acceptors);
+  let count = 0;
+  sink(headerLine(header));
+  count++;
+  return {
+    write: (event) => {
+      if (validate) assertAcceptorsKnown(event, acceptors);
+      sink(eventLine(event, validate));
+      count++;
+    },
+    lines: () => count,
+  };
+}
+
+/** All of a trace as one string: header, then events. For tests and small traces. */
+export function traceText(header: Header, events: Iterable<TraceEvent>): string {
+  const chunks: string[] = [];
+  const writer = createWriter(header, (line) => void chunks.push(line));
+  for (const e of events) writer.write(e);
+  return chunks.join('');
+}
+
+/** The [round, proposer] ballot an implementation with (round, id) proposal numbers logs. */
+export function ballotPair(round: number, proposer: string): Ballot {
+  return [round, proposer];
+}
+
+function assertValid<A>(codec: t.Type<A, unknown, unknown>, value: unknown, what: string): void {
+  const result = codec.decode(value);
+  if (result._tag === 'Left') {
+    throw new Error(`trace writer: invalid ${what} ${JSON.stringify(value)}: ` +
+      PathReporter.report(result).join('; '));
+  }
+}
+
+function assertAcceptorsKnown(event: TraceEvent, acceptors: ReadonlySet<string>): void {
+  const named: string[] = [];
+  if (event.ev === 'persist') named.push(event.node);
+  if ((event.ev === 'send' || event.ev === 'recv') && hasAcc(event.msg)) named.push(event.msg.acc);
+  for (const a of named) {
+    if (!acceptors.has(a)) throw new Error(`trace writer: '${a}' is not an acceptor of the header`);
+  }
+}
+
+function hasAcc(m: Msg): m is Msg & { readonly acc: string } {
+  return 'acc' in m && typeof m.acc === 'string';
+}
