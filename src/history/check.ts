@@ -20,7 +20,7 @@
  */
 import { assert, HistoryError, validateOperations } from './events.js';
 import { explainFailure, type Failure } from './explain.js';
-import type { CheckOptions, CheckResult, KeyOrder, Model, Operation, Unplaced } from './index.js';
+import type { CheckOptions, CheckResult, KeyOrder, Model, Operation } from './index.js';
 
 /** Search steps per key before the verdict is 'unknown'; large enough for 10^5-call keys. */
 export const DEFAULT_BUDGET = 10_000_000;
@@ -259,9 +259,9 @@ function hashString(s: string): number {
  * The longest stack seen during the search, kept without copying the stack on every push:
  * `agree` is how long a prefix of the current stack equals `order`, so a push that extends
  * `order` along the same branch appends one element, and only a longer stack on another branch
- * copies.
+ * copies. Exported for its unit test only.
  */
-class LongestPrefix {
+export class LongestPrefix {
   order: number[] = [];
   private agree = 0;
 
@@ -281,7 +281,8 @@ class LongestPrefix {
 
 /**
  * Replays the longest prefix and finds the calls that could come next in real-time order:
- * those invoked no later than the earliest return among the calls left.
+ * those invoked no later than the earliest return among the calls left. The search visited
+ * this prefix and tried each of them there, so each must be illegal in the state reached.
  */
 function explainKey<S, I, O>(
   model: Model<S, I, O>,
@@ -306,12 +307,12 @@ function explainKey<S, I, O>(
     const ret = (ops[i] as Operation<I, O>).ret ?? Infinity;
     if (ret < deadlineAt) [deadline, deadlineAt] = [i, ret];
   }
-  const unplaced = left
-    .filter((i) => (ops[i] as Operation<I, O>).call <= deadlineAt)
-    .map((i): Unplaced => {
-      const op = ops[i] as Operation<I, O>;
-      const legal = model.step(state, op.input, op.output) !== null;
-      return { op: i, reason: legal ? 'dead-end' : 'illegal-result' };
-    });
+  const unplaced = left.filter((i) => (ops[i] as Operation<I, O>).call <= deadlineAt);
+  for (const i of unplaced) {
+    // The search tried each of these right after the longest prefix; a legal one would have
+    // made a longer prefix (or hit the memo on a pair first reached by a prefix as long).
+    const op = ops[i] as Operation<I, O>;
+    assert(model.step(state, op.input, op.output) === null, 'no call can follow the prefix');
+  }
   return { key, prefix, state: model.key(state), unplaced, deadline };
 }

@@ -83,7 +83,7 @@ export function operationsFromEvents<I, O>(
 
 /**
  * Checks the times of a list of operations, as `checkLinearizable` needs them: `call` a finite
- * number, `ret` null or a finite number not below `call`. Throws a HistoryError naming the
+ * number, `ret` null or a finite number not below `call`, no output without a return. Throws a HistoryError naming the
  * operation index and field.
  */
 export function validateOperations<I, O>(ops: readonly Operation<I, O>[]): void {
@@ -91,7 +91,12 @@ export function validateOperations<I, O>(ops: readonly Operation<I, O>[]): void 
     if (typeof op.call !== 'number' || !Number.isFinite(op.call)) {
       throw new HistoryError(`operation ${index}: call must be a finite number, got ${op.call}`);
     }
-    if (op.ret === null) return;
+    if (op.ret === null) {
+      if (op.output === null) return;
+      throw new HistoryError(
+        `operation ${index}: never returned (ret null) but has an output; use output null`,
+      );
+    }
     if (typeof op.ret !== 'number' || !Number.isFinite(op.ret)) {
       throw new HistoryError(
         `operation ${index}: ret must be a finite number or null, got ${op.ret}`,

@@ -4,7 +4,7 @@
  *
  * It only renders facts the search established (prefix, state, candidates); it decides nothing.
  */
-import type { Model, Operation, Unplaced } from './index.js';
+import type { Model, Operation } from './index.js';
 
 /** `#12 A [3, 7] SetVarX("a") -> "b"`; a call that never returned shows `[3, -)`. */
 export function describeOperation<S, I, O>(
@@ -24,7 +24,7 @@ export interface Failure {
   readonly key: string;
   readonly prefix: readonly number[];
   readonly state: string;
-  readonly unplaced: readonly Unplaced[];
+  readonly unplaced: readonly number[];
   readonly deadline: number | null;
 }
 
@@ -41,21 +41,20 @@ export function explainFailure<S, I, O>(
   const shown = failure.state === '' ? 'the initial/empty state' : `state '${failure.state}'`;
   const lines = [
     `${model.name}: the operations on key '${failure.key}' are not linearizable.`,
-    `Longest linearizable prefix found (${failure.prefix.length} operations), ` +
+    `Longest linearizable prefix found (${plural(failure.prefix.length, 'operation')}), ` +
       `leaving ${shown}:`,
     ...failure.prefix.map((i) => `  ${line(i)}`),
   ];
   if (failure.deadline !== null) {
-    lines.push(`One of the following must come next, since each was invoked before ` +
+    lines.push(`One of these must come next, since each was invoked before ` +
       `${line(failure.deadline)} returned, but none can:`);
   } else {
     lines.push('None of the operations left (none of which returned) can come next:');
   }
-  for (const u of failure.unplaced) {
-    const why = u.reason === 'illegal-result'
-      ? 'its result is not legal in that state'
-      : 'legal there, but no order of the rest follows from it';
-    lines.push(`  ${line(u.op)}: ${why}`);
-  }
+  for (const i of failure.unplaced) lines.push(`  ${line(i)}: its result is not legal there`);
   return lines.join('\n');
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

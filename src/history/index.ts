@@ -73,19 +73,6 @@ export interface KeyOrder {
   readonly order: readonly number[];
 }
 
-/**
- * Why an operation could not be the next one linearized after the longest prefix found:
- * - 'illegal-result': the model rejects its output in the state after the prefix;
- * - 'dead-end': its output is legal there, but no order of the remaining operations follows.
- */
-export type UnplacedReason = 'illegal-result' | 'dead-end';
-
-export interface Unplaced {
-  /** Index of the operation in the input array. */
-  readonly op: number;
-  readonly reason: UnplacedReason;
-}
-
 export type CheckResult =
   | {
       readonly verdict: 'linearizable';
@@ -102,10 +89,12 @@ export type CheckResult =
       /** `model.key` of the state after `prefix`. */
       readonly state: string;
       /**
-       * The operations that could come next in real-time order after `prefix` (each was
-       * invoked before the earliest return among the operations left), and why none fits.
+       * The operations that could come next in real-time order after `prefix` (each was invoked
+       * no later than the earliest return among the operations left). The model rejects the
+       * output of every one of them in `state`: had one been legal, the search would have
+       * linearized it and found a longer prefix.
        */
-      readonly unplaced: readonly Unplaced[];
+      readonly unplaced: readonly number[];
       /**
        * The operation left whose return is earliest: one of `unplaced` had to be linearized
        * before it returned. null when every operation left never returned.
