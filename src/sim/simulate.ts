@@ -1,0 +1,111 @@
+/**
+ * One simulated run with every check on: the world (world.ts), the safety checks from outside
+ * (checks.ts), the refinement to the spec (refinement.ts), the client history's
+ * linearizability (history.ts) and liveness once the faults stop. Returns a summary that the
+ * CLI prints and the tests assert on; a violation carries the seed that replays it.
+ *
+ * Liveness, stated: after the faults stop, partitions heal and every server restarts, every
+ * call of a live client returns within `livenessSteps` events (default 20,000; runs of the CI
+ * profile need a few hundred, see docs/simulator.md).
+ */
+import { showBallot } from '../paxos/index.js';
+import { safetyChecks, violationSink, type CheckName, type Violation } from './checks.js';
+import { showFaults } from './faults.js';
+import { checkHistory, historyRecorder } from './history.js';
+import { refinement } from './refinement.js';
+import {
+  runWorld, serverName, worldConfig, type FaultCounts, type Observer, type WorldConfig,
+} from './world.js';
+
+export interface SimOptions extends Partial<WorldConfig> {
+  readonly seed: number;
+  /** When the named properties are checked: after every spec step, at the end, or never. */
+  readonly properties?: 'step' | 'end' | 'off';
+  readonly linearizability?: boolean;
+  /** More observers (the trace writer). */
+  readonly observers?: readonly Observer[];
+}
+
+export interface SimReport {
+  readonly seed: number;
+  readonly servers: number;
+  readonly clients: number;
+  readonly steps: number;
+  readonly faults: string;
+  readonly events: number;
+  /** The value chosen (a majority voted for it in one ballot), and the ballot; null if none. */
+  readonly chosen: { readonly val: string; readonly ballot: string } | null;
+  /** What each server had learned at the end (null: nothing, or lost in a crash). */
+  readonly learned: readonly (string | null)[];
+  readonly calls: { readonly invoked: number; readonly returned: number };
+  readonly injected: FaultCounts;
+  readonly livenessSteps: number | null;
+  readonly specSteps: number;
+  readonly stutters: number;
+  /** The checks that ran and passed (all of them when `violation` is null). */
+  readonly passed: readonly CheckName[];
+  readonly violation: Violation | null;
+}
+
+const SAFETY: readonly CheckName[] = [
+  'effect-order', 'one-value-chosen', 'learned-is-chosen', 'learners-agree', 'answer-was-proposed',
+];
+
+export function simulate(opts: SimOptions): SimReport {
+  const cfg = worldConfig(opts);
+  const sink = violationSink();
+  const safety = safetyChecks(cfg.servers, sink);
+  const history = historyRecorder();
+  const properties = opts.properties ?? 'step';
+  const refine = properties === 'off' ? null : refinement(
+    { servers: cfg.servers, clients: cfg.clients, every: properties }, sink,
+  );
+  const observers: Observer[] = [safety, history, ...(refine === null ? [] : [refine])];
+  observers.push(...(opts.observers ?? []));
+  const world = runWorld(cfg, observers, () => sink.first() !== null);
+  if (sink.first() === null) refine?.finish(world.events);
+  if (sink.first() === null && world.livenessUsed === null) {
+    sink.report(livenessViolation(cfg, world.events, world.clients));
+  }
+  if (sink.first() === null && opts.linearizability !== false) {
+    const { violation } = checkHistory(history.events);
+    if (violation !== null) sink.report(violation);
+  }
+  const passed: CheckName[] = [...SAFETY, 'liveness'];
+  if (refine !== null) passed.push('refinement');
+  if (opts.linearizability !== false) passed.push('linearizability');
+  const violation = sink.first();
+  const chosen = safety.state.chosen[0];
+  return {
+    seed: cfg.seed, servers: cfg.servers, clients: cfg.clients, steps: cfg.steps,
+    faults: showFaults(cfg.faults), events: world.events,
+    chosen: chosen === undefined ? null : { val: chosen.val, ballot: showBallot(chosen.bal) },
+    learned: world.servers.map((s, i) => (world.up[i] ? s.learner.learned : null)),
+    calls: {
+      invoked: world.clients.reduce((n, c) => n + c.invoked, 0),
+      returned: world.clients.reduce((n, c) => n + c.returned, 0),
+    },
+    injected: world.faults,
+    livenessSteps: world.livenessUsed,
+    specSteps: refine?.counts.specSteps ?? 0,
+    stutters: refine?.counts.stutters ?? 0,
+    passed: violation === null ? passed : passed.filter((c) => c !== violation.check),
+    violation,
+  };
+}
+
+function livenessViolation(
+  cfg: WorldConfig,
+  index: number,
+  clients: ReturnType<typeof runWorld>['clients'],
+): Violation {
+  const pending = clients.filter((c) => !c.crashed && c.op !== null).map((c) =>
+    `${c.name}'s ${c.op!.name === 'SetVarX' ? `SetVarX(${c.value})` : 'GetVarX()'} ` +
+    `(last sent to ${serverName(c.server)})`);
+  return {
+    check: 'liveness', event: index,
+    summary: `${cfg.livenessSteps} events after the faults stopped, with every server up and ` +
+      `connected, calls still pending: ${pending.join('; ')}`,
+  };
+}
+
