@@ -1,0 +1,124 @@
+/**
+ * The set of visited states: an open-addressing hash table over typed arrays that stores every
+ * state in full, as a fixed number of 32-bit words.
+ *
+ * Why full states and not fingerprints: TLC keeps 64-bit fingerprints and accepts a tiny chance
+ * that two states collide and one is never explored. We want distinct-state counts that are
+ * exact by construction, so equality is decided on the whole encoding; the hash only chooses the
+ * probe sequence. States get ids in insertion order, which for a breadth-first search is also
+ * the queue: the frontier of level d is a contiguous range of ids, so no separate queue exists.
+ *
+ * Left out: deletion (a model checker never forgets a state) and any lossy compression.
+ */
+
+/** Grows a typed array to at least `length` entries, copying the old contents. */
+function grown<T extends Uint32Array | Int32Array>(xs: T, length: number): T {
+  if (xs.length >= length) return xs;
+  let size = Math.max(1024, xs.length);
+  while (size < length) size *= 2;
+  const next = new (xs.constructor as new (n: number) => T)(size);
+  next.set(xs);
+  return next;
+}
+
+/** Hash of `words` 32-bit words at `off` (a 32-bit mix in the style of murmur3's finalizer). */
+export function hashWords(buf: Uint32Array, off: number, words: number): number {
+  let h = 0x811c9dc5 ^ words;
+  for (let i = 0; i < words; i++) {
+    h = Math.imul(h ^ (buf[off + i] as number), 0x9e3779b1);
+    h ^= h >>> 15;
+  }
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export class StateStore {
+  /** States by id: state i is keys[i*words .. (i+1)*words). */
+  keys: Uint32Array;
+  /** Hash slots: 0 when empty, else id + 1. Capacity is a power of two, at most half full. */
+  private slots: Int32Array;
+  private slotMask: number;
+  count = 0;
+
+  constructor(readonly words: number, capacityHint = 1 << 12) {
+    if (!(Number.isInteger(words) && words >= 1)) throw new RangeError(`StateStore: words ${words}`);
+    let capacity = 1 << 12;
+    while (capacity < capacityHint * 2) capacity *= 2;
+    this.keys = new Uint32Array(capacity * words / 2);
+    this.slots = new Int32Array(capacity);
+    this.slotMask = capacity - 1;
+  }
+
+  /** Bytes held by the table (keys and slots), for the memory figures. */
+  bytes(): number {
+    return this.keys.byteLength + this.slots.byteLength;
+  }
+
+  /**
+   * Adds the state at buf[off..] if it is new. Returns its id when it was added, or -(id + 1)
+   * when it was already present. The caller must re-read `keys` afterwards: it may have moved.
+   */
+  insert(buf: Uint32Array, off: number): number {
+    const words = this.words;
+    let slot = hashWords(buf, off, words) & this.slotMask;
+    for (;;) {
+      const entry = this.slots[slot] as number;
+      if (entry === 0) break;
+      if (this.equalAt(entry - 1, buf, off)) return -entry;
+      slot = (slot + 1) & this.slotMask;
+    }
+    const id = this.count;
+    this.keys = grown(this.keys, (id + 1) * words);
+    this.keys.set(buf.subarray(off, off + words), id * words);
+    this.slots[slot] = id + 1;
+    this.count = id + 1;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  /** The id of the state at buf[off..], or -1. */
+  find(buf: Uint32Array, off: number): number {
+    let slot = hashWords(buf, off, this.words) & this.slotMask;
+    for (;;) {
+      const entry = this.slots[slot] as number;
+      if (entry === 0) return -1;
+      if (this.equalAt(entry - 1, buf, off)) return entry - 1;
+      slot = (slot + 1) & this.slotMask;
+    }
+  }
+
+  private equalAt(id: number, buf: Uint32Array, off: number): boolean {
+    const keys = this.keys;
+    const base = id * this.words;
+    for (let i = 0; i < this.words; i++) {
+      if (keys[base + i] !== buf[off + i]) return false;
+    }
+    return true;
+  }
+
+  private rehash(): void {
+    const capacity = this.slots.length * 2;
+    const slots = new Int32Array(capacity);
+    const mask = capacity - 1;
+    for (let id = 0; id < this.count; id++) {
+      let slot = hashWords(this.keys, id * this.words, this.words) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = id + 1;
+    }
+    this.slots = slots;
+    this.slotMask = mask;
+  }
+}
+
+/** A growable Int32Array indexed by state id (parent pointers, action labels). */
+export class IdColumn {
+  values = new Int32Array(1 << 12);
+  set(id: number, value: number): void {
+    if (id >= this.values.length) this.values = grown(this.values, id + 1);
+    this.values[id] = value;
+  }
+  get(id: number): number {
+    return this.values[id] as number;
+  }
+}
