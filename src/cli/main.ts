@@ -15,6 +15,14 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'exhaustively model-check a bounded model (paxos)',
     load: async () => (await import('./check.js')).checkCommand,
   },
+  simulate: {
+    summary: 'run the servers in a seeded faulty world and check every run',
+    load: async () => (await import('./simulate.js')).simulateCommand,
+  },
+  demo: {
+    summary: 'the first thing to run: clients A, B, C race SetVarX over a lossy network',
+    load: async () => (await import('./demo.js')).demoCommand,
+  },
 };
 
 export function usage(): string {

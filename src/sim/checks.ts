@@ -10,6 +10,9 @@
  * - learned-is-chosen: a learner only learns a value that is chosen.
  * - learners-agree: every learner that learned, learned the same value.
  * - answer-was-proposed: every value a client is answered with was proposed by some SetVarX.
+ * - ballots-unique: no ballot's 1a is issued twice (proposal numbers are unique, even across
+ *   restarts). The spec cannot see this one: re-sending a 1a is allowed by Phase1a and leaves
+ *   msgs unchanged; but a proposer that reuses a ballot may later send two different 2a in it.
  *
  * A step counts as sent (for the 2b tally) when all its persists reached the disk: a crash
  * before the persist voids the step, a crash after it is the same as losing the sends (see
@@ -20,7 +23,7 @@ import { serverName, type Observer, type ServerStepEvent, type WorldEvent } from
 
 export type CheckName =
   | 'effect-order' | 'one-value-chosen' | 'learned-is-chosen' | 'learners-agree'
-  | 'answer-was-proposed' | 'refinement' | 'linearizability' | 'liveness';
+  | 'answer-was-proposed' | 'ballots-unique' | 'refinement' | 'linearizability' | 'liveness';
 
 export interface Violation {
   readonly check: CheckName;
@@ -74,6 +77,15 @@ export function safetyChecks(
   sink: ViolationSink,
 ): Observer & { readonly state: SafetyState } {
   const tallies = new Map<string, Tally>();
+  const issued = new Set<string>();
+  const issue = (index: number, server: number, bal: Ballot): void => {
+    const key = `${bal.round}.${bal.server}`;
+    if (!issued.has(key)) return void issued.add(key);
+    sink.report({
+      check: 'ballots-unique', event: index,
+      summary: `${serverName(server)} issued ballot ${showBallot(bal)} a second time`,
+    });
+  };
   const state: SafetyState = { chosen: [], learned: Array(servers).fill(null), proposed: new Set() };
   const vote = (index: number, acc: number, bal: Ballot, val: string): void => {
     const key = `${bal.round}.${bal.server}`;
@@ -104,7 +116,9 @@ export function safetyChecks(
     }
     if (tookEffect(e)) {
       for (const x of effects) {
-        if (x.kind === 'send' && x.msg.type === '2b') vote(e.index, x.msg.acc, x.msg.bal, x.msg.val);
+        if (x.kind !== 'send') continue;
+        if (x.msg.type === '2b') vote(e.index, x.msg.acc, x.msg.bal, x.msg.val);
+        if (x.msg.type === '1a') issue(e.index, e.server, x.msg.bal);
       }
     }
     for (let i = 0; i < e.applied; i++) {

@@ -49,6 +49,7 @@ export interface SimReport {
 
 const SAFETY: readonly CheckName[] = [
   'effect-order', 'one-value-chosen', 'learned-is-chosen', 'learners-agree', 'answer-was-proposed',
+  'ballots-unique',
 ];
 
 export function simulate(opts: SimOptions): SimReport {

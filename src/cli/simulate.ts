@@ -1,0 +1,199 @@
+/**
+ * `synod simulate`: runs the Paxos servers of src/paxos in the simulated world of src/sim with
+ * faults on, checks every run (safety from outside, refinement to the spec, linearizability,
+ * liveness) and prints what happened. Exit 1 on any violation, with the command that replays it.
+ *
+ * One seed by default; `--seeds K` runs seeds S, S+1, ..., S+K-1 and stops at the first
+ * violation (the 100x CI command of docs/simulator.md). Without `--seed` a random seed is drawn
+ * and printed, so every run can be replayed. `--trace FILE` writes a single run as trace format
+ * v1, which `synod trace check` reads.
+ */
+import { writeFileSync } from 'node:fs';
+import { ALL_FAULTS, parseFaults, showFaults, type Faults } from '../sim/faults.js';
+import { simulate, type SimReport } from '../sim/simulate.js';
+import { traceObserver } from '../sim/trace.js';
+import { serverName, worldConfig } from '../sim/world.js';
+import { intFlag, parseFlags } from './args.js';
+import { EXIT_OK, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
+
+const HELP = `usage: synod simulate [flags]
+
+Runs N Paxos servers and M clients (calling SetVarX/GetVarX) in a seeded simulated world with
+faults, and checks every run: effect order, at most one value chosen, learners agree, answers
+were proposed, refinement to spec/paxos.ts (named properties R1, Inv1..Inv4, Consistency, ...),
+linearizability of the client history, and liveness once the faults stop.
+
+  --servers N          servers, 1..9 (default 3)
+  --clients M          clients A, B, C, ..., 1..26 (default 3)
+  --seed S             the seed, 0..4294967295 (default: random, printed)
+  --seeds K            run K seeds from S on, stop at the first violation (default 1)
+  --steps N            events with faults on (default 2000)
+  --faults LIST        all | none | name=rate,... (default all); names: loss, dup, reorder,
+                       delay, partition, crash, client-crash
+  --properties WHEN    step | end | off: when the named properties are checked (default step)
+  --liveness-steps N   events allowed after the faults stop (default 20000)
+  --trace FILE         write the run as trace format v1 (single seed only)
+  --json               print one JSON object (format synod.simulate/v1)
+  --progress           progress on stderr (default: only on a terminal)
+
+Exit: 0 every check passed, 1 a violation (the replay command is printed), 2 bad usage.
+`;
+
+const OPTIONS = {
+  servers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' },
+  seeds: { type: 'string' }, steps: { type: 'string' }, faults: { type: 'string' },
+  properties: { type: 'string' }, 'liveness-steps': { type: 'string' },
+  trace: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface Plan {
+  readonly servers: number;
+  readonly clients: number;
+  readonly seed: number;
+  readonly seeds: number;
+  readonly steps: number;
+  readonly faults: Faults;
+  readonly properties: 'step' | 'end' | 'off';
+  readonly livenessSteps: number;
+  readonly trace: string | null;
+}
+
+function plan(args: readonly string[]): Plan | 'help' {
+  const { values: v } = parseFlags('simulate', args, OPTIONS);
+  if (v.help === true) return 'help';
+  const faults = v.faults === undefined ? ALL_FAULTS : parseFaults(v.faults);
+  if (typeof faults === 'string') throw new UsageError(`synod simulate: --faults: ${faults}`);
+  const properties = v.properties ?? 'step';
+  if (properties !== 'step' && properties !== 'end' && properties !== 'off') {
+    throw new UsageError(`synod simulate: --properties must be step, end or off, got '${properties}'`);
+  }
+  const seeds = intFlag('simulate', 'seeds', v.seeds, 1, 1, 100_000_000);
+  if (v.trace !== undefined && seeds > 1) {
+    throw new UsageError('synod simulate: --trace writes one run; it cannot be used with --seeds');
+  }
+  return {
+    servers: intFlag('simulate', 'servers', v.servers, 3, 1, 9),
+    clients: intFlag('simulate', 'clients', v.clients, 3, 1, 26),
+    seed: intFlag('simulate', 'seed', v.seed, randomSeed(), 0, 0xffffffff),
+    seeds,
+    steps: intFlag('simulate', 'steps', v.steps, 2000, 0, 100_000_000),
+    faults,
+    properties,
+    livenessSteps: intFlag('simulate', 'liveness-steps', v['liveness-steps'], 20_000, 1, 1e8),
+    trace: v.trace ?? null,
+  };
+}
+
+/** The only nondeterminism of the command: a fresh seed when none is given (and printed). */
+function randomSeed(): number {
+  return Math.floor(Math.random() * 0x100000000);
+}
+
+export function replayCommand(p: Plan, seed: number): string {
+  return `synod simulate --servers ${p.servers} --clients ${p.clients} --seed ${seed} ` +
+    `--steps ${p.steps} --faults ${showFaults(p.faults)}` +
+    (p.livenessSteps === 20_000 ? '' : ` --liveness-steps ${p.livenessSteps}`);
+}
+
+export const simulateCommand: Command = async (args, io) => {
+  const p = plan(args);
+  if (p === 'help') {
+    io.out(HELP);
+    return EXIT_OK;
+  }
+  const json = args.includes('--json');
+  const progress = io.errIsTTY || args.includes('--progress');
+  if (p.seeds === 1) return single(p, io, json);
+  return many(p, io, json, progress);
+};
+
+function runOne(p: Plan, seed: number, trace: ((line: string) => void) | null): SimReport {
+  const opts = {
+    servers: p.servers, clients: p.clients, seed, steps: p.steps, faults: p.faults,
+    livenessSteps: p.livenessSteps, properties: p.properties,
+  };
+  const observers = trace === null ? [] : [traceObserver(worldConfig(opts), trace)];
+  return simulate({ ...opts, observers });
+}
+
+async function single(p: Plan, io: Io, json: boolean): Promise<number> {
+  const lines: string[] = [];
+  const report = runOne(p, p.seed, p.trace === null ? null : (l) => void lines.push(l));
+  if (p.trace !== null) {
+    try {
+      writeFileSync(p.trace, lines.join(''));
+    } catch (e) {
+      throw new UsageError(`synod simulate: --trace: cannot write '${p.trace}': ${String(e)}`);
+    }
+  }
+  if (json) {
+    io.out(`${JSON.stringify({ format: 'synod.simulate/v1', ...report,
+      replay: replayCommand(p, p.seed) })}\n`);
+  } else {
+    io.out(describe(report, p));
+  }
+  return report.violation === null ? EXIT_OK : EXIT_VIOLATION;
+}
+
+async function many(p: Plan, io: Io, json: boolean, progress: boolean): Promise<number> {
+  let events = 0;
+  let chosen = 0;
+  let failed: SimReport | null = null;
+  const started = performance.now();
+  let runs = 0;
+  for (let i = 0; i < p.seeds && failed === null; i++) {
+    const report = runOne(p, (p.seed + i) >>> 0, null);
+    runs++;
+    events += report.events;
+    if (report.chosen !== null) chosen++;
+    if (report.violation !== null) failed = report;
+    if (progress && runs % 1000 === 0) io.err(`simulate: ${runs}/${p.seeds} seeds\r`);
+  }
+  if (progress) io.err('\n');
+  const seconds = (performance.now() - started) / 1000;
+  if (json) {
+    io.out(`${JSON.stringify({
+      format: 'synod.simulate/v1', seeds: runs, firstSeed: p.seed, events, chosen,
+      eventsPerSecond: Math.round(events / seconds), violation: failed?.violation ?? null,
+      replay: failed === null ? null : replayCommand(p, failed.seed),
+    })}\n`);
+  } else if (failed !== null) {
+    io.out(describe(failed, p));
+  } else {
+    io.out(`synod simulate: ${runs} seeds from ${p.seed}, ${p.steps} steps each, faults ` +
+      `${showFaults(p.faults)}\n${events} events in ${seconds.toFixed(1)} s ` +
+      `(${Math.round(events / seconds)} events/s); a value was chosen in ${chosen} runs\n` +
+      'every check passed in every run\n');
+  }
+  return failed === null ? EXIT_OK : EXIT_VIOLATION;
+}
+
+/** The human summary of one run. */
+export function describe(r: SimReport, p: Plan): string {
+  const f = r.injected;
+  const learned = r.learned.map((v, i) => `${serverName(i)}=${v ?? '-'}`).join(' ');
+  const lines = [
+    `synod simulate: ${r.servers} servers, ${r.clients} clients, seed ${r.seed}, ` +
+      `${r.steps} steps, faults ${r.faults}`,
+    `chosen: ${r.chosen === null ? 'nothing yet' : `${r.chosen.val} (ballot ${r.chosen.ballot})`}` +
+      `; learned at the end: ${learned}`,
+    `calls: ${r.calls.invoked} invoked, ${r.calls.returned} returned`,
+    `faults injected: ${f.lost} lost, ${f.duplicated} duplicated, ${f.reordered} reordered, ` +
+      `${f.delayed} delayed, ${f.undeliverable} undeliverable, ${f.partitions} partitions, ` +
+      `${f.crashes} server crashes (${f.midStepCrashes} mid-step), ${f.clientCrashes} client crashes`,
+    `refinement: ${r.specSteps} spec steps, ${r.stutters} stutters over ${r.events} events`,
+  ];
+  if (r.livenessSteps !== null) {
+    lines.push(`liveness: every pending call returned ${r.livenessSteps} events after the ` +
+      'faults stopped');
+  }
+  lines.push(`checks passed: ${r.passed.join(', ')}`);
+  if (r.violation !== null) {
+    const v = r.violation;
+    lines.push(`VIOLATION of ${v.check}${v.property === undefined ? '' : ` (${v.property})`} ` +
+      `at event ${v.event}: ${v.summary}`);
+    lines.push(`replay: ${replayCommand(p, r.seed)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
