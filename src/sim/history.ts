@@ -47,7 +47,15 @@ export function checkHistory(
   const result = checkLinearizable(ops, writeOnceRegister, { budget });
   if (result.verdict === 'linearizable') return { result, violation: null };
   const summary = result.verdict === 'not-linearizable'
-    ? result.explanation
+    ? abridge(result.explanation)
     : `the search ran out of its budget of ${result.budget} steps (verdict unknown)`;
   return { result, violation: { check: 'linearizability', event: ops.length, summary } };
+}
+
+/** The checker explains with the whole prefix; keep its head and the lines at the failure. */
+function abridge(text: string, head = 2, tail = 6): string {
+  const lines = text.split('\n');
+  if (lines.length <= head + tail + 1) return text;
+  const cut = lines.length - head - tail;
+  return [...lines.slice(0, head), `  ... (${cut} calls)`, ...lines.slice(-tail)].join('\n');
 }
