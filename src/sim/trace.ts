@@ -81,7 +81,10 @@ function serverStep(e: ServerStepEvent, w: (e: Record<string, unknown>) => void)
   const effects = e.result.effects;
   for (let i = 0; i < e.applied; i++) {
     const x = effects[i]!;
-    if (x.kind === 'persist') w({ ev: 'persist', t, node, ...acceptorFields(x.durable.acceptor) });
+    if (x.kind === 'persist') {
+      // `round` (the proposer's highest round, durable too) is an extra field for readers.
+      w({ ev: 'persist', t, node, ...acceptorFields(x.durable.acceptor), round: x.durable.round });
+    }
     if (x.kind === 'send') {
       w({ ev: 'send', t, node, msg: traceMsg(x.msg),
         to: x.to === 'all' ? 'all' : serverName(x.to) });
@@ -95,11 +98,14 @@ function serverStep(e: ServerStepEvent, w: (e: Record<string, unknown>) => void)
 function inputMsg(input: Exclude<Input, { kind: 'restart' }>): TraceMsg {
   switch (input.kind) {
     case 'deliver': return traceMsg(input.msg);
-    case 'timer': return { type: 'x-timer', ...input.timer } as TraceMsg;
-    case 'request': return {
+    case 'timer': return extension(input.timer.name === 'proposer'
+      ? { type: 'x-timer', name: 'proposer', tag: input.timer.tag }
+      : { type: 'x-timer', name: 'read', client: clientName(input.timer.client),
+        seq: input.timer.seq });
+    case 'request': return extension({
       type: 'x-request', client: clientName(input.req.client), seq: input.req.seq,
       op: input.req.op.name,
-    } as TraceMsg;
+    });
   }
 }
 
@@ -124,11 +130,17 @@ function traceMsg(m: Msg): TraceMsg {
     case 'reject': return {
       type: 'reject', acc: serverName(m.acc), bal: ballot(m.bal), promised: ballot(m.maxBal),
     } as TraceMsg;
-    case 'read': return { type: 'x-read', from: serverName(m.from), client: clientName(m.client),
-      seq: m.seq } as TraceMsg;
-    case 'read-ok': return {
+    case 'read': return extension({
+      type: 'x-read', from: serverName(m.from), client: clientName(m.client), seq: m.seq,
+    });
+    case 'read-ok': return extension({
       type: 'x-read-ok', acc: serverName(m.acc), client: clientName(m.client), seq: m.seq,
       mbal: ballot(m.mbal), mval: m.mval,
-    } as TraceMsg;
+    });
   }
+}
+
+/** An "x-" extension message: carried by the format, never checked (docs/trace-format.md). */
+function extension(m: { readonly type: `x-${string}` } & Record<string, unknown>): TraceMsg {
+  return m as unknown as TraceMsg;
 }

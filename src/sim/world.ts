@@ -168,6 +168,7 @@ class World {
   private agenda: Agendum[] = [];
   private sides: number[] | null = null;
   private midCrash = -1;
+  private returns: WorldEvent[] = [];
   private now = 0;
   private index = 0;
   private faults: Faults;
@@ -380,6 +381,10 @@ class World {
       disk: this.disk[id]!,
     };
     this.emit({ kind: 'server-step', step: e });
+    if (this.returns.length > 0) {
+      for (const r of this.returns) this.emit(r);
+      this.returns = [];
+    }
     if (crashing) {
       this.midCrash = -1;
       this.crash(id, true);
@@ -475,7 +480,8 @@ class World {
     const op = c.op;
     c.op = null;
     c.returned++;
-    this.emit({ kind: 'return', index: this.index, client: i, seq, op, val, server });
+    // Observers hear of the return after the server step that sent it (see serverStep).
+    this.returns.push({ kind: 'return', index: this.index, client: i, seq, op, val, server });
     this.scheduleClient(i, this.rng.below(THINK_MAX));
   }
 
