@@ -11,6 +11,10 @@ import { pathToFileURL } from 'node:url';
 import { EXIT_USAGE, UsageError, processIo, type Command, type Io } from './io.js';
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  trace: {
+    summary: 'check recorded runs against the spec (trace check FILE|DIR...)',
+    load: async () => (await import('./trace.js')).traceCommand,
+  },
   check: {
     summary: 'exhaustively model-check a bounded model (paxos)',
     load: async () => (await import('./check.js')).checkCommand,

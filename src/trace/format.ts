@@ -125,13 +125,17 @@ export const MsgReject = t.intersection([
   t.type({ type: t.keyof({ reject: null, nack: null }), acc: Name, bal: Ballot }),
   t.partial({ promised: BallotOrNone, slot: Nat }),
 ], 'MsgReject');
+/** An extension message type: "x-" and a name ("x-read", "x-heartbeat"). */
+export type ExtensionType = `x-${string}`;
+const isExtensionType = (u: unknown): u is ExtensionType =>
+  typeof u === 'string' && u.startsWith('x-') && u.length <= limits.nameLengthMax;
+export const ExtensionType = hinted(
+  new t.Type<ExtensionType, string, unknown>('ExtensionType', isExtensionType,
+    (u, c) => (isExtensionType(u) ? t.success(u) : t.failure(u, c)), t.identity),
+  { type: 'string', pattern: '^x-', maxLength: limits.nameLengthMax },
+);
 /** An extension message ("x-" prefix): carried, never checked. */
-export const MsgExtension = t.type({
-  type: hinted(
-    t.refinement(t.string, (s) => s.startsWith('x-') && s.length <= limits.nameLengthMax, 'ExtensionType'),
-    { type: 'string', pattern: '^x-', maxLength: limits.nameLengthMax },
-  ),
-}, 'MsgExtension');
+export const MsgExtension = t.type({ type: ExtensionType }, 'MsgExtension');
 
 export const Msg = t.union([Msg1a, Msg1b, Msg2a, Msg2b, MsgCommit, MsgReject, MsgExtension], 'Msg');
 export type Msg = t.TypeOf<typeof Msg>;

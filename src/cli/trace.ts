@@ -1,0 +1,268 @@
+/**
+ * `synod trace check FILE|DIR...`: validate recorded runs against the spec (issue 4).
+ * `synod trace schema`: print the JSON Schema of a trace line (generated from the codecs).
+ *
+ * Each file is streamed (src/trace/run.ts); directories are walked for *.jsonl, *.ndjson and
+ * *.itf.json files. A rejection prints its line, rule, explanation, witness and a short excerpt
+ * of the file (read again, only up to the last line it needs). Exit 0 when every trace is
+ * accepted, 1 when one is rejected, 2 when one cannot be read (that wins: an unreadable trace
+ * is a broken pipeline, not a verdict). `--json` prints one object, format "synod.trace/v1".
+ */
+import { createReadStream, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { intFlag, parseFlags } from './args.js';
+import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
+import { checkTrace, type FileReport, type RunOptions } from '../trace/run.js';
+import { checkItf, isItfPath } from '../trace/itf-run.js';
+import { traceSchema } from '../trace/schema.js';
+import type { Rejection } from '../trace/judge.js';
+
+const HELP = `usage: synod trace check [flags] FILE|DIR...
+       synod trace schema
+
+Checks traces in the synod.trace v1 format (docs/trace-format.md), or ITF state traces
+(*.itf.json), against the Paxos spec and the named properties.
+
+flags:
+  --json              print one JSON object (format "synod.trace/v1")
+  --partial           search for hidden steps (also set by "partial": true in the header)
+  --budget N          hidden steps the partial search may try (default 100000)
+  --keep-going N      report up to N rejections per trace, taking refused steps anyway (default 1)
+  --full-properties   evaluate every named property after every step (slow; small traces)
+  --mapping FILE      ITF variable names (JSON: {"maxBal": "...", ...}) for non-Paxos.tla names
+  --progress          print progress to stderr
+`;
+
+const TRACE_EXTENSIONS = ['.jsonl', '.ndjson', '.itf.json'];
+const EXCERPT_CONTEXT = 240;
+
+export const traceCommand: Command = async (args, io) => {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    io.out(HELP);
+    return sub === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (sub === 'schema') {
+    io.out(`${JSON.stringify(traceSchema(), null, 2)}\n`);
+    return EXIT_OK;
+  }
+  if (sub !== 'check') throw new UsageError(`synod trace: unknown subcommand '${sub}' (expected check or schema)`);
+  return check(rest, io);
+};
+
+async function check(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseFlags('trace check', args, {
+    json: { type: 'boolean' },
+    partial: { type: 'boolean' },
+    budget: { type: 'string' },
+    'keep-going': { type: 'string' },
+    'full-properties': { type: 'boolean' },
+    mapping: { type: 'string' },
+    progress: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }, true);
+  if (values.help === true) {
+    io.out(HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length === 0) throw new UsageError('synod trace check: give at least one trace file or directory');
+  const options: RunOptions = {
+    partial: values.partial === true,
+    budget: intFlag('trace check', 'budget', values.budget, 100_000, 0, 1_000_000_000),
+    rejectionsMax: intFlag('trace check', 'keep-going', values['keep-going'], 1, 1, 10_000),
+    fullProperties: values['full-properties'] === true,
+  };
+  const mapping = values.mapping === undefined ? null : await readMapping(values.mapping);
+  const files = await expand(positionals);
+  const progress = values.progress === true || io.errIsTTY;
+  const results: { file: string; report: FileReport }[] = [];
+  for (const [i, file] of files.entries()) {
+    if (progress) io.err(`[${i + 1}/${files.length}] ${file}\n`);
+    const report = isItfPath(file)
+      ? await checkItf(await readSmall(file), mapping)
+      : await checkTrace(openChunks(file), options);
+    results.push({ file, report });
+  }
+  const excerpts = await excerptsOf(results);
+  if (values.json === true) io.out(`${JSON.stringify(jsonVerdict(results, excerpts))}\n`);
+  else io.out(textVerdict(results, excerpts));
+  if (results.some((r) => r.report.verdict === 'unreadable')) return EXIT_USAGE;
+  return results.some((r) => r.report.verdict === 'rejected') ? EXIT_VIOLATION : EXIT_OK;
+}
+
+/** The chunks of a file; an open error becomes an input problem on line 0 via run.ts's reader. */
+async function* openChunks(file: string): AsyncGenerator<Uint8Array> {
+  yield* createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>;
+}
+
+async function readSmall(file: string): Promise<string> {
+  return fsp.readFile(file, 'utf8');
+}
+
+async function readMapping(file: string): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`synod trace check: --mapping ${file}: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`synod trace check: --mapping ${file}: not JSON: ${(e as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)
+    || !Object.values(json).every((v) => typeof v === 'string')) {
+    throw new UsageError(`synod trace check: --mapping ${file}: expected an object of strings, like {"maxBal": "promised"}`);
+  }
+  return json as Record<string, string>;
+}
+
+/** Files as given, directories walked (sorted) for trace files. Missing paths are usage errors. */
+async function expand(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    let stat;
+    try {
+      stat = await fsp.stat(p);
+    } catch {
+      throw new UsageError(`synod trace check: ${p}: no such file or directory`);
+    }
+    if (stat.isDirectory()) out.push(...await walk(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = (await fsp.readdir(dir, { withFileTypes: true })).sort((x, y) => x.name.localeCompare(y.name));
+  const out: string[] = [];
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...await walk(p));
+    else if (TRACE_EXTENSIONS.some((x) => e.name.endsWith(x))) out.push(p);
+  }
+  return out;
+}
+
+/** The text of the excerpt lines of each rejection, read again from the file. */
+async function excerptsOf(results: readonly { file: string; report: FileReport }[]): Promise<Map<string, Map<number, string>>> {
+  const out = new Map<string, Map<number, string>>();
+  for (const { file, report } of results) {
+    const wanted = new Set<number>();
+    for (const r of report.summary?.rejections ?? []) for (const l of r.excerpt) wanted.add(l);
+    if (wanted.size === 0 || isItfPath(file)) continue;
+    out.set(file, await readLines(file, wanted));
+  }
+  return out;
+}
+
+async function readLines(file: string, wanted: ReadonlySet<number>): Promise<Map<number, string>> {
+  const last = Math.max(...wanted);
+  const found = new Map<number, string>();
+  let line = 0;
+  let carry = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>) {
+    const parts = (carry + decoder.decode(chunk, { stream: true })).split('\n');
+    carry = parts.pop() ?? '';
+    for (const text of parts) {
+      line++;
+      if (wanted.has(line)) found.set(line, text.length > EXCERPT_CONTEXT ? `${text.slice(0, EXCERPT_CONTEXT)}...` : text);
+      if (line >= last) return found;
+    }
+  }
+  if (carry.length > 0 && wanted.has(line + 1)) found.set(line + 1, carry.slice(0, EXCERPT_CONTEXT));
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output.
+// ---------------------------------------------------------------------------------------------
+
+function textVerdict(results: readonly { file: string; report: FileReport }[], excerpts: Map<string, Map<number, string>>): string {
+  const out: string[] = [];
+  for (const { file, report } of results) {
+    if (report.verdict === 'unreadable' && report.problem !== null) {
+      const p = report.problem;
+      out.push(`${file}:${p.line}: ${p.field === null ? '' : `${p.field}: `}${p.message}`);
+      continue;
+    }
+    const s = report.summary;
+    if (s === null) continue;
+    const partial = report.partial === null ? ''
+      : `, ${report.partial.inferred} hidden steps inferred, ${report.partial.choicePoints} ambiguous lines ` +
+        `(up to ${report.partial.alternativesMax} alternatives), ${report.partial.explored}/${report.partial.budget} budget used`;
+    if (report.verdict === 'accepted') {
+      const chosen = s.chosen.length === 0 ? 'nothing chosen'
+        : `chosen ${s.chosen.map((c) => `${c.value} (ballot ${c.ballot}${c.line > 0 ? `, line ${c.line}` : ''})`).join(', ')}`;
+      out.push(`${file}: accepted: ${s.events} events, ${s.steps} spec steps, ${chosen}${partial}`);
+      continue;
+    }
+    for (const r of s.rejections) out.push(...rejectionText(file, r, excerpts.get(file)));
+    if (report.partial !== null) {
+      out.push(`  last matched line: ${report.partial.lastMatchedLine}${partial}`);
+      for (const c of report.partial.candidates) out.push(`  candidate state: ${c.conjunct}: ${c.why}`);
+    }
+  }
+  const count = (v: string): number => results.filter((r) => r.report.verdict === v).length;
+  out.push(`${results.length} trace${results.length === 1 ? '' : 's'}: ${count('accepted')} accepted, ` +
+    `${count('rejected')} rejected, ${count('unreadable')} unreadable`);
+  return `${out.join('\n')}\n`;
+}
+
+function rejectionText(file: string, r: Rejection, lines: Map<number, string> | undefined): string[] {
+  const out = [`${file}:${r.line}: rejected: ${r.rule}`, `  ${r.explanation}`];
+  if (r.action !== null) out.push(`  read as: ${r.action}${r.conjunct === null ? '' : `, which needs ${r.conjunct}`}`);
+  else if (r.conjunct !== null) out.push(`  condition: ${r.conjunct}`);
+  const w = r.witness;
+  const facts = [
+    w.ballot === undefined ? null : `ballot ${w.ballot}`,
+    w.value === undefined ? null : `value ${w.value}`,
+    w.quorum === undefined ? null : `quorum {${w.quorum.join(', ')}}`,
+    w.acceptor === undefined ? null : `acceptor ${w.acceptor}`,
+  ].filter((x) => x !== null);
+  if (facts.length > 0) out.push(`  witness: ${facts.join(', ')}`);
+  for (const m of w.messages ?? []) out.push(`    line ${m.line}: ${m.text}`);
+  if (r.breaks.length > 1) out.push(`  also breaks: ${r.breaks.slice(1).map((b) => b.property).join(', ')}`);
+  if (r.skipped.length > 0) out.push(`  not evaluated (ballots too large): ${r.skipped.join(', ')}`);
+  if (lines !== undefined && r.excerpt.length > 0) {
+    out.push('  excerpt:');
+    const width = String(Math.max(...r.excerpt)).length;
+    for (const l of r.excerpt) out.push(`  ${l === r.line ? '>' : ' '} ${String(l).padStart(width)} | ${lines.get(l) ?? ''}`);
+  }
+  return out;
+}
+
+function jsonVerdict(results: readonly { file: string; report: FileReport }[], excerpts: Map<string, Map<number, string>>) {
+  const count = (v: string): number => results.filter((r) => r.report.verdict === v).length;
+  return {
+    format: 'synod.trace/v1',
+    files: results.map(({ file, report }) => ({
+      file,
+      verdict: report.verdict,
+      ...(report.problem === null ? {} : { problem: report.problem }),
+      ...(report.summary === null ? {} : {
+        events: report.summary.events,
+        steps: report.summary.steps,
+        retransmissions: report.summary.retransmissions,
+        messages: report.summary.messages,
+        chosen: report.summary.chosen,
+        rejections: report.summary.rejections.map((r) => ({
+          ...r, excerpt: r.excerpt.map((l) => ({ line: l, text: excerpts.get(file)?.get(l) ?? null })),
+        })),
+      }),
+      ...(report.partial === null ? {} : {
+        partial: {
+          inferred: report.partial.inferred, choicePoints: report.partial.choicePoints,
+          alternativesMax: report.partial.alternativesMax, explored: report.partial.explored,
+          budget: report.partial.budget, budgetExhausted: report.partial.budgetExhausted,
+          lastMatchedLine: report.partial.lastMatchedLine, candidates: report.partial.candidates,
+        },
+      }),
+      ...(report.provenance === null ? {} : { provenance: report.provenance }),
+    })),
+    summary: { files: results.length, accepted: count('accepted'), rejected: count('rejected'), unreadable: count('unreadable') },
+  };
+}

@@ -1,0 +1,414 @@
+/**
+ * The trace checker for fully logged traces: each event is mapped onto the spec action it
+ * claims, the action's enabling conditions are tested on the incremental spec state
+ * (state.ts), and the step is taken. The mapping (docs/trace-format.md):
+ *
+ *   send 1a            Phase1a(bal)                 always enabled
+ *   send 1b            Phase1b(acc) on the 1a(bal)  1a sent, bal > maxBal[acc], reports the vote
+ *   send 2a            Phase2a(bal, val)            no 2a for bal, a quorum's 1b show val safe
+ *   send 2b            Phase2b(acc) on the 2a       2a sent, bal >= maxBal[acc]
+ *   persist            the durable half of Phase1b or Phase2b, or nothing new
+ *   send of a message already in msgs   a retransmission: a stutter (msgs is a set)
+ *   recv               the message is in msgs
+ *   learn, commit      the value is chosen;  reject: the acceptor had promised that much
+ *   invoke/return      one call at a time per client; a returned value is chosen
+ *   crash/restart      a crashed node does nothing; a restart recovers its durable state
+ *
+ * Properties. Every state reached by these steps from Init is reachable in Paxos.tla, so by the
+ * spec's invariance theorem (Paxos.tla's THEOREM Invariance, Voting's VotesSafe and
+ * OneValuePerBallot) all the named state properties hold in it; R1 is the Phase2b guard plus
+ * "maxBal never decreases", which every action here keeps. The checker therefore evaluates only
+ * what an event can change, as a second line of defence: on a new 2b, OneValuePerBallot in its
+ * ballot and Consistency/R2 over the chosen proposals; on a new 2a, R2' against the chosen ones.
+ * The rest are evaluated in full (spec/properties.ts) when a line is refused, to name what it
+ * breaks (judge.ts), and after every step with `fullProperties` (small traces, and the test that
+ * cross-checks this file against the spec on random traces).
+ *
+ * Left out here: hidden steps. A partial trace goes to partial.ts.
+ */
+import {
+  send as sendSorted, showsSafe, type Action, type Ballot, type Constants, type Message, type Msg1b, type PaxosState,
+  type Value,
+} from '../../spec/paxos.js';
+import { firstViolation, stepProperties, type Names } from '../../spec/properties.js';
+import { constantsOf, type Cluster, type Durable, type Event, type NameTable, type TraceMessage } from './events.js';
+import {
+  namesOf, refuseAction, refuseClaim, type RefusalContext, type Rejection, type Witness,
+} from './judge.js';
+import { addMessage, initialState, record, sentLine, toSpecState, votersOf, type TraceState } from './state.js';
+import { fromSpecState } from './rebuild.js';
+
+export interface CheckOptions {
+  /** After a rejection, take the step anyway and go on, up to this many rejections (default 1). */
+  readonly rejectionsMax?: number;
+  /** Evaluate every named property on the full state after every step (slow; small traces). */
+  readonly fullProperties?: boolean;
+}
+
+export interface CheckSummary {
+  readonly events: number;
+  /** Spec actions taken (Phase1a/1b/2a/2b). */
+  readonly steps: number;
+  /** Sends of messages already in msgs. */
+  readonly retransmissions: number;
+  /** |msgs| at the end. */
+  readonly messages: number;
+  readonly chosen: readonly { readonly value: string; readonly ballot: number; readonly line: number }[];
+  readonly rejections: readonly Rejection[];
+}
+
+export interface Checker {
+  /** Checks one event; false when the checker has its verdict and wants no more. */
+  readonly event: (e: Event, line: number) => boolean;
+  readonly summary: () => CheckSummary;
+  readonly state: () => TraceState;
+}
+
+const msg1bOf = (acc: number, bal: Ballot, s: TraceState): Msg1b =>
+  ({ type: '1b', acc, bal, mbal: s.maxVBal[acc] as Ballot | -1, mval: s.maxVal[acc] as Value | null });
+
+export function createChecker(cluster: Cluster, table: NameTable, options: CheckOptions = {}): Checker {
+  let s = initialState(cluster.acceptors.length, cluster.quorums);
+  const rejections: Rejection[] = [];
+  const rejectionsMax = options.rejectionsMax ?? 1;
+  const crashed = new Map<number, number>();
+  const clientCrashed = new Map<number, number>();
+  const pending = new Map<number, { op: 'set' | 'get'; line: number }>();
+  const sentExtras = new Set<string>();
+  let events = 0;
+  let steps = 0;
+  let retransmissions = 0;
+  let line = 0;
+  let names: Names | null = null;
+
+  const retransmit = (): true => {
+    retransmissions++;
+    return true;
+  };
+  const k = (): Constants => constantsOf(cluster, table);
+  const ctx = (involved: readonly Message[] = []): RefusalContext => ({ k: k(), state: s, cluster, table, line, involved });
+  /** The message by which acceptor a made its current promise maxBal[a] (its 1b or 2b). */
+  const promiseOf = (a: number): Message[] => {
+    const b = s.maxBal[a] as number;
+    const r = s.ballots.get(b);
+    const x1b = r?.oneB[a]?.[0];
+    if (x1b !== undefined) return [{ type: '1b', acc: a, bal: b, mbal: x1b.value.mbal, mval: x1b.value.mval }];
+    const x2b = r?.twoB[a]?.[0];
+    return x2b === undefined ? [] : [{ type: '2b', acc: a, bal: b, val: x2b.value }];
+  };
+  /** The 1a or 2a an acceptor's step acts on, when it was sent. */
+  const ifSent = (m: Message): Message[] => (sentLine(s, m) === -1 ? [] : [m]);
+  const nameOf = (node: number): string => table.nodes[node] ?? `#${node}`;
+  const acc = (a: number): string => cluster.acceptors[a] ?? `#${a}`;
+  const val = (v: Value | null): string => (v === null ? 'None' : (names ??= namesOf(cluster, table)).value(v));
+
+  /** Records a rejection; in keep-going mode the forced state becomes the state. */
+  const reject = (r: Rejection, forced: PaxosState | null): false => {
+    rejections.push(r);
+    if (forced !== null && rejections.length < rejectionsMax) s = fromSpecState(forced, s, line);
+    return false;
+  };
+  const refuse = (r: Rejection, forced: ((p: PaxosState) => PaxosState) | null): false =>
+    reject(r, forced === null ? null : forced(toSpecState(s)));
+
+  // --- the spec's four actions --------------------------------------------------------------
+
+  const phase1b = (a: number, bal: Ballot, logged: Msg1b | null): boolean => {
+    const m1a = { type: '1a', bal } as const;
+    const text = `Phase1b(${acc(a)}) on 1a(bal ${bal})`;
+    const reply = msg1bOf(a, bal, s);
+    const shown = logged ?? reply;
+    const forced = (p: PaxosState): PaxosState => withAcceptor(withMsg(p, shown), a, { maxBal: bal });
+    const action: Action = { name: 'Phase1b', a, m: m1a };
+    const enabled = (s.ballots.get(bal)?.oneA ?? -1) !== -1 && bal > (s.maxBal[a] as number);
+    if (!enabled) {
+      const earlier = logged !== null && s.maxBal[a] === bal ? s.ballots.get(bal)?.oneB[a]?.[0] : undefined;
+      const why = earlier === undefined ? null : {
+        conjunct: 'mbal |-> maxVBal[a], mval |-> maxVal[a]',
+        why: `${acc(a)} already sent its 1b for ballot ${bal} at line ${earlier.line}, reporting ` +
+          `<<${earlier.value.mbal}, ${val(earlier.value.mval)}>>; this one reports <<${shown.mbal}, ${val(shown.mval)}>>`,
+      };
+      const involved = [...ifSent(m1a), ...promiseOf(a), shown];
+      if (why !== null) return refuse(refuseClaimAction(ctx(involved), action, text, why), forced);
+      return refuse(refuseAction(ctx(involved), action, text, forced, null), forced);
+    }
+    if (logged !== null && (logged.mbal !== reply.mbal || logged.mval !== reply.mval)) {
+      return refuse(refuseAction(ctx([m1a, shown]), action, text, forced, {
+        conjunct: 'mbal |-> maxVBal[a], mval |-> maxVal[a]',
+        why: `${acc(a)}'s latest vote is <<${reply.mbal}, ${val(reply.mval)}>>, but its 1b reports ` +
+          `<<${logged.mbal}, ${val(logged.mval)}>>`,
+      }), forced);
+    }
+    s.maxBal[a] = bal;
+    addMessage(s, reply, line);
+    steps++;
+    return true;
+  };
+
+  const phase2a = (bal: Ballot, v: Value): boolean => {
+    const r = record(s, bal);
+    const forced = (p: PaxosState): PaxosState => withMsg(p, { type: '2a', bal, val: v });
+    const involved = (): Message[] => [...toSpecState(s).msgs.filter((m) => m.bal === bal && (m.type === '1b' || m.type === '2a')),
+      { type: '2a', bal, val: v }];
+    const refuse2a = (): false => refuse(refuseAction(ctx(involved()), { name: 'Phase2a', b: bal, v },
+      `Phase2a(${bal}, ${val(v)})`, forced, null), forced);
+    if (r.twoA.length > 0) return refuse2a();
+    if (!shownSafe(s, r.oneB, r.oneBMask, v)) return refuse2a();
+    // R2' (incremental): only a new 2a can be a new "issued proposal"; compare it with the
+    // chosen proposals below it. Implied by Inv3 and VotesSafe, so this is a safety net.
+    const clash = s.chosen.find((c) => c.bal < bal && c.val !== v);
+    if (clash !== undefined) return refuse(refuseAction(ctx(involved()), { name: 'Phase2a', b: bal, v }, `Phase2a(${bal}, ${val(v)})`, forced,
+      { conjunct: "R2'", why: `${val(clash.val)} was chosen in ballot ${clash.bal}` }), forced);
+    addMessage(s, { type: '2a', bal, val: v }, line);
+    steps++;
+    return true;
+  };
+
+  const phase2b = (a: number, bal: Ballot, v: Value): boolean => {
+    // Taken anyway, the vote leaves a promise above bal in place: a buggy acceptor votes without
+    // lowering maxBal, and R1 then names the broken promise rather than a withdrawn one.
+    const forced = (p: PaxosState): PaxosState => withAcceptor(withMsg(p, { type: '2b', acc: a, bal, val: v }), a,
+      { maxBal: Math.max(bal, p.maxBal[a] as number), maxVBal: bal, maxVal: v });
+    const r = s.ballots.get(bal);
+    const enabled = r !== undefined && r.twoA.some((x) => x.value === v) && bal >= (s.maxBal[a] as number);
+    if (!enabled) {
+      const m2a = { type: '2a', bal, val: v } as const;
+      const involved = [...ifSent(m2a), ...promiseOf(a), { type: '2b', acc: a, bal, val: v } as const];
+      return refuse(refuseAction(ctx(involved), { name: 'Phase2b', a, m: m2a },
+        `Phase2b(${acc(a)}) on 2a(bal ${bal}, ${val(v)})`, forced, null), forced);
+    }
+    s.maxBal[a] = bal;
+    s.maxVBal[a] = bal;
+    s.maxVal[a] = v;
+    const chosenBefore = s.chosen.length;
+    addMessage(s, { type: '2b', acc: a, bal, val: v }, line);
+    steps++;
+    return checkVotes(bal, v, chosenBefore);
+  };
+
+  /**
+   * OneValuePerBallot, Consistency and R2 after a new 2b(a, bal, v): only votes in bal changed,
+   * and only (bal, v) can have become chosen, so these are the only places they can fail.
+   */
+  const checkVotes = (bal: Ballot, v: Value, chosenBefore: number): boolean => {
+    const r = record(s, bal);
+    const other = r.twoB.findIndex((xs) => xs?.some((x) => x.value !== v) === true);
+    const newlyChosen = s.chosen.length > chosenBefore;
+    const split = newlyChosen && s.chosen.some((c) => c.val !== v);
+    if (other === -1 && !split) return true;
+    const spec = toSpecState(s);
+    const violation = firstViolation(k(), spec, names ??= namesOf(cluster, table));
+    if (violation === null) throw new Error(`checker: incremental check disagrees with the spec at line ${line}`);
+    return reject(refuseClaim(ctx(), violation.property, violation.summary, (p) => p), null);
+  };
+
+  // --- events -------------------------------------------------------------------------------
+
+  const send = (node: number, m: TraceMessage): boolean => {
+    switch (m.type) {
+      case '1a':
+        if (!addMessage(s, m, line)) return retransmit();
+        steps++;
+        return true;
+      case '1b':
+        if (sentLine(s, m) !== -1) return retransmit();
+        return phase1b(m.acc, m.bal, m);
+      case '2a':
+        if (sentLine(s, m) !== -1) return retransmit();
+        return phase2a(m.bal, m.val);
+      case '2b':
+        if (sentLine(s, m) !== -1) return retransmit();
+        return phase2b(m.acc, m.bal, m.val);
+      case 'commit':
+        sentExtras.add(extraKey(m));
+        return claimChosen('commit', `${nameOf(node)} announced ${val(m.val)} as chosen`, m.val, m.bal);
+      case 'reject':
+        sentExtras.add(extraKey(m));
+        return checkReject(m.acc, m.bal, m.promised);
+      case 'ext':
+        return true;
+    }
+  };
+
+  const recv = (node: number, m: TraceMessage): boolean => {
+    const sent = m.type === 'ext' ? true
+      : m.type === 'commit' || m.type === 'reject' ? sentExtras.has(extraKey(m)) : sentLine(s, m) !== -1;
+    if (sent) return true;
+    return refuse(refuseClaim(ctx(), 'recv',
+      `${nameOf(node)} received a message that was never sent (m \\in msgs fails): ${JSON.stringify(m)}`, null), null);
+  };
+
+  const claimChosen = (rule: string, claim: string, v: Value, bal: Ballot | -1): boolean => {
+    if (s.chosen.some((c) => c.val === v && (bal === -1 || c.bal === bal))) return true;
+    const where = bal === -1 ? 'in any ballot' : `in ballot ${bal}`;
+    const votes = [...s.ballots.entries()]
+      .filter(([b]) => bal === -1 || b === bal)
+      .map(([b, r]) => ({ b, mask: votersOf(s, r, v) }))
+      .filter((x) => x.mask !== 0);
+    const seen = votes.length === 0 ? 'no acceptor voted for it'
+      : votes.slice(0, 3).map((x) => `ballot ${x.b}: ${maskNames(x.mask).join(', ')}`).join('; ');
+    const witness: Witness = { value: val(v), ...(bal === -1 ? {} : { ballot: bal }) };
+    return refuse(refuseClaim(ctx(), rule,
+      `${claim}, but no quorum voted for it ${where} (votes seen: ${seen})`, null, witness), null);
+  };
+
+  const maskNames = (mask: number): string[] => cluster.acceptors.filter((_, a) => ((mask >>> a) & 1) === 1);
+
+  const checkReject = (a: number, bal: Ballot, promised: Ballot | -1 | null): boolean => {
+    const maxBal = s.maxBal[a] as number;
+    const claimed = promised ?? maxBal;
+    if (claimed <= maxBal && bal <= claimed) return true;
+    const why = claimed > maxBal
+      ? `${acc(a)} claims to have promised ballot ${claimed}, but its maxBal is only ${maxBal}`
+      : `${acc(a)} refused ballot ${bal} though it had promised only ballot ${claimed} (maxBal ${maxBal})`;
+    return refuse(refuseClaim(ctx(), 'reject', why, null, { acceptor: acc(a), ballot: bal }), null);
+  };
+
+  /**
+   * persist: the logged durable state is the acceptor's state after the one step it makes
+   * durable: Phase1b (only maxBal rises) or Phase2b (a new vote, maxBal = maxVBal), or nothing.
+   */
+  const persist = (a: number, d: Durable): boolean => {
+    const vote = d.vote;
+    const sameVote = vote === null || (vote.maxVBal === s.maxVBal[a] && vote.maxVal === s.maxVal[a]);
+    if (sameVote && d.maxBal === s.maxBal[a]) return true;
+    if (sameVote && d.maxBal > (s.maxBal[a] as number)) return phase1b(a, d.maxBal, null);
+    if (!sameVote && vote !== null && vote.maxVBal !== -1 && vote.maxVal !== null && d.maxBal === vote.maxVBal) {
+      if (sentLine(s, { type: '2b', acc: a, bal: vote.maxVBal, val: vote.maxVal }) === -1) {
+        return phase2b(a, vote.maxVBal, vote.maxVal);
+      }
+    }
+    return durableMismatch('persist', a, d);
+  };
+
+  const durableMismatch = (rule: string, a: number, d: Durable): false => {
+    const shown = (b: number, vb: number, v: Value | null): string => `<<maxBal ${b}, maxVBal ${vb}, maxVal ${val(v)}>>`;
+    const logged = shown(d.maxBal, d.vote?.maxVBal ?? (s.maxVBal[a] as number), d.vote === null ? s.maxVal[a] as Value | null : d.vote.maxVal);
+    const why = `${acc(a)}'s durable state is ${shown(s.maxBal[a] as number, s.maxVBal[a] as number, s.maxVal[a] as Value | null)} ` +
+      `in the spec, and no single step of ${acc(a)} leads to the logged ${logged}`;
+    const forced = (p: PaxosState): PaxosState => withAcceptor(p, a, {
+      maxBal: d.maxBal, ...(d.vote === null ? {} : { maxVBal: d.vote.maxVBal, maxVal: d.vote.maxVal }),
+    });
+    return refuse(refuseClaim(ctx(), rule, why, forced, { acceptor: acc(a) }), forced);
+  };
+
+  const restart = (node: number, d: Durable | null): boolean => {
+    crashed.delete(node);
+    if (d === null || node >= cluster.acceptors.length) return true;
+    const same = d.maxBal === s.maxBal[node]
+      && (d.vote === null || (d.vote.maxVBal === s.maxVBal[node] && d.vote.maxVal === s.maxVal[node]));
+    return same ? true : durableMismatch('restart', node, d);
+  };
+
+  const client = (e: Extract<Event, { kind: 'invoke' | 'return' }>): boolean => {
+    const c = table.clients[e.client] ?? `#${e.client}`;
+    const fail = (why: string): false => refuse(refuseClaim(ctx(), 'client', why, null), null);
+    const down = clientCrashed.get(e.client);
+    if (down !== undefined) return fail(`client ${c} crashed at line ${down} and did not come back`);
+    const call = pending.get(e.client);
+    if (e.kind === 'invoke') {
+      if (call !== undefined) return fail(`client ${c} called ${e.op} while its call at line ${call.line} was pending`);
+      if (e.op === 'set' && e.val === null) return fail(`client ${c} called set without a value`);
+      pending.set(e.client, { op: e.op, line });
+      return true;
+    }
+    if (call === undefined || call.op !== e.op) return fail(`client ${c} got a return of ${e.op} for a call it never made`);
+    pending.delete(e.client);
+    if (e.val === null) return true;
+    return claimChosen('client', `${c}'s ${e.op} returned ${val(e.val)}`, e.val, -1);
+  };
+
+  const alive = (node: number): boolean => {
+    const down = crashed.get(node);
+    if (down === undefined) return true;
+    return refuse(refuseClaim(ctx(), 'crash',
+      `${nameOf(node)} crashed at line ${down} and has not restarted, yet it acts here`, null), null);
+  };
+
+  const dispatch = (e: Event): boolean => {
+    switch (e.kind) {
+      case 'send': return alive(e.node) && send(e.node, e.msg);
+      case 'recv': return alive(e.node) && recv(e.node, e.msg);
+      case 'persist': return alive(e.node) && persist(e.node, e.state);
+      case 'learn': return alive(e.node) && claimChosen('learn', `${nameOf(e.node)} learned ${val(e.val)}`, e.val, e.bal);
+      case 'invoke': case 'return': return client(e);
+      case 'crash': crashed.set(e.node, line); return true;
+      case 'restart': return restart(e.node, e.state);
+      case 'client-crash': clientCrashed.set(e.client, line); pending.delete(e.client); return true;
+      case 'client-restart': clientCrashed.delete(e.client); return true;
+    }
+  };
+
+  const fullCheck = (before: PaxosState | null): boolean => {
+    const after = toSpecState(s);
+    const n = names ??= namesOf(cluster, table);
+    const v = (before === null ? null : stepProperties.map((p) => p.check(k(), before, after, n)).find((x) => x !== null))
+      ?? firstViolation(k(), after, n);
+    if (v === null || v === undefined) return true;
+    return reject(refuseClaim(ctx(), v.property, v.summary, (p) => p), null);
+  };
+
+  return {
+    event: (e, lineNo) => {
+      line = lineNo;
+      events++;
+      const before = options.fullProperties === true ? toSpecState(s) : null;
+      const ok = dispatch(e) && (before === null || fullCheck(before));
+      return ok || rejections.length < rejectionsMax;
+    },
+    summary: () => ({
+      events, steps, retransmissions, messages: s.size,
+      chosen: s.chosen.map((c) => ({ value: val(c.val), ballot: c.bal, line: c.line })),
+      rejections,
+    }),
+    state: () => s,
+  };
+}
+
+/** A refusal where the spec's guard fails for a reason the mismatch explains better. */
+function refuseClaimAction(c: RefusalContext, action: Action, text: string, why: { conjunct: string; why: string }): Rejection {
+  return { ...refuseClaim(c, action.name, why.why, null), action: text, conjunct: why.conjunct };
+}
+
+/**
+ * Phase2a's second conjunct on the index: some quorum Q all of whose members sent a 1b for the
+ * ballot, and whose 1b messages show v safe (spec/paxos.ts `showsSafe`, applied to them).
+ */
+function shownSafe(
+  s: TraceState,
+  oneB: readonly ({ value: { mbal: Ballot | -1; mval: Value | null } }[] | undefined)[],
+  mask: number,
+  v: Value,
+): boolean {
+  for (const qm of s.quorums.masks) {
+    if ((qm & mask) !== qm) continue;
+    const q1b: Msg1b[] = [];
+    for (let a = 0; a < s.n; a++) {
+      if (((qm >>> a) & 1) === 0) continue;
+      for (const x of oneB[a] ?? []) q1b.push({ type: '1b', acc: a, bal: 0, mbal: x.value.mbal, mval: x.value.mval });
+    }
+    if (showsSafe(q1b, v)) return true;
+  }
+  return false;
+}
+
+function extraKey(m: Extract<TraceMessage, { type: 'commit' | 'reject' }>): string {
+  return m.type === 'commit' ? `c:${m.val}:${m.bal}` : `r:${m.acc}:${m.bal}:${m.promised}`;
+}
+
+function withMsg(p: PaxosState, m: PaxosState['msgs'][number]): PaxosState {
+  return { ...p, msgs: sendSorted(p.msgs, m) };
+}
+
+function withAcceptor(
+  p: PaxosState, a: number,
+  d: { maxBal?: number; maxVBal?: number; maxVal?: Value | null },
+): PaxosState {
+  const set = <T>(xs: readonly T[], x: T | undefined): readonly T[] => {
+    if (x === undefined) return xs;
+    const next = xs.slice();
+    next[a] = x;
+    return next;
+  };
+  return { ...p, maxBal: set(p.maxBal, d.maxBal), maxVBal: set(p.maxVBal, d.maxVBal), maxVal: set(p.maxVal, d.maxVal) };
+}

@@ -1,0 +1,126 @@
+/**
+ * Checking an ITF state trace (itf.ts) against the spec: state 0 is Init, and each consecutive
+ * pair of states is a step of Next or a stutter, with the named properties holding after it.
+ *
+ * The action is read off the difference of the two states: msgs grows by one message (the one
+ * the action sends), which names the action and its parameters (a 1b names Phase1b(m.acc) on
+ * the 1a of m.bal, and so on); the spec's `testStep` then decides, and its next state must be
+ * the trace's next state exactly. In reports, `line` is the index of the state in "states".
+ */
+import {
+  compareMessages, init, sameState, testStep, type Action, type Constants, type Message, type PaxosState,
+} from '../../spec/paxos.js';
+import { explicitQuorums, majorities, quorumProblem, describeQuorumProblem } from '../../spec/quorums.js';
+import type { CheckSummary } from './checker.js';
+import type { Cluster, NameTable } from './events.js';
+import { brokenProperties, namesOf, type Rejection } from './judge.js';
+import { ItfError, readItf, type ItfTrace, type Mapping } from './itf.js';
+import type { FileReport } from './run.js';
+
+export function isItfPath(file: string): boolean {
+  return file.endsWith('.itf.json');
+}
+
+export async function checkItf(text: string, mapping: Mapping | null): Promise<FileReport> {
+  const base = { partial: null, provenance: null, expect: null };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return { ...base, verdict: 'unreadable', summary: null, problem: { line: 0, field: null, message: `not JSON: ${(e as Error).message}` } };
+  }
+  let trace: ItfTrace;
+  try {
+    trace = readItf(doc, mapping ?? {});
+  } catch (e) {
+    if (!(e instanceof ItfError)) throw e;
+    return { ...base, verdict: 'unreadable', summary: null, problem: { line: 0, field: e.where, message: e.message } };
+  }
+  const quorums = resolveQuorums(trace);
+  if (typeof quorums === 'string') {
+    return { ...base, verdict: 'unreadable', summary: null, problem: { line: 0, field: 'mapping.quorums', message: quorums } };
+  }
+  const summary = checkStates(trace, quorums);
+  return { ...base, verdict: summary.rejections.length > 0 ? 'rejected' : 'accepted', problem: null, summary };
+}
+
+function resolveQuorums(trace: ItfTrace): Constants['quorums'] | string {
+  const n = trace.acceptors.length;
+  if (n < 1 || n > 16) return `an ITF trace needs 1 to 16 acceptors, got ${n}`;
+  if (trace.quorums === null) return majorities(n);
+  const numbered = trace.quorums.map((q) => q.map((a) => trace.acceptors.indexOf(a)));
+  const p = quorumProblem(n, numbered);
+  return p === null ? explicitQuorums(n, numbered) : describeQuorumProblem(p, (a) => trace.acceptors[a] ?? String(a));
+}
+
+/** The checks of the file header, state by state; stops at the first rejection. */
+export function checkStates(trace: ItfTrace, quorums: Constants['quorums']): CheckSummary {
+  const k: Constants = { acceptors: trace.acceptors.length, values: Math.max(1, trace.values.length), quorums, maxBallot: Infinity };
+  const cluster: Cluster = {
+    header: { format: 'synod.trace', version: 1, cluster: { acceptors: [...trace.acceptors] } },
+    acceptors: trace.acceptors, proposers: trace.acceptors, quorums, valuesClosed: true, partial: false,
+  };
+  const table: NameTable = { nodes: [...trace.acceptors], clients: [], values: [...trace.values] };
+  const names = namesOf(cluster, table);
+  let steps = 0;
+  const reject = (r: Rejection): CheckSummary =>
+    ({ events: trace.states.length, steps, retransmissions: 0, messages: 0, chosen: [], rejections: [r] });
+  const first = trace.states[0] as PaxosState;
+  if (!sameState(first, init(k))) {
+    return reject(rejection(0, 'Init', 'state 0 is not Init: every acceptor starts with maxBal = maxVBal = -1, maxVal = None, and msgs = {}'));
+  }
+  for (let i = 1; i < trace.states.length; i++) {
+    const s = trace.states[i - 1] as PaxosState;
+    const t = trace.states[i] as PaxosState;
+    const verdict = judgeStep(k, s, t);
+    if (verdict !== null) {
+      const { broken } = brokenProperties(k, s, t, names);
+      const b = broken[0];
+      return reject({
+        ...rejection(i, b?.property ?? verdict.rule, `state ${i - 1} -> ${i}: ${b === undefined ? verdict.why : `${b.summary}. ${verdict.why}`}`),
+        action: verdict.action, conjunct: verdict.conjunct, breaks: broken.map((v) => ({ property: v.property, summary: v.summary })),
+      });
+    }
+    if (!sameState(s, t)) steps++;
+  }
+  const last = trace.states[trace.states.length - 1] as PaxosState;
+  return { events: trace.states.length, steps, retransmissions: 0, messages: last.msgs.length, chosen: [], rejections: [] };
+}
+
+function rejection(index: number, rule: string, explanation: string): Rejection {
+  return { line: index, rule, action: null, conjunct: null, explanation, witness: {}, breaks: [], skipped: [], excerpt: [] };
+}
+
+/** Null when t follows s by one spec step or a stutter; else why not. */
+function judgeStep(k: Constants, s: PaxosState, t: PaxosState):
+  { rule: string; action: string | null; conjunct: string | null; why: string } | null {
+  if (sameState(s, t)) return null;
+  const added = t.msgs.filter((m) => !s.msgs.some((x) => sameMessage(x, m)));
+  const lost = s.msgs.filter((m) => !t.msgs.some((x) => sameMessage(x, m)));
+  if (lost.length > 0 || added.length !== 1) {
+    return { rule: 'Next', action: null, conjunct: null,
+      why: `no single action explains it: ${added.length} messages added and ${lost.length} removed (each action sends exactly one, and msgs never shrinks)` };
+  }
+  const m = added[0] as Message;
+  const action = actionOf(m);
+  const r = testStep(k, s, action);
+  if (!r.ok) return { rule: action.name, action: action.name, conjunct: r.conjunct, why: r.why };
+  if (!sameState(r.next, t)) {
+    return { rule: action.name, action: action.name, conjunct: 'UNCHANGED / EXCEPT',
+      why: `${action.name} sends this message, but the acceptor variables are not the ones it leaves` };
+  }
+  return null;
+}
+
+function actionOf(m: Message): Action {
+  switch (m.type) {
+    case '1a': return { name: 'Phase1a', b: m.bal };
+    case '1b': return { name: 'Phase1b', a: m.acc, m: { type: '1a', bal: m.bal } };
+    case '2a': return { name: 'Phase2a', b: m.bal, v: m.val };
+    case '2b': return { name: 'Phase2b', a: m.acc, m: { type: '2a', bal: m.bal, val: m.val } };
+  }
+}
+
+function sameMessage(x: Message, y: Message): boolean {
+  return compareMessages(x, y) === 0;
+}

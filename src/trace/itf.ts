@@ -1,0 +1,238 @@
+/**
+ * The Informal Trace Format (ITF), the JSON that Apalache and Quint write for state traces:
+ * `{"#meta": ..., "vars": [...], "states": [{"#meta": ..., var: value, ...}, ...]}` with values
+ * encoded as plain JSON numbers, strings and booleans, records as objects, and
+ * `{"#bigint": "123"}`, `{"#set": [...]}`, `{"#map": [[k, v], ...]}`, `{"#tup": [...]}`, and
+ * tagged variants `{"tag": "Some", "value": ...}`.
+ *
+ * Reading: for specs shaped like Paxos.tla, with variables maxBal, maxVBal, maxVal and msgs
+ * (possibly module-qualified, "Paxos::maxBal" or "Paxos.maxBal"), messages as records with a
+ * `type` field or as variants whose tag names the type ("M1b", "Promise"), acceptors and values
+ * as strings or numbers, None as null, "None", or a None variant (Quint's Option). A mapping
+ * (`{"maxBal": "promised", "bal": "ballot", ...}`) renames variables and message fields.
+ * Writing: spec states to ITF, so that counterexamples open in existing ITF viewers.
+ *
+ * What it leaves out: other variables are ignored (a trace of a spec with extra state still
+ * checks on these four); quorums are majorities unless the mapping gives them (ITF traces do
+ * not carry constants).
+ */
+import { compareMessages, type Message, type PaxosState } from '../../spec/paxos.js';
+import type { Value as ValueName } from './format.js';
+
+export type Mapping = Readonly<Record<string, string>>;
+
+/** A problem with the ITF input: where (a JSON path) and what. */
+export class ItfError extends Error {
+  constructor(readonly where: string, message: string) {
+    super(message);
+  }
+}
+
+/** A decoded ITF trace: acceptors and values by name, states over their numbers. */
+export interface ItfTrace {
+  readonly acceptors: readonly string[];
+  readonly values: readonly ValueName[];
+  readonly states: readonly PaxosState[];
+  readonly quorums: readonly (readonly string[])[] | null;
+}
+
+const SPEC_VARS = ['maxBal', 'maxVBal', 'maxVal', 'msgs'] as const;
+const STATES_MAX = 1_000_000;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** ITF value -> plain JS: numbers, strings, arrays (sets, tuples), Map-free pair lists. */
+function plainInt(v: unknown, where: string): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  if (isRecord(v) && typeof v['#bigint'] === 'string' && /^-?\d+$/.test(v['#bigint'])) {
+    const n = Number(v['#bigint']);
+    if (Number.isSafeInteger(n)) return n;
+  }
+  throw new ItfError(where, `expected an integer (a number or {"#bigint": "..."}), got ${show(v)}`);
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function setItems(v: unknown, where: string): unknown[] {
+  if (isRecord(v) && Array.isArray(v['#set'])) return v['#set'];
+  if (Array.isArray(v)) return v;
+  throw new ItfError(where, `expected a set ({"#set": [...]}), got ${show(v)}`);
+}
+
+function mapEntries(v: unknown, where: string): [unknown, unknown][] {
+  if (isRecord(v) && Array.isArray(v['#map'])) {
+    return v['#map'].map((e, i) => {
+      if (!Array.isArray(e) || e.length !== 2) throw new ItfError(`${where}[${i}]`, 'expected a [key, value] pair');
+      return [e[0], e[1]] as [unknown, unknown];
+    });
+  }
+  if (isRecord(v) && !Object.keys(v).some((k) => k.startsWith('#'))) return Object.entries(v);
+  throw new ItfError(where, `expected a function ({"#map": [[k, v], ...]}), got ${show(v)}`);
+}
+
+/** A name (acceptor or value): a string, or a number (kept as its own name). */
+function nameOf(v: unknown, where: string): ValueName {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (isRecord(v) && '#bigint' in v) return plainInt(v, where);
+  if (isRecord(v) && typeof v['tag'] === 'string' && isUnit(v['value'])) return v['tag'];
+  throw new ItfError(where, `expected a name (a string or a number), got ${show(v)}`);
+}
+
+function isUnit(v: unknown): boolean {
+  return v === undefined || (isRecord(v) && Array.isArray(v['#tup']) && v['#tup'].length === 0);
+}
+
+/** None: null, "None", or a None variant; Some(v) is v. Returns undefined for "not None". */
+function noneOr(v: unknown): unknown {
+  if (v === null || v === 'None') return null;
+  if (isRecord(v) && v['tag'] === 'None') return null;
+  if (isRecord(v) && v['tag'] === 'Some') return v['value'];
+  return v;
+}
+
+/** Finds a variable, allowing a module prefix ("Paxos::maxBal", "Paxos.maxBal"). */
+function lookup(state: Record<string, unknown>, name: string, where: string): unknown {
+  if (name in state) return state[name];
+  const key = Object.keys(state).find((k) => k.endsWith(`::${name}`) || k.endsWith(`.${name}`));
+  if (key === undefined) throw new ItfError(where, `has no variable ${name} (nor a module-qualified one)`);
+  return state[key];
+}
+
+const TYPE_BY_TAG: ReadonlyArray<[RegExp, Message['type']]> = [
+  [/1a|prepare/i, '1a'], [/1b|promise/i, '1b'], [/2a|^(m)?accept$/i, '2a'], [/2b|accepted/i, '2b'],
+];
+
+interface Interner {
+  readonly acceptor: (v: unknown, where: string) => number;
+  readonly value: (v: unknown, where: string) => number;
+}
+
+function decodeMessage(raw: unknown, where: string, f: (n: string) => string, I: Interner): Message {
+  let type: Message['type'] | undefined;
+  let body: unknown = raw;
+  if (isRecord(raw) && typeof raw['tag'] === 'string' && 'value' in raw && !(f('type') in raw)) {
+    type = TYPE_BY_TAG.find(([re]) => re.test(raw['tag'] as string))?.[1];
+    body = raw['value'];
+  } else if (isRecord(raw)) {
+    const t = raw[f('type')];
+    type = TYPE_BY_TAG.find(([re]) => typeof t === 'string' && re.test(t))?.[1];
+  }
+  if (!isRecord(body) || type === undefined) throw new ItfError(where, `expected a 1a/1b/2a/2b message, got ${show(raw)}`);
+  const get = (k: string): unknown => body[f(k)];
+  const bal = plainInt(get('bal'), `${where}.${f('bal')}`);
+  switch (type) {
+    case '1a': return { type, bal };
+    case '1b': {
+      const mval = noneOr(get('mval'));
+      return {
+        type, acc: I.acceptor(get('acc'), `${where}.${f('acc')}`), bal,
+        mbal: plainInt(get('mbal'), `${where}.${f('mbal')}`),
+        mval: mval === null ? null : I.value(mval, `${where}.${f('mval')}`),
+      };
+    }
+    case '2a': return { type, bal, val: I.value(get('val'), `${where}.${f('val')}`) };
+    default: return { type: '2b', acc: I.acceptor(get('acc'), `${where}.${f('acc')}`), bal, val: I.value(get('val'), `${where}.${f('val')}`) };
+  }
+}
+
+/** Decodes an ITF document into spec states. Throws ItfError naming the JSON path. */
+export function readItf(doc: unknown, mapping: Mapping = {}): ItfTrace {
+  if (!isRecord(doc) || !Array.isArray(doc['states'])) throw new ItfError('$', 'expected an ITF object with "states"');
+  const states = doc['states'];
+  if (states.length === 0) throw new ItfError('$.states', 'is empty');
+  if (states.length > STATES_MAX) throw new ItfError('$.states', `has more than ${STATES_MAX} states`);
+  const f = (n: string): string => mapping[n] ?? n;
+  const first = states[0];
+  if (!isRecord(first)) throw new ItfError('$.states[0]', 'expected an object');
+  const acceptors = mapEntries(lookup(first, f('maxBal'), '$.states[0]'), `$.states[0].${f('maxBal')}`)
+    .map(([k], i) => String(nameOf(k, `$.states[0].${f('maxBal')}[${i}]`)));
+  const accIndex = new Map(acceptors.map((a, i) => [a, i]));
+  const values: ValueName[] = [];
+  const valueIndex = new Map<ValueName, number>();
+  const I: Interner = {
+    acceptor: (v, where) => {
+      const a = accIndex.get(String(nameOf(v, where)));
+      if (a === undefined) throw new ItfError(where, `${show(v)} is not an acceptor (acceptors: ${acceptors.join(', ')})`);
+      return a;
+    },
+    value: (v, where) => {
+      const n = nameOf(v, where);
+      let i = valueIndex.get(n);
+      if (i === undefined) {
+        i = values.push(n) - 1;
+        valueIndex.set(n, i);
+      }
+      return i;
+    },
+  };
+  const decoded = states.map((s, i) => decodeState(s, `$.states[${i}]`, f, I, acceptors.length));
+  const q = mapping['quorums'];
+  return { acceptors, values, states: decoded, quorums: q === undefined ? null : parseQuorums(q) };
+}
+
+function parseQuorums(text: string): string[][] {
+  try {
+    const q = JSON.parse(text) as unknown;
+    if (Array.isArray(q) && q.every((x) => Array.isArray(x) && x.every((a) => typeof a === 'string'))) return q as string[][];
+  } catch {
+    // Fall through to the error below.
+  }
+  throw new ItfError('mapping.quorums', 'expected a JSON list of quorums, like "[[\\"a1\\",\\"a2\\"]]"');
+}
+
+function decodeState(raw: unknown, where: string, f: (n: string) => string, I: Interner, n: number): PaxosState {
+  if (!isRecord(raw)) throw new ItfError(where, 'expected an object');
+  const fn = (name: string, decode: (v: unknown, w: string) => number | null): (number | null)[] => {
+    const out: (number | null)[] = Array.from({ length: n }, () => null);
+    const w = `${where}.${f(name)}`;
+    const entries = mapEntries(lookup(raw, f(name), where), w);
+    if (entries.length !== n) throw new ItfError(w, `maps ${entries.length} acceptors, expected ${n}`);
+    for (const [i, [k, v]] of entries.entries()) out[I.acceptor(k, `${w}[${i}][0]`)] = decode(v, `${w}[${i}][1]`);
+    return out;
+  };
+  const maxBal = fn('maxBal', plainInt) as number[];
+  const maxVBal = fn('maxVBal', plainInt) as number[];
+  const maxVal = fn('maxVal', (v, w) => { const x = noneOr(v); return x === null ? null : I.value(x, w); });
+  const w = `${where}.${f('msgs')}`;
+  const msgs = setItems(lookup(raw, f('msgs'), where), w).map((m, i) => decodeMessage(m, `${w}[${i}]`, f, I));
+  msgs.sort(compareMessages);
+  const unique = msgs.filter((m, i) => i === 0 || compareMessages(msgs[i - 1] as Message, m) !== 0);
+  return { maxBal, maxVBal, maxVal, msgs: unique };
+}
+
+/** Spec states to an ITF document, with acceptor and value names. */
+export function writeItf(
+  states: readonly PaxosState[],
+  acceptors: readonly string[],
+  values: readonly ValueName[],
+  meta: Readonly<Record<string, unknown>> = {},
+): unknown {
+  const name = (v: number | null): unknown => (v === null ? { tag: 'None', value: { '#tup': [] } } : values[v] ?? v);
+  const fn = (xs: readonly (number | null)[], enc: (x: number | null) => unknown): unknown =>
+    ({ '#map': xs.map((x, a) => [acceptors[a], enc(x)]) });
+  const msg = (m: Message): unknown => {
+    switch (m.type) {
+      case '1a': return { type: '1a', bal: m.bal };
+      case '1b': return { type: '1b', acc: acceptors[m.acc], bal: m.bal, mbal: m.mbal, mval: name(m.mval) };
+      case '2a': return { type: '2a', bal: m.bal, val: name(m.val) };
+      case '2b': return { type: '2b', acc: acceptors[m.acc], bal: m.bal, val: name(m.val) };
+    }
+  };
+  return {
+    '#meta': { format: 'ITF', 'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html', source: 'synod', ...meta },
+    vars: [...SPEC_VARS],
+    states: states.map((s, i) => ({
+      '#meta': { index: i },
+      maxBal: fn(s.maxBal, (x) => x),
+      maxVBal: fn(s.maxVBal, (x) => x),
+      maxVal: fn(s.maxVal, name),
+      msgs: { '#set': s.msgs.map(msg) },
+    })),
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Splitting a trace file into lines, streaming: bytes in (chunks of any size), numbered lines
+ * out. This is where the first kinds of bad input are caught, before any JSON is parsed: a
+ * binary file (a NUL byte, or bytes that are not UTF-8), an over-long line (refused as soon as
+ * it passes the limit, so a file without newlines cannot make the reader buffer it whole), and
+ * a last line cut off without its newline (reported by the decoder if it does not parse).
+ *
+ * What it leaves out: it does not parse JSON, and it never throws on its input; problems come
+ * back as values naming the line.
+ */
+
+/** A problem with the input: the CLI prints it as `file:line: field: message` and exits 2. */
+export interface InputProblem {
+  readonly line: number;
+  /** The field at fault, as a path (`msg.bal`), or null when the whole line is. */
+  readonly field: string | null;
+  readonly message: string;
+}
+
+export function problem(line: number, field: string | null, message: string): InputProblem {
+  return { line, field, message };
+}
+
+/** Called for each line; return false to stop reading (the checker has its verdict). */
+export type LineHandler = (text: string, line: number, last: boolean) => InputProblem | boolean;
+
+export interface LineSplitter {
+  /** Feeds a chunk; returns a problem, 'stop' when the handler asked to stop, or null. */
+  readonly push: (chunk: Uint8Array | string) => InputProblem | 'stop' | null;
+  /** Ends the input: the unterminated last line, if any, goes to the handler. */
+  readonly end: () => InputProblem | 'stop' | null;
+  /** Lines seen so far (including blank ones). */
+  readonly lines: () => number;
+}
+
+/**
+ * A splitter calling `onLine` for every non-blank line (blank lines are counted, not passed).
+ * `\r\n` endings are accepted. `lengthMax` bounds a line, in UTF-16 units.
+ */
+export function createLineSplitter(onLine: LineHandler, lengthMax: number): LineSplitter {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  let carry = '';
+  let lineNo = 0;
+  let done = false;
+
+  const deliver = (raw: string, last: boolean): InputProblem | 'stop' | null => {
+    lineNo++;
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (text.length > lengthMax) return tooLong(lineNo, lengthMax);
+    if (isBlank(text)) return null;
+    const r = onLine(text, lineNo, last);
+    if (r === false) return 'stop';
+    return r === true ? null : r;
+  };
+
+  const feed = (text: string): InputProblem | 'stop' | null => {
+    if (text.includes('\u0000')) return binary(lineNo + 1 + countNewlines(carry + text.slice(0, text.indexOf('\u0000'))));
+    let start = 0;
+    let buffered = carry;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl === -1) break;
+      const raw = buffered.length > 0 ? buffered + text.slice(start, nl) : text.slice(start, nl);
+      buffered = '';
+      const r = deliver(raw, false);
+      if (r !== null) return r;
+      start = nl + 1;
+    }
+    carry = buffered + text.slice(start);
+    if (carry.length > lengthMax + 1) return tooLong(lineNo + 1, lengthMax);
+    return null;
+  };
+
+  return {
+    push: (chunk) => {
+      if (done) return null;
+      let text: string;
+      if (typeof chunk === 'string') text = chunk;
+      else {
+        try {
+          text = decoder.decode(chunk, { stream: true });
+        } catch {
+          done = true;
+          return binary(lineNo + 1 + countNewlines(carry));
+        }
+      }
+      const r = feed(text);
+      if (r !== null) done = true;
+      return r;
+    },
+    end: () => {
+      if (done) return null;
+      done = true;
+      let tail: string;
+      try {
+        tail = decoder.decode();
+      } catch {
+        return binary(lineNo + 1);
+      }
+      const rest = carry + tail;
+      carry = '';
+      if (rest.length === 0) return null;
+      return deliver(rest, true);
+    },
+    lines: () => lineNo,
+  };
+}
+
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function tooLong(line: number, lengthMax: number): InputProblem {
+  return problem(line, null, `the line is longer than ${lengthMax} characters ` +
+    '(one event per line; is this a trace in synod.trace format?)');
+}
+
+function binary(line: number): InputProblem {
+  return problem(line, null, 'this is not UTF-8 text (a NUL byte or an invalid byte sequence): ' +
+    'is it a binary file?');
+}
