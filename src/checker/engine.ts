@@ -200,6 +200,8 @@ export function check(model: Model, options: CheckOptions = {}): CheckResult {
         found = { violation, last: id, step: { label: labels[j] as number, state } };
         break;
       }
+      // A step back to its own source (re-sending a message already in msgs) needs no lookup.
+      if (sameWords(store.keys, id * W, out, j * W, W)) continue;
       admit(out, j * W, id, labels[j] as number);
     }
   }
@@ -310,4 +312,9 @@ function replaySymmetric(
     states.push(step.state);
     labs.push(step.label);
   }
+}
+
+function sameWords(x: Uint32Array, xOff: number, y: Uint32Array, yOff: number, W: number): boolean {
+  for (let i = 0; i < W; i++) if (x[xOff + i] !== y[yOff + i]) return false;
+  return true;
 }

@@ -36,7 +36,11 @@ export function hashWords(buf: Uint32Array, off: number, words: number): number 
 export class StateStore {
   /** States by id: state i is keys[i*words .. (i+1)*words). */
   keys: Uint32Array;
-  /** Hash slots: 0 when empty, else id + 1. Capacity is a power of two, at most half full. */
+  /**
+   * Hash slots, two entries each: id + 1 (0 when empty) and the state's 32-bit hash, so a probe
+   * compares words only on a hash match and growing never re-reads the keys. The capacity is a
+   * power of two, at most half full.
+   */
   private slots: Int32Array;
   private slotMask: number;
   count = 0;
@@ -46,7 +50,7 @@ export class StateStore {
     let capacity = 1 << 12;
     while (capacity < capacityHint * 2) capacity *= 2;
     this.keys = new Uint32Array(capacity * words / 2);
-    this.slots = new Int32Array(capacity);
+    this.slots = new Int32Array(2 * capacity);
     this.slotMask = capacity - 1;
   }
 
@@ -61,29 +65,35 @@ export class StateStore {
    */
   insert(buf: Uint32Array, off: number): number {
     const words = this.words;
-    let slot = hashWords(buf, off, words) & this.slotMask;
+    const h = hashWords(buf, off, words) | 0;
+    const slots = this.slots;
+    let slot = h & this.slotMask;
     for (;;) {
-      const entry = this.slots[slot] as number;
+      const entry = slots[2 * slot] as number;
       if (entry === 0) break;
-      if (this.equalAt(entry - 1, buf, off)) return -entry;
+      if (slots[2 * slot + 1] === h && this.equalAt(entry - 1, buf, off)) return -entry;
       slot = (slot + 1) & this.slotMask;
     }
     const id = this.count;
-    this.keys = grown(this.keys, (id + 1) * words);
-    this.keys.set(buf.subarray(off, off + words), id * words);
-    this.slots[slot] = id + 1;
+    if ((id + 1) * words > this.keys.length) this.keys = grown(this.keys, (id + 1) * words);
+    const keys = this.keys;
+    const base = id * words;
+    for (let i = 0; i < words; i++) keys[base + i] = buf[off + i] as number;
+    slots[2 * slot] = id + 1;
+    slots[2 * slot + 1] = h;
     this.count = id + 1;
-    if (this.count * 2 > this.slots.length) this.rehash();
+    if (this.count * 2 > this.slotMask + 1) this.rehash();
     return id;
   }
 
   /** The id of the state at buf[off..], or -1. */
   find(buf: Uint32Array, off: number): number {
-    let slot = hashWords(buf, off, this.words) & this.slotMask;
+    const h = hashWords(buf, off, this.words) | 0;
+    let slot = h & this.slotMask;
     for (;;) {
-      const entry = this.slots[slot] as number;
+      const entry = this.slots[2 * slot] as number;
       if (entry === 0) return -1;
-      if (this.equalAt(entry - 1, buf, off)) return entry - 1;
+      if (this.slots[2 * slot + 1] === h && this.equalAt(entry - 1, buf, off)) return entry - 1;
       slot = (slot + 1) & this.slotMask;
     }
   }
@@ -97,14 +107,20 @@ export class StateStore {
     return true;
   }
 
+  /** Doubles the slots, re-placing every entry by its stored hash (no key is re-read). */
   private rehash(): void {
-    const capacity = this.slots.length * 2;
-    const slots = new Int32Array(capacity);
+    const capacity = (this.slotMask + 1) * 2;
+    const slots = new Int32Array(2 * capacity);
     const mask = capacity - 1;
-    for (let id = 0; id < this.count; id++) {
-      let slot = hashWords(this.keys, id * this.words, this.words) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = id + 1;
+    const old = this.slots;
+    for (let i = 0; i < old.length; i += 2) {
+      const entry = old[i] as number;
+      if (entry === 0) continue;
+      const h = old[i + 1] as number;
+      let slot = h & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = entry;
+      slots[2 * slot + 1] = h;
     }
     this.slots = slots;
     this.slotMask = mask;

@@ -23,25 +23,15 @@ import {
   decode, getMaxBal, getMaxVal, getMaxVBal, index1b, label1a, label1b, label2a, label2b,
   paxosLayout, putAcceptor, setBit, testBit, type PaxosLayout,
 } from './paxos-codec.js';
+import { bitsAt } from './paxos-bits.js';
 import { specBacked } from './paxos-common.js';
+import { packedProperties, type PackedCheck } from './paxos-packed-props.js';
 import type { PaxosProperties } from './paxos-properties.js';
-
-/** A bit-level property check: true when the property holds in the state. */
-export type FastCheck = (buf: Uint32Array, off: number) => boolean;
 
 export interface PackedOptions {
   readonly properties: PaxosProperties;
-  /** Bit-level versions of some state properties, by name (the rest use the spec's). */
-  readonly fast?: (L: PaxosLayout) => Readonly<Record<string, FastCheck>>;
-}
-
-/** The value of `len` (<= 31) bits starting at bit `start`. */
-export function bitsAt(buf: Uint32Array, off: number, start: number, len: number): number {
-  const w = start >>> 5;
-  const sh = start & 31;
-  let x = (buf[off + w] as number) >>> sh;
-  if (sh + len > 32) x |= (buf[off + w + 1] as number) << (32 - sh);
-  return (x & ((1 << len) - 1)) >>> 0;
+  /** Whether to use the bit-level property checks (default true); false: the spec's, decoded. */
+  readonly fast?: boolean;
 }
 
 export function packedPaxosModel(k: Constants, options: PackedOptions): Model & {
@@ -162,17 +152,28 @@ export function packedPaxosModel(k: Constants, options: PackedOptions): Model & 
   };
 
   const props = options.properties;
-  const fast = options.fast?.(L) ?? {};
+  const fast = options.fast === false ? null : packedProperties(L);
   const at = (buf: Uint32Array, off: number): PaxosState => decode(L, buf, off);
-  const stateChecks: FastCheck[] = props.state.map((p) =>
-    fast[p.name] ?? ((buf, off) => p.check(k, at(buf, off)) === null));
+  const scratch: { buf: Uint32Array; off: number } = { buf: new Uint32Array(0), off: 0 };
+  const stateChecks: PackedCheck[] = props.state.map((p) =>
+    fast?.state[p.name] ?? (() => p.check(k, at(scratch.buf, scratch.off)) === null));
+  type StepTest = (src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number) => boolean;
+  const stepChecks: StepTest[] = props.step.map((p) => (p.name === 'R1' ? fast?.r1 : undefined) ??
+    ((src, srcOff, dst, dstOff) => p.check(k, at(src, srcOff), at(dst, dstOff)) === null));
   return {
     name: 'paxos (packed)',
     layout: L,
     successors,
     ...specBacked(k, L, props),
     checkState(src, off) {
-      for (let i = 0; i < stateChecks.length; i++) if (!stateChecks[i]!(src, off)) return i;
+      scratch.buf = src;
+      scratch.off = off;
+      fast?.analyze(src, off);
+      for (let i = 0; i < stateChecks.length; i++) if (!stateChecks[i]!()) return i;
+      return -1;
+    },
+    checkStep(src, srcOff, _label, dst, dstOff) {
+      for (let i = 0; i < stepChecks.length; i++) if (!stepChecks[i]!(src, srcOff, dst, dstOff)) return i;
       return -1;
     },
   };
