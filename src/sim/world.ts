@@ -36,6 +36,19 @@ export interface WorldConfig {
   readonly step: Step;
   /** The reducer's proposer timeout, in ticks (one tick per event). */
   readonly timeout: number;
+  /**
+   * A scripted run (the demo): these calls and crashes at these ticks, and no random calls.
+   * The main phase then ends as soon as the script is done and every call returned.
+   */
+  readonly script: Script | null;
+}
+
+export interface Script {
+  readonly calls: readonly {
+    readonly at: number; readonly client: number; readonly server: number;
+    readonly op: Operation;
+  }[];
+  readonly crashes: readonly { readonly at: number; readonly server: number }[];
 }
 
 /** Most ticks a delayed message is held back. */
@@ -60,6 +73,7 @@ export function worldConfig(partial: Partial<WorldConfig> & { seed: number }): W
     livenessSteps: partial.livenessSteps ?? 20_000,
     step: partial.step ?? paxosStep,
     timeout: partial.timeout ?? 12 * servers + 20,
+    script: partial.script ?? null,
   };
 }
 
@@ -135,7 +149,10 @@ type Agendum =
     readonly timer: Timer }
   | { readonly due: number; readonly kind: 'restart'; readonly server: number }
   | { readonly due: number; readonly kind: 'client'; readonly client: number;
-    readonly seq: number };
+    readonly seq: number }
+  | { readonly due: number; readonly kind: 'call'; readonly client: number;
+    readonly server: number; readonly op: Operation }
+  | { readonly due: number; readonly kind: 'crash'; readonly server: number };
 
 /** Names clients A, B, C, ... (and values after them): the seeds' SetVarX(A) racing SetVarX(B). */
 export function clientName(i: number): string {
@@ -192,11 +209,18 @@ class World {
       name: clientName(i), value: clientName(i), seq: 0, op: null, server: 0, crashed: false,
       invoked: 0, returned: 0,
     }));
-    for (let c = 0; c < cfg.clients; c++) this.scheduleClient(c, this.rng.below(THINK_MAX));
+    if (cfg.script === null) {
+      for (let c = 0; c < cfg.clients; c++) this.scheduleClient(c, this.rng.below(THINK_MAX));
+    } else {
+      for (const c of cfg.script.calls) this.agenda.push({ due: c.at, kind: 'call', ...c });
+      for (const c of cfg.script.crashes) this.agenda.push({ due: c.at, kind: 'crash', ...c });
+    }
   }
 
   run(): WorldResult {
-    for (let i = 0; i < this.cfg.steps && !this.stop(); i++) this.event(true);
+    for (let i = 0; i < this.cfg.steps && !this.stop() && !this.scriptDone(); i++) {
+      this.event(true);
+    }
     const mainSteps = this.index;
     this.enterLivenessPhase();
     let livenessUsed: number | null = null;
@@ -420,6 +444,11 @@ class World {
         return this.restart(a.server);
       case 'client':
         return this.clientTurn(a.client, a.seq, main);
+      case 'call':
+        return this.invoke(a.client, a.server, a.op);
+      case 'crash':
+        if (this.up[a.server]) this.crash(a.server, false);
+        return;
     }
   }
 
@@ -442,22 +471,29 @@ class World {
    */
   private clientTurn(i: number, seq: number, main: boolean): void {
     const c = this.clients[i]!;
-    if (seq < 0) {
-      if (c.crashed) {
-        c.crashed = false;
-        this.emit({ kind: 'client-restart', index: this.index, client: i });
-      }
-      if (!main || c.op !== null) return;
-      c.seq++;
-      c.op = this.rng.chance(0.5) ? { name: 'SetVarX', v: c.value } : { name: 'GetVarX' };
-      c.invoked++;
-      c.server = this.rng.below(this.cfg.servers);
-      this.emit({ kind: 'invoke', index: this.index, client: i, seq: c.seq, op: c.op,
-        server: c.server });
-    } else {
+    if (seq >= 0) {
       if (c.op === null || c.seq !== seq || c.crashed) return;
       c.server = (c.server + 1 + this.rng.below(this.cfg.servers)) % this.cfg.servers;
+      return this.callServer(i);
     }
+    if (c.crashed) {
+      c.crashed = false;
+      this.emit({ kind: 'client-restart', index: this.index, client: i });
+    }
+    if (!main) return;
+    const op: Operation = this.rng.chance(0.5) ? { name: 'SetVarX', v: c.value } : { name: 'GetVarX' };
+    this.invoke(i, this.rng.below(this.cfg.servers), op);
+  }
+
+  /** Client i calls `op` at `server`, unless it is busy or down. */
+  private invoke(i: number, server: number, op: Operation): void {
+    const c = this.clients[i]!;
+    if (c.op !== null || c.crashed) return;
+    c.seq++;
+    c.op = op;
+    c.invoked++;
+    c.server = server;
+    this.emit({ kind: 'invoke', index: this.index, client: i, seq: c.seq, op, server });
     this.callServer(i);
   }
 
@@ -482,7 +518,7 @@ class World {
     c.returned++;
     // Observers hear of the return after the server step that sent it (see serverStep).
     this.returns.push({ kind: 'return', index: this.index, client: i, seq, op, val, server });
-    this.scheduleClient(i, this.rng.below(THINK_MAX));
+    if (this.cfg.script === null) this.scheduleClient(i, this.rng.below(THINK_MAX));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -497,6 +533,13 @@ class World {
     this.delayed = [];
     for (let id = 0; id < this.cfg.servers; id++) this.restart(id);
     this.agenda = this.agenda.filter((a) => a.kind !== 'restart');
+  }
+
+  /** A scripted run is done when every scripted call and crash happened and returned. */
+  private scriptDone(): boolean {
+    if (this.cfg.script === null) return false;
+    const scripted = this.agenda.some((a) => a.kind === 'call' || a.kind === 'crash');
+    return !scripted && this.allAnswered();
   }
 
   /** True when no live client waits for an answer. */

@@ -1,0 +1,87 @@
+/**
+ * `synod simulate` and `synod demo` as a user meets them: exit codes, the summary, the JSON
+ * verdict, the trace file, the replay line of a violation, and flags that name what was wrong.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describe as describeRun, type Plan } from '../../src/cli/simulate.js';
+import { bufferIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { ALL_FAULTS } from '../../src/sim/faults.js';
+import { simulate } from '../../src/sim/simulate.js';
+import { mutants } from './mutants.js';
+
+async function synod(...args: string[]) {
+  const io = bufferIo();
+  const code = await main(args, io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+describe('synod simulate', () => {
+  it('prints what was chosen, the calls, the faults and the checks, and exits 0', async () => {
+    const r = await synod('simulate', '--seed', '7', '--steps', '800');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/seed 7, 800 steps/);
+    expect(r.out).toMatch(/^chosen: [ABC] \(ballot \d+\.\d\)/m);
+    expect(r.out).toMatch(/faults injected: \d+ lost/);
+    expect(r.out).toMatch(/checks passed: .*refinement, linearizability/);
+  });
+  it('prints one versioned JSON object with --json', async () => {
+    const r = await synod('simulate', '--seed', '7', '--steps', '300', '--json');
+    const verdict = JSON.parse(r.out) as Record<string, unknown>;
+    expect(verdict['format']).toBe('synod.simulate/v1');
+    expect(verdict['violation']).toBeNull();
+    expect(verdict['replay']).toMatch(/--seed 7 /);
+  });
+  it('runs a range of seeds with --seeds', async () => {
+    const r = await synod('simulate', '--seed', '100', '--seeds', '20', '--servers', '5');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/20 seeds from 100/);
+  });
+  it('writes trace format v1 with --trace', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'synod-')), 'run.ndjson');
+    expect((await synod('simulate', '--seed', '3', '--steps', '200', '--trace', file)).code)
+      .toBe(0);
+    const [header] = readFileSync(file, 'utf8').split('\n');
+    expect(JSON.parse(header!)).toMatchObject({ format: 'synod.trace', version: 1 });
+  });
+  it.each([
+    [['--servers', '10'], /--servers must be between 1 and 9, got 10/],
+    [['--faults', 'loss=2'], /--faults: rate of 'loss' must be a number in \[0, 1\]/],
+    [['--faults', 'flood=0.1'], /--faults: unknown fault 'flood'/],
+    [['--properties', 'often'], /--properties must be step, end or off/],
+    [['--seeds', '2', '--trace', 'x'], /--trace writes one run/],
+    [['--seed', 'x'], /--seed must be a whole number/],
+  ])('refuses %j with exit 2 and a message naming the flag', async (args, message) => {
+    const r = await synod('simulate', ...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+  it('ends a violation with the command that replays its seed', () => {
+    const step = mutants.find((m) => m.name === 'local-reader')!.step;
+    const report = simulate({ seed: 1, steps: 2000, faults: ALL_FAULTS, step });
+    expect(report.violation?.check).toBe('linearizability');
+    const plan: Plan = {
+      servers: 3, clients: 3, seed: 1, seeds: 1, steps: 2000, faults: ALL_FAULTS,
+      properties: 'step', livenessSteps: 20_000, trace: null,
+    };
+    expect(describeRun(report, plan)).toMatch(
+      /VIOLATION of linearizability at event \d+[\s\S]*replay: synod simulate --servers 3 --clients 3 --seed 1 --steps 2000 --faults loss=0.1,/);
+  });
+});
+
+describe('synod demo', () => {
+  it('tells the race, the crash, the reads and the checks, and exits 0', async () => {
+    const r = await synod('demo');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/A calls SetVarX\("A"\) at s1/);
+    expect(r.out).toMatch(/s2 crashes/);
+    expect(r.out.match(/GetVarX returns "[ABC]"/g)).toHaveLength(3);
+    expect(r.out).toMatch(/Checks passed: /);
+  });
+  it('replays another story from --seed, still passing every check', async () => {
+    for (const seed of ['1', '3', '4']) expect((await synod('demo', '--seed', seed)).code).toBe(0);
+  });
+});
