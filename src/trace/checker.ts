@@ -75,6 +75,7 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
   const clientCrashed = new Map<number, number>();
   const pending = new Map<number, { op: 'set' | 'get'; line: number }>();
   const sentExtras = new Set<string>();
+  let settled: { val: Value; line: number } | null = null;
   let events = 0;
   let steps = 0;
   let retransmissions = 0;
@@ -86,7 +87,8 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
     return true;
   };
   const k = (): Constants => constantsOf(cluster, table);
-  const ctx = (involved: readonly Message[] = []): RefusalContext => ({ k: k(), state: s, cluster, table, line, involved });
+  const ctx = (involved: readonly Message[] = [], lines: readonly number[] = []): RefusalContext =>
+    ({ k: k(), state: s, cluster, table, line, involved, lines });
   /** The message by which acceptor a made its current promise maxBal[a] (its 1b or 2b). */
   const promiseOf = (a: number): Message[] => {
     const b = s.maxBal[a] as number;
@@ -204,7 +206,25 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
 
   // --- events -------------------------------------------------------------------------------
 
+  /**
+   * Persist before send (DESIGN.md, "The implementation"; etcd-raft's Ready contract): once an
+   * acceptor logs persists at all, a 1b or 2b it sends must be covered by what it persisted, or
+   * a crash right after the send would make it forget a promise or a vote it announced.
+   */
+  const durable = new Map<number, { maxBal: number; maxVBal: number; line: number }>();
+  const covered = (m: Message): boolean => {
+    if (m.type !== '1b' && m.type !== '2b') return true;
+    const d = durable.get(m.acc);
+    if (d === undefined || (d.maxBal >= m.bal && (m.type === '1b' || d.maxVBal >= m.bal))) return true;
+    const what = m.type === '1b' ? `its promise of ballot ${m.bal}` : `its vote in ballot ${m.bal}`;
+    return refuse(refuseClaim(ctx([m]), 'persist-before-send',
+      `${acc(m.acc)} sent a ${m.type} announcing ${what} before making it durable (its last persist, at line ` +
+      `${d.line}, has maxBal ${d.maxBal} and maxVBal ${d.maxVBal}): a crash now would make it forget`, null,
+      { acceptor: acc(m.acc), ballot: m.bal }), null);
+  };
+
   const send = (node: number, m: TraceMessage): boolean => {
+    if ((m.type === '1b' || m.type === '2b') && !covered(m)) return false;
     switch (m.type) {
       case '1a':
         if (!addMessage(s, m, line)) return retransmit();
@@ -269,6 +289,12 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
    * durable: Phase1b (only maxBal rises) or Phase2b (a new vote, maxBal = maxVBal), or nothing.
    */
   const persist = (a: number, d: Durable): boolean => {
+    const ok = persistStep(a, d);
+    if (ok) durable.set(a, { maxBal: s.maxBal[a] as number, maxVBal: s.maxVBal[a] as number, line });
+    return ok;
+  };
+
+  const persistStep = (a: number, d: Durable): boolean => {
     const vote = d.vote;
     const sameVote = vote === null || (vote.maxVBal === s.maxVBal[a] && vote.maxVal === s.maxVal[a]);
     if (sameVote && d.maxBal === s.maxBal[a]) return true;
@@ -302,26 +328,35 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
 
   const client = (e: Extract<Event, { kind: 'invoke' | 'return' }>): boolean => {
     const c = table.clients[e.client] ?? `#${e.client}`;
-    const fail = (why: string): false => refuse(refuseClaim(ctx(), 'client', why, null), null);
+    const fail = (why: string, lines: number[] = []): false => refuse(refuseClaim(ctx([], lines), 'client', why, null), null);
     const down = clientCrashed.get(e.client);
-    if (down !== undefined) return fail(`client ${c} crashed at line ${down} and did not come back`);
+    if (down !== undefined) return fail(`client ${c} crashed at line ${down} and did not come back`, [down]);
     const call = pending.get(e.client);
     if (e.kind === 'invoke') {
-      if (call !== undefined) return fail(`client ${c} called ${e.op} while its call at line ${call.line} was pending`);
+      if (call !== undefined) return fail(`client ${c} called ${e.op} while its call at line ${call.line} was pending`, [call.line]);
       if (e.op === 'set' && e.val === null) return fail(`client ${c} called set without a value`);
       pending.set(e.client, { op: e.op, line });
       return true;
     }
     if (call === undefined || call.op !== e.op) return fail(`client ${c} got a return of ${e.op} for a call it never made`);
     pending.delete(e.client);
-    if (e.val === null) return true;
-    return claimChosen('client', `${c}'s ${e.op} returned ${val(e.val)}`, e.val, -1);
+    if (e.val === null) {
+      // X is write-once: after any call has returned a value, X has it for good, so a GetVarX
+      // invoked later that answers "not set" cannot be linearized (it must follow that return).
+      if (settled === null || call.line < settled.line) return true;
+      return fail(`client ${c}'s get, invoked at line ${call.line}, returned "not set", but X was already ` +
+        `${val(settled.val)} when it was invoked (a call returned it at line ${settled.line}): not linearizable`,
+      [call.line, settled.line]);
+    }
+    if (!claimChosen('client', `${c}'s ${e.op} returned ${val(e.val)}`, e.val, -1)) return false;
+    settled ??= { val: e.val, line };
+    return true;
   };
 
   const alive = (node: number): boolean => {
     const down = crashed.get(node);
     if (down === undefined) return true;
-    return refuse(refuseClaim(ctx(), 'crash',
+    return refuse(refuseClaim(ctx([], [down]), 'crash',
       `${nameOf(node)} crashed at line ${down} and has not restarted, yet it acts here`, null), null);
   };
 

@@ -110,6 +110,8 @@ export interface RefusalContext {
   readonly line: number;
   /** Messages the refused line acts on or answers (the 1a or 2a, the promise it breaks). */
   readonly involved?: readonly Message[];
+  /** Other lines the excerpt should show (the call a return answers, the crash). */
+  readonly lines?: readonly number[];
 }
 
 /**
@@ -167,7 +169,7 @@ function refusal(c: RefusalContext, f: RefusalFacts, extra: Witness = {}): Rejec
   const messages = mergeMessages(base.messages ?? [], (c.involved ?? []).map((m) => messageWitness(c, m, names)));
   const witness = messages.length === 0 ? base : { ...base, messages };
   const why = withNames(f.why, names);
-  const explanation = first === undefined ? why : `${first.summary}. ${why}`.replace(/\.\. /g, '. ');
+  const explanation = first === undefined ? why : `${first.summary}. ${capitalize(why)}`.replace(/\.\. /g, '. ');
   return {
     line: c.line,
     rule: first?.property ?? f.rule,
@@ -190,6 +192,10 @@ function witnessOf(c: RefusalContext, v: Violation, names: Names): Witness {
     ...(w.acceptor === undefined ? {} : { acceptor: names.acceptor(w.acceptor) }),
     ...(w.messages === undefined ? {} : { messages: w.messages.map((m) => messageWitness(c, m, names)) }),
   };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function mergeMessages(a: readonly WitnessMessage[], b: readonly WitnessMessage[]): WitnessMessage[] {
@@ -217,7 +223,7 @@ export function messageWitness(c: RefusalContext, m: Message, names: Names): Wit
 
 /** The refused line, the witness's lines, and what caused each (a 2b's 2a, a 1b's 1a). */
 function excerptLines(c: RefusalContext, w: Witness): number[] {
-  const lines = new Set<number>([c.line]);
+  const lines = new Set<number>([c.line, ...(c.lines ?? [])]);
   for (const m of w.messages ?? []) if (m.line > 0) lines.add(m.line);
   return [...lines].filter((l) => l > 0).sort((x, y) => x - y).slice(-12);
 }

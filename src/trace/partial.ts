@@ -29,7 +29,7 @@ import {
 } from '../../spec/paxos.js';
 import type { CheckSummary } from './checker.js';
 import { constantsOf, type Cluster, type Event, type NameTable } from './events.js';
-import { namesOf, type Rejection } from './judge.js';
+import { namesOf, withNames, type Rejection } from './judge.js';
 
 /** One way to explain a line: the actions taken (hidden ones, then the line's own). */
 interface Alt {
@@ -256,7 +256,9 @@ export function checkPartial(
     }
     if (x.alts.length === 0) {
       if (i > deepest) { deepest = i; candidates = []; }
-      if (i === deepest && candidates.length < CANDIDATES_SHOWN && x.failure !== null) candidates.push(x.failure);
+      const f = x.failure;
+      const fresh = f !== null && !candidates.some((c) => c.conjunct === f.conjunct && c.why === f.why);
+      if (i === deepest && candidates.length < CANDIDATES_SHOWN && fresh) candidates.push(f);
     } else {
       stack.push({ state, alts: x.alts, next: 0 });
     }
@@ -302,17 +304,18 @@ function report(
   const path = end.stack.map((f) => f.alts[f.next - 1] as Alt);
   const final = path.length > 0 ? (path[path.length - 1] as Alt).next : init(k);
   const names = namesOf(cluster, table);
+  const candidates = end.candidates.map((c) => ({ conjunct: c.conjunct, why: withNames(c.why, names) }));
   const failedAt = end.accepted ? -1 : Math.max(0, end.exhausted ? end.stack.length : end.deepest);
   const failLine = events[failedAt]?.line ?? 0;
   const lastMatchedLine = end.accepted ? (events[events.length - 1]?.line ?? 0) : (events[failedAt - 1]?.line ?? 0);
   const rejection: Rejection | null = end.accepted ? null : {
     line: failLine,
-    rule: end.exhausted ? 'budget' : (end.candidates[0]?.conjunct.split(':')[0] ?? 'partial'),
+    rule: end.exhausted ? 'budget' : (candidates[0]?.conjunct.split(':')[0] ?? 'partial'),
     action: null,
-    conjunct: end.candidates[0]?.conjunct ?? null,
+    conjunct: candidates[0]?.conjunct ?? null,
     explanation: end.exhausted
       ? `the search for hidden steps used its budget of ${end.budget} steps before explaining line ${failLine} (raise --budget)`
-      : `no choice of hidden steps makes line ${failLine} a spec step: ${end.candidates[0]?.why ?? 'no candidate state'}`,
+      : `no choice of hidden steps makes line ${failLine} a spec step: ${candidates[0]?.why ?? 'no candidate state'}`,
     witness: {},
     breaks: [],
     skipped: [],
@@ -328,7 +331,7 @@ function report(
     budget: end.budget,
     budgetExhausted: end.exhausted,
     lastMatchedLine,
-    candidates: end.candidates,
+    candidates,
     summary: {
       events: events.length,
       steps: path.reduce((n, a) => n + a.steps, 0),

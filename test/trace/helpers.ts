@@ -1,0 +1,19 @@
+/**
+ * Helpers shared by the trace tests: a trace text as a stream of chunks (of a chosen size, so
+ * that line boundaries fall inside chunks), and a header.
+ */
+import type { Header } from '../../src/trace/format.js';
+
+export async function* chunksOf(text: string | Uint8Array, size = 1 << 20): AsyncGenerator<Uint8Array> {
+  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+export const header3: Header = {
+  format: 'synod.trace', version: 1, cluster: { acceptors: ['s1', 's2', 's3'] },
+};
+
+/** A trace text from a header and events given as objects. */
+export function lines(header: unknown, ...events: unknown[]): string {
+  return [header, ...events].map((x) => JSON.stringify(x)).join('\n') + '\n';
+}
