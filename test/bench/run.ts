@@ -9,6 +9,7 @@ import os from 'node:os';
 type Suite = (log: (line: string) => void, args: readonly string[]) => Promise<void>;
 
 const suites: Record<string, () => Promise<Suite>> = {
+  sim: async () => (await import('./sim.js')).run,
 };
 
 async function main(): Promise<void> {

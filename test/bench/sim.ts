@@ -1,0 +1,68 @@
+/**
+ * Simulator throughput: simulated events (steps) per second with every check on, the figure the
+ * issue sets at >= 100k steps/s (Quint's simulator: about 3.6k steps/s checking agreement on a
+ * comparable Paxos model, shared/REFERENCE.md). Each row is the median of 5 runs of a batch of
+ * seeds x 2,000 steps with every fault on; rows vary the cluster size and how much is checked.
+ *
+ * Flags: --quick (fewer seeds per batch, for a smoke run).
+ */
+import { ALL_FAULTS } from '../../src/sim/faults.js';
+import { simulate, type SimOptions } from '../../src/sim/simulate.js';
+
+const RUNS = 5;
+const STEPS = 2000;
+
+interface Row {
+  readonly label: string;
+  readonly servers: number;
+  readonly properties: 'step' | 'end' | 'off';
+  readonly linearizability: boolean;
+}
+
+const ROWS: readonly Row[] = [
+  { label: 'all checks (properties after every spec step)', servers: 3, properties: 'step',
+    linearizability: true },
+  { label: 'all checks', servers: 5, properties: 'step', linearizability: true },
+  { label: 'all checks', servers: 9, properties: 'step', linearizability: true },
+  { label: 'properties at the end only', servers: 3, properties: 'end', linearizability: true },
+  { label: 'safety from outside only (no refinement, no history)', servers: 3, properties: 'off',
+    linearizability: false },
+];
+
+function batch(seeds: number, row: Row): { events: number; seconds: number } {
+  let events = 0;
+  const started = performance.now();
+  for (let seed = 1; seed <= seeds; seed++) {
+    const opts: SimOptions = {
+      seed, servers: row.servers, steps: STEPS, faults: ALL_FAULTS,
+      properties: row.properties, linearizability: row.linearizability,
+    };
+    const r = simulate(opts);
+    if (r.violation !== null) throw new Error(`bench: seed ${seed} violates ${r.violation.check}`);
+    events += r.events;
+  }
+  return { events, seconds: (performance.now() - started) / 1000 };
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+export async function run(log: (line: string) => void, flags: readonly string[]): Promise<void> {
+  const seeds = flags.includes('--quick') ? 20 : 200;
+  batch(20, ROWS[0]!); // warm-up, so the first row is not paying for the JIT
+  log(`Each figure: median of ${RUNS} batches of ${seeds} seeds x ${STEPS} steps, faults ` +
+    '`all` (loss, dup, reorder, delay, partitions, crashes incl. mid-step, client crashes).');
+  log('');
+  log('| command | servers | checks | events/s (median) | min | max |');
+  log('|---|---:|---|---:|---:|---:|');
+  for (const row of ROWS) {
+    const rates: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const { events, seconds } = batch(seeds, row);
+      rates.push(events / seconds);
+    }
+    const k = (x: number): string => `${Math.round(x / 1000)}k`;
+    log(`| \`synod simulate --servers ${row.servers} --seeds ${seeds} --properties ` +
+      `${row.properties}\` | ${row.servers} | ${row.label} | ${k(median(rates))} | ` +
+      `${k(Math.min(...rates))} | ${k(Math.max(...rates))} |`);
+  }
+}
