@@ -25,7 +25,7 @@ export interface Failure {
   readonly prefix: readonly number[];
   readonly state: string;
   readonly unplaced: readonly number[];
-  readonly deadline: number | null;
+  readonly deadline: number;
 }
 
 /** The explanation of a failure, as lines of text. */
@@ -45,13 +45,14 @@ export function explainFailure<S, I, O>(
       `leaving ${shown}:`,
     ...failure.prefix.map((i) => `  ${line(i)}`),
   ];
-  if (failure.deadline !== null) {
-    lines.push(`One of these must come next, since each was invoked before ` +
-      `${line(failure.deadline)} returned, but none can:`);
-  } else {
-    lines.push('None of the operations left (none of which returned) can come next:');
-  }
+  lines.push(`One of these must come next, since each was invoked before ` +
+    `${line(failure.deadline)} returned, but none can:`);
   for (const i of failure.unplaced) lines.push(`  ${line(i)}: its result is not legal there`);
+  const pending = ops.filter((op, i) => op.ret === null && !failure.prefix.includes(i)).length;
+  if (pending > 0) {
+    lines.push(`(Calls that never returned are not listed: where they could come next they ` +
+      `change nothing, so they may as well take effect at the end, or never.)`);
+  }
   return lines.join('\n');
 }
 

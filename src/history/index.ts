@@ -30,12 +30,6 @@ export interface Model<S, I, O> {
   readonly key: (state: S) => string;
   /** One line for an operation in explanations, e.g. `SetVarX("a") -> "b"`. */
   readonly describe?: (input: I, output: O | null) => string;
-  /**
-   * True when `input` never changes the state (a read). A read whose output is unknown
-   * constrains nothing, so the checker may drop it before the search. Optional: without it,
-   * every operation is searched.
-   */
-  readonly readOnly?: (input: I) => boolean;
 }
 
 /**
@@ -89,17 +83,18 @@ export type CheckResult =
       /** `model.key` of the state after `prefix`. */
       readonly state: string;
       /**
-       * The operations that could come next in real-time order after `prefix` (each was invoked
-       * no later than the earliest return among the operations left). The model rejects the
-       * output of every one of them in `state`: had one been legal, the search would have
-       * linearized it and found a longer prefix.
+       * The operations that returned and could come next in real-time order after `prefix`
+       * (each was invoked no later than the earliest return among the operations left). The
+       * model rejects the output of every one of them in `state`: had one been legal, the
+       * search would have linearized it and found a longer prefix. Calls that never returned
+       * are not listed: where they could come next, they change nothing.
        */
       readonly unplaced: readonly number[];
       /**
        * The operation left whose return is earliest: one of `unplaced` had to be linearized
-       * before it returned. null when every operation left never returned.
+       * before it returned (it is one of them itself).
        */
-      readonly deadline: number | null;
+      readonly deadline: number;
       /** The same facts as sentences, for people. */
       readonly explanation: string;
       readonly steps: number;

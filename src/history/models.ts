@@ -47,7 +47,6 @@ export const writeOnceRegister: Model<WriteOnceState, WriteOnceInput, WriteOnceO
     const on = input.key === 'X' ? '' : ` on ${input.key}`;
     return `${call}${on} -> ${output === null ? '?' : show(output.value)}`;
   },
-  readOnly: (input) => input.kind === 'get',
 };
 
 export type KvInput =
@@ -79,7 +78,6 @@ export const kvRegister: Model<KvState, KvInput, KvOutput> = {
     input.kind === 'put'
       ? `put(${input.key}, ${show(input.value)})${output === null ? ' -> ?' : ''}`
       : `get(${input.key}) -> ${output === null ? '?' : show(output.value)}`,
-  readOnly: (input) => input.kind === 'get',
 };
 
 /** A value as it appears in explanations: quoted, or `empty` for null. */

@@ -21,8 +21,11 @@ export interface Workload {
   readonly keys: number;
   /** Distinct values written. */
   readonly values: number;
-  /** Whether clients may crash mid-call (then may invoke again). */
-  readonly crashes: boolean;
+  /**
+   * Chance in percent, at each scheduling step with a call pending, that a pending call's
+   * client crashes (it may invoke again later). 0: no crashes.
+   */
+  readonly crashPercent: number;
 }
 
 type Input = WriteOnceInput | KvInput;
@@ -48,6 +51,7 @@ export function randomHistory(workload: Workload, pick: Pick): Event[] {
   let invoked = 0;
   for (;;) {
     const actions: (() => void)[] = [];
+    const crashable: string[] = [];
     for (const client of clients) {
       const p = pending.get(client);
       if (p === undefined) {
@@ -59,6 +63,7 @@ export function randomHistory(workload: Workload, pick: Pick): Event[] {
         });
         continue;
       }
+      crashable.push(client);
       if (p.output === undefined) {
         actions.push(() => pending.set(client, { ...p, output: apply(object, p.input) }));
       } else {
@@ -67,12 +72,16 @@ export function randomHistory(workload: Workload, pick: Pick): Event[] {
           events.push({ type: 'return', client, output: p.output as Output });
         });
       }
-      if (workload.crashes) actions.push(() => {
-        pending.delete(client);
-        events.push({ type: 'crash', client });
-      });
     }
     if (actions.length === 0) return events;
+    if (crashable.length > 0 && workload.crashPercent > 0 && pick(100) >= 100 - workload.crashPercent) {
+      // (Counted from the top, so that a run of zeros from exhausted choices crashes nothing.)
+      // Whether the call took effect or not, the client is gone before it returns.
+      const client = crashable[pick(crashable.length)] as string;
+      pending.delete(client);
+      events.push({ type: 'crash', client });
+      continue;
+    }
     (actions[pick(actions.length)] as () => void)();
   }
 }

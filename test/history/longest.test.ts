@@ -3,7 +3,7 @@
  * had, even when the search wanders off the recorded branch and comes back level with it.
  */
 import { describe, expect, it } from 'vitest';
-import { LongestPrefix } from '../../src/history/check.js';
+import { LongestPrefix } from '../../src/history/search.js';
 
 /** Replays pushes (numbers) and pops ('pop') on a stack, telling `longest` as the search does. */
 function replay(moves: readonly (number | 'pop')[]): number[] {
@@ -15,7 +15,7 @@ function replay(moves: readonly (number | 'pop')[]): number[] {
       longest.popped(stack.length);
     } else {
       stack.push(move);
-      longest.pushed(stack, move);
+      longest.pushed(stack.length, move);
     }
   }
   return longest.order;
