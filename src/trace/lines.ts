@@ -81,7 +81,7 @@ export function createLineSplitter(onLine: LineHandler, lengthMax: number): Line
           text = decoder.decode(chunk, { stream: true });
         } catch {
           done = true;
-          return binary(lineNo + 1 + countNewlines(carry));
+          return binary(lineNo + 1 + countNewlines(carry) + newlinesBeforeInvalid(chunk));
         }
       }
       const r = feed(text);
@@ -118,6 +118,13 @@ function countNewlines(s: string): number {
   let n = 0;
   for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
   return n;
+}
+
+/** Newlines in a chunk before its first byte that is not UTF-8 (to name the right line). */
+function newlinesBeforeInvalid(chunk: Uint8Array): number {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(chunk);
+  const bad = text.indexOf('\uFFFD');
+  return countNewlines(bad === -1 ? text : text.slice(0, bad));
 }
 
 function tooLong(line: number, lengthMax: number): InputProblem {

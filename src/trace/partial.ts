@@ -305,7 +305,7 @@ function report(
   const final = path.length > 0 ? (path[path.length - 1] as Alt).next : init(k);
   const names = namesOf(cluster, table);
   const candidates = end.candidates.map((c) => ({ conjunct: c.conjunct, why: withNames(c.why, names) }));
-  const failedAt = end.accepted ? -1 : Math.max(0, end.exhausted ? end.stack.length : end.deepest);
+  const failedAt = end.accepted ? -1 : Math.max(0, end.exhausted ? end.stack.length - 1 : end.deepest);
   const failLine = events[failedAt]?.line ?? 0;
   const lastMatchedLine = end.accepted ? (events[events.length - 1]?.line ?? 0) : (events[failedAt - 1]?.line ?? 0);
   const rejection: Rejection | null = end.accepted ? null : {
