@@ -15,10 +15,12 @@ import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io 
 import { checkTrace, type FileReport, type RunOptions } from '../trace/run.js';
 import { checkItf, isItfPath } from '../trace/itf-run.js';
 import { traceSchema } from '../trace/schema.js';
+import { traceToItf } from '../trace/itf-export.js';
 import type { Rejection } from '../trace/judge.js';
 
 const HELP = `usage: synod trace check [flags] FILE|DIR...
-       synod trace schema
+       synod trace itf FILE        (print the trace's spec states as ITF JSON)
+       synod trace schema          (print the JSON Schema of a trace line)
 
 Checks traces in the synod.trace v1 format (docs/trace-format.md), or ITF state traces
 (*.itf.json), against the Paxos spec and the named properties.
@@ -46,7 +48,8 @@ export const traceCommand: Command = async (args, io) => {
     io.out(`${JSON.stringify(traceSchema(), null, 2)}\n`);
     return EXIT_OK;
   }
-  if (sub !== 'check') throw new UsageError(`synod trace: unknown subcommand '${sub}' (expected check or schema)`);
+  if (sub === 'itf') return toItf(rest, io);
+  if (sub !== 'check') throw new UsageError(`synod trace: unknown subcommand '${sub}' (expected check, itf or schema)`);
   return check(rest, io);
 };
 
@@ -88,6 +91,24 @@ async function check(args: readonly string[], io: Io): Promise<number> {
   else io.out(textVerdict(results, excerpts));
   if (results.some((r) => r.report.verdict === 'unreadable')) return EXIT_USAGE;
   return results.some((r) => r.report.verdict === 'rejected') ? EXIT_VIOLATION : EXIT_OK;
+}
+
+async function toItf(args: readonly string[], io: Io): Promise<number> {
+  const { positionals } = parseFlags('trace itf', args, {}, true);
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new UsageError('synod trace itf: give exactly one trace file');
+  let bytes: Uint8Array;
+  try {
+    bytes = await fsp.readFile(file);
+  } catch (e) {
+    throw new UsageError(`synod trace itf: ${file}: ${(e as Error).message}`);
+  }
+  const r = traceToItf(bytes);
+  if (!r.ok) {
+    throw new UsageError(`${file}:${r.problem.line}: ${r.problem.field === null ? '' : `${r.problem.field}: `}${r.problem.message}`);
+  }
+  io.out(`${JSON.stringify(r.itf)}\n`);
+  return EXIT_OK;
 }
 
 /** The chunks of a file; an open error becomes an input problem on line 0 via run.ts's reader. */

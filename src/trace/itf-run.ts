@@ -13,7 +13,9 @@ import {
 import { explicitQuorums, majorities, quorumProblem, describeQuorumProblem } from '../../spec/quorums.js';
 import type { CheckSummary } from './checker.js';
 import type { Cluster, NameTable } from './events.js';
-import { brokenProperties, namesOf, type Rejection } from './judge.js';
+import { brokenProperties, namesOf, withNames, type Rejection } from './judge.js';
+import { votingState } from '../../spec/properties.js';
+import { chosenProposals } from '../../spec/voting.js';
 import { ItfError, readItf, type ItfTrace, type Mapping } from './itf.js';
 import type { FileReport } from './run.js';
 
@@ -76,15 +78,17 @@ export function checkStates(trace: ItfTrace, quorums: Constants['quorums']): Che
     if (verdict !== null) {
       const { broken } = brokenProperties(k, s, t, names);
       const b = broken[0];
+      const why = withNames(verdict.why, names);
       return reject({
-        ...rejection(i, b?.property ?? verdict.rule, `state ${i - 1} -> ${i}: ${b === undefined ? verdict.why : `${b.summary}. ${verdict.why}`}`),
+        ...rejection(i, b?.property ?? verdict.rule, `state ${i - 1} -> ${i}: ${b === undefined ? why : `${b.summary}. ${why}`}`),
         action: verdict.action, conjunct: verdict.conjunct, breaks: broken.map((v) => ({ property: v.property, summary: v.summary })),
       });
     }
     if (!sameState(s, t)) steps++;
   }
   const last = trace.states[trace.states.length - 1] as PaxosState;
-  return { events: trace.states.length, steps, retransmissions: 0, messages: last.msgs.length, chosen: [], rejections: [] };
+  const chosen = chosenProposals(k, votingState(k, last)).map((p) => ({ value: names.value(p.val), ballot: p.bal, line: 0 }));
+  return { events: trace.states.length, steps, retransmissions: 0, messages: last.msgs.length, chosen, rejections: [] };
 }
 
 function rejection(index: number, rule: string, explanation: string): Rejection {
