@@ -10,6 +10,7 @@ type Suite = (log: (line: string) => void, args: readonly string[]) => Promise<v
 
 const suites: Record<string, () => Promise<Suite>> = {
   sim: async () => (await import('./sim.js')).run,
+  history: async () => (await import('./history.js')).run,
 };
 
 async function main(): Promise<void> {

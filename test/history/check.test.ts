@@ -66,6 +66,10 @@ const kvLinearizable: Row[] = [
     ['A put 1', 'A -> ok', 'A put 2', 'B get', 'B -> 1', 'C get', 'C -> 2', 'A -> ok']],
   ['a later put overwrites', ['A put 1', 'A -> ok', 'A put 2', 'A -> ok', 'B get', 'B -> 2']],
   ['a crashed put may be observed later', ['A put 1', 'A crash', 'B get', 'B -> 1']],
+  // Two crashed puts of the same value: the earlier stands for the first read of 1, the later
+  // takes effect after put 2 for the second.
+  ['crashed puts of one value may take effect at different times', ['A put 1', 'A crash',
+    'B put 1', 'B crash', 'C get', 'C -> 1', 'D put 2', 'D -> ok', 'E get', 'E -> 1']],
   // The search first tries put 1 then put 2, which the read refutes; the memo must not take
   // the other order, reaching the same set of calls in another state, for the same thing.
   ['concurrent puts may take effect in either order',
@@ -199,6 +203,36 @@ describe('times and crashed calls', () => {
     const nan = [{ client: 'A', input: get, output: null, call: Number.NaN, ret: null }];
     expect(() => checkLinearizable(nan, writeOnceRegister)).toThrow(
       'operation 0: call must be a finite number, got NaN');
+  });
+});
+
+describe('calls that never returned', () => {
+  it('proves a violation among many crashed SetVarX calls in few steps', () => {
+    // Sixteen crashed calls could be linearized in 2^16 subsets; once one value is chosen the
+    // others change nothing, so the search never tries them.
+    const sets = Array.from({ length: 16 }, (_, i) => `C${i} set v${i}`);
+    const crashes = Array.from({ length: 16 }, (_, i) => `C${i} crash`);
+    const ops = varX([...sets, ...crashes, 'A get', 'A -> v3', 'B get', 'B -> v4']);
+    expect(checkLinearizable(ops, writeOnceRegister, { budget: 2_000 })).toMatchObject({
+      verdict: 'not-linearizable', deadline: 17, unplaced: [17] });
+  });
+
+  it('says in the explanation that crashed calls are left out', () => {
+    const result = checkLinearizable(varX(['A set a', 'B set b', 'B crash', 'A -> a', 'C get',
+      'C -> b']), writeOnceRegister);
+    expect(result).toMatchObject({ prefix: [0], unplaced: [2] });
+    expect(result.verdict === 'not-linearizable' && result.explanation).toContain(
+      '(Calls that never returned are not listed');
+  });
+
+  it('rejects a model that turns down an unknown output', () => {
+    const strict = { ...writeOnceRegister, name: 'strict', step: (s: { chosen: string | null },
+      input: Parameters<typeof writeOnceRegister.step>[1],
+      output: Parameters<typeof writeOnceRegister.step>[2]) =>
+      (output === null ? null : writeOnceRegister.step(s, input, output)) };
+    expect(() => checkLinearizable(varX(['A set a', 'A crash']), strict)).toThrow(
+      'model \'strict\' rejects the unknown output of operation 0 (#0 A [0, -) ' +
+      'SetVarX("a") -> ?); a call that never returned may have had any result');
   });
 });
 

@@ -9,7 +9,16 @@
  * shrinkable list of numbers and the benchmark with a seeded PRNG. It leaves out network and
  * servers entirely: that is the simulator's business; here only the shape of histories matters.
  */
-import type { HistoryEvent, KvInput, WriteOnceInput, WriteOnceOutput } from '../../src/history/index.js';
+import {
+  kvRegister,
+  writeOnceRegister,
+  type HistoryEvent,
+  type KvInput,
+  type Model,
+  type Operation,
+  type WriteOnceInput,
+  type WriteOnceOutput,
+} from '../../src/history/index.js';
 
 export type Pick = (n: number) => number;
 
@@ -28,9 +37,16 @@ export interface Workload {
   readonly crashPercent: number;
 }
 
-type Input = WriteOnceInput | KvInput;
+export type Input = WriteOnceInput | KvInput;
 type Output = WriteOnceOutput;
 type Event = HistoryEvent<Input, Output>;
+export type Op = Operation<Input, Output>;
+export type AnyModel = Model<unknown, Input, Output>;
+
+/** The model a workload's object obeys. */
+export function modelOf(workload: Workload): AnyModel {
+  return (workload.object === 'varX' ? writeOnceRegister : kvRegister) as unknown as AnyModel;
+}
 
 interface Pending {
   readonly input: Input;
@@ -120,7 +136,10 @@ export function pickFrom(choices: readonly number[]): Pick {
 
 /** `pick` from a seeded PRNG (Marsaglia's xorshift32), for the benchmark. */
 export function pickSeeded(seed: number): Pick {
-  let x = (seed | 0) === 0 ? 0x2545f491 : seed | 0;
+  // Spread nearby seeds apart (MurmurHash3's finalizer), and keep the state nonzero.
+  let x = Math.imul(seed ^ (seed >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  x = (x ^ (x >>> 16)) | 0 || 0x2545f491;
   return (n) => {
     x ^= x << 13;
     x ^= x >>> 17;
