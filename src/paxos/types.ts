@@ -239,8 +239,8 @@ export type IgnoreReason =
 
 /** The name of the handler that acted, for traces (and for the refinement, see src/sim). */
 export type Action =
-  | 'Phase1a' | 'Phase1b' | 'Phase2a' | 'Phase2b' | 'Promise' | 'Learn' | 'Vote' | 'Commit'
-  | 'Reject' | 'ReadReply' | 'ReadGather' | 'ReadDone' | 'SetVarX' | 'GetVarX' | 'Answer'
+  | 'Phase1a' | 'Phase1b' | 'Phase2a' | 'Phase2b' | 'Promise' | 'Learn' | 'Vote'
+  | 'ReadReply' | 'ReadGather' | 'ReadDone' | 'SetVarX' | 'GetVarX' | 'Answer'
   | 'Backoff' | 'ReadRetry' | 'Restart';
 
 export type Outcome =

@@ -10,8 +10,9 @@
  * middle of a step applies only a prefix of the effects, so it can fall between a persist and
  * the send after it.
  *
- * After `steps` events the faults stop, partitions heal and crashed servers restart; the world
- * then runs until every call of a live client returned, or `livenessSteps` more events passed.
+ * After `steps` events the faults stop, partitions heal and crashed servers restart, but for a
+ * random minority of them that stays down; the world then runs until every call of a live
+ * client returned, or `livenessSteps` more events passed.
  *
  * Observers (checks.ts, refinement.ts, history.ts, trace.ts) see every event; they never change
  * the world, so turning checks on or off cannot change a run. The world is mutable inside (it is
@@ -531,7 +532,13 @@ class World {
     this.midCrash = -1;
     for (const d of this.delayed) this.inflight.push({ from: d.from, to: d.to, msg: d.msg });
     this.delayed = [];
-    for (let id = 0; id < this.cfg.servers; id++) this.restart(id);
+    // A majority is enough: a random minority of the servers that are down stays down.
+    const down = this.up.flatMap((u, id) => (u ? [] : [id]));
+    let stayDown = this.rng.below(Math.floor((this.cfg.servers - 1) / 2) + 1);
+    for (const id of down) {
+      if (stayDown > 0 && this.rng.chance(0.5)) stayDown--;
+      else this.restart(id);
+    }
     this.agenda = this.agenda.filter((a) => a.kind !== 'restart');
   }
 
