@@ -7,6 +7,10 @@
  *   time and is a legal run of the model, with one model state per key. Exponential: only for
  *   histories of up to 7 calls. Like etcd's naive quorum functions, it exists to be obviously
  *   right, not fast.
+ * - `searchLinearizable`: the textbook recursive search for histories of up to 30 calls, still
+ *   over the whole history at once: pick any call invoked before the earliest return left, with
+ *   a memo on (calls left, states); done when only never-returned calls are left (they never
+ *   took effect). It shares no code or trick with the checker (no list, no parking, no counts).
  * - `witnessHolds` / `prefixHolds`: check the order the checker returned as proof.
  */
 import type { Model, Operation } from '../../src/history/index.js';
@@ -58,6 +62,31 @@ export function naiveLinearizable<S, I, O>(
     }
   }
   return false;
+}
+
+export function searchLinearizable<S, I, O>(
+  model: Model<S, I, O>,
+  ops: readonly Operation<I, O>[],
+): boolean {
+  if (ops.length > 30) throw new Error('searchLinearizable: at most 30 calls');
+  const failed = new Set<string>();
+  const search = (left: number, states: ReadonlyMap<string, S>): boolean => {
+    const calls = ops.flatMap((op, i) => ((left & (1 << i)) !== 0 ? [{ op, i }] : []));
+    if (calls.every(({ op }) => op.ret === null)) return true;
+    const memo = `${left}|${JSON.stringify([...states].sort())}`;
+    if (failed.has(memo)) return false;
+    const earliest = Math.min(...calls.map(({ op }) => op.ret ?? Infinity));
+    for (const { op, i } of calls) {
+      if (op.call > earliest) continue;
+      const key = model.partition(op.input);
+      const next = model.step(states.get(key) ?? model.init(), op.input, op.output);
+      if (next === null) continue;
+      if (search(left & ~(1 << i), new Map([...states, [key, next]]))) return true;
+    }
+    failed.add(memo);
+    return false;
+  };
+  return search(2 ** ops.length - 1, new Map());
 }
 
 /** The checker's witness: each key's order holds each of its calls once, in a legal run. */

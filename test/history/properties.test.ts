@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkLinearizable, operationsFromEvents } from '../../src/history/index.js';
 import { modelOf, pickFrom, pickSeeded, randomHistory, type Op, type Workload } from './generate.js';
-import { naiveLinearizable, prefixHolds, witnessHolds } from './oracle.js';
+import { naiveLinearizable, prefixHolds, searchLinearizable, witnessHolds } from './oracle.js';
 
 const workload = (callsMax: number): fc.Arbitrary<Workload> =>
   fc.record({
@@ -100,6 +100,20 @@ describe('checkLinearizable against the brute-force checker', () => {
       { seed: 1122, numRuns: 1500 },
     );
   });
+
+  it('agrees with a plain recursive search on histories of up to 16 calls, two outputs mutated',
+    () => {
+      fc.assert(
+        fc.property(history(16), fc.array(mutation, { maxLength: 2 }), ({ workload: w, ops }, ms) => {
+          fc.pre(ops.length > 0 && ops.length <= 30);
+          const subject = ms.reduce((acc, m) => mutate(acc, m.at, m.value), ops);
+          const result = checkLinearizable(subject, modelOf(w));
+          expect(result.verdict).toBe(
+            searchLinearizable(modelOf(w), subject) ? 'linearizable' : 'not-linearizable');
+        }),
+        { seed: 2026, numRuns: 1000 },
+      );
+    });
 
   it('sees both verdicts among those small histories, so the agreement is not vacuous', () => {
     const samples = fc.sample(fc.tuple(history(6), mutation), { seed: 1122, numRuns: 300 });
