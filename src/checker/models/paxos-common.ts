@@ -14,6 +14,7 @@
 import { init, None, quorum1b, type Action, type Constants, type Message, type PaxosState }
   from '../../../spec/paxos.js';
 import type { Model, Violation } from '../engine.js';
+import { defaultNames, showMessage } from '../../../spec/properties.js';
 import type { PaxosProperties } from './paxos-properties.js';
 import { maskOf } from '../../../spec/quorums.js';
 import {
@@ -21,17 +22,8 @@ import {
   decode, encode, labelCount, type PaxosLayout,
 } from './paxos-codec.js';
 
-export function accName(a: number): string { return `a${a}`; }
-export function valName(v: number | None): string { return v === None || v < 0 ? 'None' : `v${v}`; }
-
-export function describeMessage(m: Message): string {
-  switch (m.type) {
-    case '1a': return `1a(bal ${m.bal})`;
-    case '1b': return `1b(${accName(m.acc)}, bal ${m.bal}, mbal ${m.mbal}, mval ${valName(m.mval)})`;
-    case '2a': return `2a(bal ${m.bal}, ${valName(m.val)})`;
-    case '2b': return `2b(${accName(m.acc)}, bal ${m.bal}, ${valName(m.val)})`;
-  }
-}
+const accName = defaultNames.acceptor;
+const valName = (v: number | None): string => (v === None || v < 0 ? 'None' : defaultNames.value(v));
 
 export function describePaxosAction(act: Action): string {
   switch (act.name) {
@@ -64,7 +56,7 @@ export function describeChange(L: PaxosLayout, prev: Uint32Array, prevOff: numbe
   L.messages.forEach((m, i) => {
     const bit = L.msgBase + i;
     if (testBit(next, nextOff, bit) && !testBit(prev, prevOff, bit)) {
-      parts.push(`sent ${describeMessage(m)}`);
+      parts.push(`sent ${showMessage(m)}`);
     }
   });
   return parts.length === 0 ? 'no change (the message was already sent)' : parts.join('; ');

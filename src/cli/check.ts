@@ -1,0 +1,254 @@
+/**
+ * `synod check paxos`: explores every reachable state of a bounded model of Paxos.tla and
+ * reports a verdict (issue 2, section 4; docs/ci.md for CI use, docs/checker.md for the engine).
+ *
+ * Exit codes: 0 every property holds and every "sometimes" target was reached; 1 a property is
+ * violated (a shortest counterexample is printed) or the model is vacuous; 2 bad flags, bounds
+ * too large, or the state limit reached before the exploration finished.
+ *
+ * Left out: models other than single-decree Paxos (Multi-Paxos arrives as another model name).
+ */
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { CheckResult, Progress, Violation } from '../checker/engine.js';
+import { counterexampleLines } from '../checker/models/paxos-trace.js';
+import {
+  checkPaxos, paxosConstants, paxosModel, type PaxosCheck, type PaxosCheckSettings,
+  type PaxosModelKind,
+} from '../checker/paxos-check.js';
+import { intFlag, parseFlags } from './args.js';
+import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
+
+const CMD = 'check';
+
+export const checkUsage = `usage: synod check paxos [flags]
+
+Explores every reachable state of Paxos.tla with bounded constants, checking TypeOK, Inv1..Inv4,
+VotesSafe, OneValuePerBallot, Consistency, R2, R2', I1 on every state and R1 on every step.
+
+  --acceptors N        acceptors (1..7, default 3)
+  --values N           values (1..4, default 2)
+  --max-ballot N       ballots are 0..N, as in TLC's MCPaxos (0..7, default 2)
+  --quorums "0,1;1,2"  explicit quorums of acceptor numbers 0..N-1 (default: majorities);
+                       every two must intersect
+  --symmetry           reduce by renaming acceptors and values (exact canonical forms)
+  --refinement         also check that every step maps to a Voting step or a stutter
+  --model M            packed (fast, default) or readable (runs spec/paxos.ts itself)
+  --max-states N       give up after N distinct states (default 30000000), exit 2
+  --counterexample F   write a counterexample as a synod.trace (JSON lines) to F
+  --json               print one JSON verdict object ("format": "synod.check/v1")
+  --progress           progress on stderr even when it is not a terminal
+
+Exit codes: 0 verified, 1 violation or vacuous model, 2 bad usage or state limit reached.
+`;
+
+const options = {
+  acceptors: { type: 'string' },
+  values: { type: 'string' },
+  'max-ballot': { type: 'string' },
+  quorums: { type: 'string' },
+  symmetry: { type: 'boolean' },
+  refinement: { type: 'boolean' },
+  model: { type: 'string' },
+  'max-states': { type: 'string' },
+  counterexample: { type: 'string' },
+  json: { type: 'boolean' },
+  progress: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+interface Flags {
+  readonly settings: PaxosCheckSettings;
+  readonly json: boolean;
+  readonly progress: boolean;
+  readonly counterexample: string | null;
+  readonly maxStates: number;
+}
+
+/** "0,1;1,2;0,2" to [[0,1],[1,2],[0,2]]; the spec checks membership and intersection. */
+export function parseQuorums(raw: string): number[][] {
+  const groups = raw.split(';').map((g) => g.trim());
+  if (groups.length === 0 || groups.some((g) => g === '')) {
+    throw new UsageError(`synod ${CMD}: --quorums must be quorums separated by ';', each a ` +
+      `comma-separated list of acceptor numbers, like "0,1;1,2;0,2"; got '${raw}'`);
+  }
+  return groups.map((g, i) => g.split(',').map((x) => {
+    const t = x.trim();
+    if (!/^\d+$/.test(t)) {
+      throw new UsageError(`synod ${CMD}: --quorums: quorum #${i + 1} ('${g}') has '${t}', ` +
+        'which is not an acceptor number');
+    }
+    return Number(t);
+  }));
+}
+
+function parseCheckFlags(args: readonly string[]): Flags | 'help' {
+  const { values: f, positionals } = parseFlags(CMD, args, options, true);
+  if (f.help === true) return 'help';
+  if (positionals.length > 1 || (positionals[0] ?? 'paxos') !== 'paxos') {
+    throw new UsageError(`synod ${CMD}: unknown model '${positionals.join(' ')}' (have: paxos)`);
+  }
+  const model = (f.model ?? 'packed') as PaxosModelKind;
+  if (model !== 'packed' && model !== 'readable') {
+    throw new UsageError(`synod ${CMD}: --model must be packed or readable, got '${f.model}'`);
+  }
+  const settings: PaxosCheckSettings = {
+    acceptors: intFlag(CMD, 'acceptors', f.acceptors, 3, 1, 7),
+    values: intFlag(CMD, 'values', f.values, 2, 1, 4),
+    maxBallot: intFlag(CMD, 'max-ballot', f['max-ballot'], 2, 0, 7),
+    quorums: f.quorums === undefined ? null : parseQuorums(f.quorums),
+    symmetry: f.symmetry === true,
+    refinement: f.refinement === true,
+    model,
+  };
+  return {
+    settings,
+    json: f.json === true,
+    progress: f.progress === true,
+    counterexample: f.counterexample ?? null,
+    maxStates: intFlag(CMD, 'max-states', f['max-states'], 30_000_000, 1, 500_000_000),
+  };
+}
+
+/** Builds constants and model up front, so bad settings are usage errors, not crashes. */
+function validate(s: PaxosCheckSettings): void {
+  try {
+    paxosModel(s, paxosConstants(s));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const flag = s.quorums !== null && /quorum|intersect|acceptor/i.test(e.message) ? '--quorums' : 'bounds';
+    throw new UsageError(`synod ${CMD}: ${flag}: ${e.message}`);
+  }
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+function describeSettings(s: PaxosCheckSettings): string {
+  const quorums = s.quorums === null ? 'majority quorums'
+    : `quorums ${s.quorums.map((q) => `{${q.join(',')}}`).join(' ')}`;
+  return `${s.acceptors} acceptors, ${s.values} values, ballots 0..${s.maxBallot}, ${quorums}, ` +
+    `${s.model} model, ${s.symmetry ? 'symmetry' : 'no symmetry'}` +
+    (s.refinement ? ', refinement to Voting' : '');
+}
+
+function describeWitness(v: Violation): string {
+  const w = v.witness as Record<string, unknown>;
+  const parts = Object.entries(w).map(([key, x]) => `${key} ${JSON.stringify(x)}`);
+  return parts.length === 0 ? '' : `  witness: ${parts.join(', ')}\n`;
+}
+
+function humanReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: number,
+  file: string | null): string {
+  const r = check.result;
+  const m = check.model;
+  const lines = [
+    `synod check paxos: ${describeSettings(s)}`,
+    `checking ${m.stateProperties.join(', ')} on every state; ${m.stepProperties.join(', ')} ` +
+      `on every step; sometimes ${m.reachability.map((x) => x.name).join(', ')}`,
+  ];
+  const figures = `${fmt(r.distinctStates)} distinct states, ${fmt(r.generatedStates)} generated, ` +
+    `depth ${r.depth}, ${seconds.toFixed(1)} s (${fmt(Math.round(r.generatedStates / Math.max(seconds, 1e-3)))} generated/s)`;
+  switch (r.verdict) {
+    case 'ok': lines.push(`OK: every property holds. ${figures}`); break;
+    case 'vacuous':
+      lines.push(`VACUOUS: never reached ${r.unreached.join(', ')}, so the properties they ` +
+        `partner prove nothing. ${figures}`);
+      break;
+    case 'incomplete': lines.push(`INCOMPLETE: stopped at --max-states. ${figures}`); break;
+    case 'violation': {
+      const v = r.violation!;
+      lines.push(`VIOLATION of ${v.property}: ${v.summary}`);
+      lines.push(describeWitness(v).trimEnd());
+      lines.push(`shortest counterexample, ${r.trace.length - 1} steps:`);
+      r.trace.forEach((t, i) => lines.push(`  ${String(i).padStart(3)}  ${(t.action ?? 'Init').padEnd(36)} ${t.change}`));
+      if (file !== null) lines.push(`counterexample written to ${file} (synod.trace v1, JSON lines)`);
+      lines.push(figures);
+      break;
+    }
+  }
+  return `${lines.filter((l) => l !== '').join('\n')}\n`;
+}
+
+function jsonReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: number,
+  file: string | null): string {
+  const r: CheckResult = check.result;
+  const m = check.model;
+  return `${JSON.stringify({
+    format: 'synod.check/v1',
+    model: 'paxos',
+    engine: s.model,
+    constants: {
+      acceptors: s.acceptors, values: s.values, maxBallot: s.maxBallot,
+      quorums: s.quorums ?? 'majority',
+    },
+    symmetry: s.symmetry,
+    refinement: s.refinement,
+    properties: {
+      state: m.stateProperties, step: m.stepProperties,
+      sometimes: m.reachability.map((x) => x.name),
+    },
+    verdict: r.verdict,
+    distinctStates: r.distinctStates,
+    generatedStates: r.generatedStates,
+    depth: r.depth,
+    seconds: Number(seconds.toFixed(3)),
+    generatedPerSecond: Math.round(r.generatedStates / Math.max(seconds, 1e-3)),
+    violation: r.violation,
+    counterexample: r.verdict === 'violation'
+      ? r.trace.map((t) => ({ action: t.action, change: t.change, state: t.state }))
+      : null,
+    counterexampleFile: file,
+    unreached: r.unreached,
+  })}\n`;
+}
+
+function progressReporter(io: Io): (p: Progress) => void {
+  const start = performance.now();
+  let last = start;
+  return (p) => {
+    const now = performance.now();
+    if (now - last < 1000) return;
+    last = now;
+    const rate = p.generatedStates / ((now - start) / 1000);
+    io.err(`progress: ${fmt(p.distinctStates)} states, ${fmt(Math.round(rate))} generated/s, ` +
+      `depth ${p.depth}, queue ${fmt(p.queue)}\n`);
+  };
+}
+
+export const checkCommand: Command = async (args, io) => {
+  const flags = parseCheckFlags(args);
+  if (flags === 'help') {
+    io.out(checkUsage);
+    return EXIT_OK;
+  }
+  const s: PaxosCheckSettings = {
+    ...flags.settings,
+    maxStates: flags.maxStates,
+    ...(io.errIsTTY || flags.progress ? { onProgress: progressReporter(io) } : {}),
+  };
+  validate(s);
+  const start = performance.now();
+  const check = checkPaxos(s);
+  const seconds = (performance.now() - start) / 1000;
+  const r = check.result;
+  let file: string | null = null;
+  if (r.verdict === 'violation' && flags.counterexample !== null) {
+    file = flags.counterexample;
+    writeCounterexample(file, counterexampleLines(check.constants, r.trace, r.violation));
+  }
+  io.out(flags.json ? jsonReport(check, s, seconds, file) : humanReport(check, s, seconds, file));
+  if (r.verdict === 'incomplete') {
+    io.err(`synod ${CMD}: stopped after ${fmt(r.distinctStates)} states (--max-states); ` +
+      'lower the bounds or raise --max-states\n');
+    return EXIT_USAGE;
+  }
+  return r.verdict === 'ok' ? EXIT_OK : EXIT_VIOLATION;
+};
+
+function writeCounterexample(file: string, lines: readonly string[]): void {
+  try {
+    writeFileSync(file, lines.join(''));
+  } catch (e) {
+    throw new UsageError(`synod ${CMD}: --counterexample: cannot write ${file}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Deliberately broken variants of spec/paxos.ts (issue 2, section 6), each made by replacing one
+ * entry of the spec's `Actions` table, so the spec itself stays untouched. Each re-states its
+ * action with one conjunct dropped or weakened, and says which property must catch it.
+ */
+import {
+  actions, hasMessage, quorum1b, send, type Actions, type Constants, type Msg1a, type Msg1b,
+  type Msg2a, type PaxosState, type StepResult,
+} from '../../spec/paxos.js';
+
+function except<T>(xs: readonly T[], i: number, x: T): readonly T[] {
+  const next = xs.slice();
+  next[i] = x;
+  return next;
+}
+
+const refuse = (conjunct: string): StepResult => ({ ok: false, conjunct, why: 'mutant' });
+
+/**
+ * Phase2a ignoring the highest reported vote: any value may be proposed once a quorum has
+ * joined (the conjunct Paxos.tla calls the heart of the algorithm is gone). Caught by Inv3.
+ */
+export const phase2aIgnoresVotes: Actions = {
+  ...actions,
+  Phase2a: (k: Constants, s: PaxosState, b: number, v: number): StepResult => {
+    if (s.msgs.some((m) => m.type === '2a' && m.bal === b)) return refuse('one 2a per ballot');
+    const joined = k.quorums.quorums.some((Q) => quorum1b(s, Q, b) !== null);
+    if (!joined) return refuse('a quorum joined');
+    return { ok: true, next: { ...s, msgs: send(s.msgs, { type: '2a', bal: b, val: v }) } };
+  },
+};
+
+/** Phase1b not checking maxBal: an acceptor joins any ballot, even below its promise. R1. */
+export const phase1bIgnoresMaxBal: Actions = {
+  ...actions,
+  Phase1b: (_k: Constants, s: PaxosState, a: number, m: Msg1a): StepResult => {
+    if (!hasMessage(s.msgs, m)) return refuse('m \\in msgs');
+    const reply: Msg1b = {
+      type: '1b', acc: a, bal: m.bal, mbal: s.maxVBal[a] as number, mval: s.maxVal[a] ?? null,
+    };
+    return { ok: true, next: { ...s, maxBal: except(s.maxBal, a, m.bal), msgs: send(s.msgs, reply) } };
+  },
+};
+
+/** Phase2b accepting below maxBal: the acceptor votes in a ballot it promised to skip. R1. */
+export const phase2bIgnoresMaxBal: Actions = {
+  ...actions,
+  Phase2b: (_k: Constants, s: PaxosState, a: number, m: Msg2a): StepResult => {
+    if (!hasMessage(s.msgs, m)) return refuse('m \\in msgs');
+    return {
+      ok: true,
+      next: {
+        maxBal: except(s.maxBal, a, m.bal),
+        maxVBal: except(s.maxVBal, a, m.bal),
+        maxVal: except(s.maxVal, a, m.val),
+        msgs: send(s.msgs, { type: '2b', acc: a, bal: m.bal, val: m.val }),
+      },
+    };
+  },
+};
+
+/** Two 2a messages with different values in one ballot: the "one 2a per ballot" test is gone. */
+export const phase2aTwicePerBallot: Actions = {
+  ...actions,
+  Phase2a: (k: Constants, s: PaxosState, b: number, v: number): StepResult => {
+    // Hide this ballot's 2a messages from the real Phase2a, then send on the real state.
+    const hidden = { ...s, msgs: s.msgs.filter((m) => !(m.type === '2a' && m.bal === b)) };
+    const r = actions.Phase2a(k, hidden, b, v);
+    if (!r.ok) return r;
+    return { ok: true, next: { ...s, msgs: send(s.msgs, { type: '2a', bal: b, val: v }) } };
+  },
+};
