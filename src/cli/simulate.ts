@@ -11,8 +11,8 @@
 import { writeFileSync } from 'node:fs';
 import { ALL_FAULTS, parseFaults, showFaults, type Faults } from '../sim/faults.js';
 import { simulate, type SimReport } from '../sim/simulate.js';
-import { traceObserver } from '../sim/trace.js';
-import { serverName, worldConfig } from '../sim/world.js';
+import { recordObserver, traceObserver } from '../sim/trace.js';
+import { serverName, worldConfig, type Observer } from '../sim/world.js';
 import { intFlag, parseFlags } from './args.js';
 import { EXIT_OK, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
 
@@ -33,6 +33,8 @@ linearizability of the client history, and liveness once the faults stop.
   --properties WHEN    step | end | off: when the named properties are checked (default step)
   --liveness-steps N   events allowed after the faults stop (default 20000)
   --trace FILE         write the run as trace format v1 (single seed only)
+  --record FILE        write every step (input, effects, outcome, resulting state) as JSON
+                       lines, for debugging (single seed only)
   --json               print one JSON object (format synod.simulate/v1)
   --progress           progress on stderr (default: only on a terminal)
 
@@ -43,7 +45,7 @@ const OPTIONS = {
   servers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' },
   seeds: { type: 'string' }, steps: { type: 'string' }, faults: { type: 'string' },
   properties: { type: 'string' }, 'liveness-steps': { type: 'string' },
-  trace: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' },
+  trace: { type: 'string' }, record: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -57,6 +59,7 @@ export interface Plan {
   readonly properties: 'step' | 'end' | 'off';
   readonly livenessSteps: number;
   readonly trace: string | null;
+  readonly record: string | null;
 }
 
 function plan(args: readonly string[]): Plan | 'help' {
@@ -69,8 +72,10 @@ function plan(args: readonly string[]): Plan | 'help' {
     throw new UsageError(`synod simulate: --properties must be step, end or off, got '${properties}'`);
   }
   const seeds = intFlag('simulate', 'seeds', v.seeds, 1, 1, 100_000_000);
-  if (v.trace !== undefined && seeds > 1) {
-    throw new UsageError('synod simulate: --trace writes one run; it cannot be used with --seeds');
+  for (const flag of ['trace', 'record'] as const) {
+    if (v[flag] !== undefined && seeds > 1) {
+      throw new UsageError(`synod simulate: --${flag} writes one run; it cannot be used with --seeds`);
+    }
   }
   return {
     servers: intFlag('simulate', 'servers', v.servers, 3, 1, 9),
@@ -82,6 +87,7 @@ function plan(args: readonly string[]): Plan | 'help' {
     properties,
     livenessSteps: intFlag('simulate', 'liveness-steps', v['liveness-steps'], 20_000, 1, 1e8),
     trace: v.trace ?? null,
+    record: v.record ?? null,
   };
 }
 
@@ -108,25 +114,27 @@ export const simulateCommand: Command = async (args, io) => {
   return many(p, io, json, progress);
 };
 
-function runOne(p: Plan, seed: number, trace: ((line: string) => void) | null): SimReport {
-  const opts = {
+function runOne(p: Plan, seed: number, observers: readonly Observer[] = []): SimReport {
+  return simulate({ ...options(p, seed), observers });
+}
+
+function options(p: Plan, seed: number) {
+  return {
     servers: p.servers, clients: p.clients, seed, steps: p.steps, faults: p.faults,
     livenessSteps: p.livenessSteps, properties: p.properties,
   };
-  const observers = trace === null ? [] : [traceObserver(worldConfig(opts), trace)];
-  return simulate({ ...opts, observers });
 }
 
 async function single(p: Plan, io: Io, json: boolean): Promise<number> {
-  const lines: string[] = [];
-  const report = runOne(p, p.seed, p.trace === null ? null : (l) => void lines.push(l));
-  if (p.trace !== null) {
-    try {
-      writeFileSync(p.trace, lines.join(''));
-    } catch (e) {
-      throw new UsageError(`synod simulate: --trace: cannot write '${p.trace}': ${String(e)}`);
-    }
-  }
+  const traced: string[] = [];
+  const recorded: string[] = [];
+  const observers: Observer[] = [];
+  const cfg = worldConfig(options(p, p.seed));
+  if (p.trace !== null) observers.push(traceObserver(cfg, (l) => void traced.push(l)));
+  if (p.record !== null) observers.push(recordObserver((l) => void recorded.push(l)));
+  const report = runOne(p, p.seed, observers);
+  if (p.trace !== null) writeOut('trace', p.trace, traced);
+  if (p.record !== null) writeOut('record', p.record, recorded);
   if (json) {
     io.out(`${JSON.stringify({ format: 'synod.simulate/v1', ...report,
       replay: replayCommand(p, p.seed) })}\n`);
@@ -143,7 +151,7 @@ async function many(p: Plan, io: Io, json: boolean, progress: boolean): Promise<
   const started = performance.now();
   let runs = 0;
   for (let i = 0; i < p.seeds && failed === null; i++) {
-    const report = runOne(p, (p.seed + i) >>> 0, null);
+    const report = runOne(p, (p.seed + i) >>> 0);
     runs++;
     events += report.events;
     if (report.chosen !== null) chosen++;
@@ -167,6 +175,14 @@ async function many(p: Plan, io: Io, json: boolean, progress: boolean): Promise<
       'every check passed in every run\n');
   }
   return failed === null ? EXIT_OK : EXIT_VIOLATION;
+}
+
+function writeOut(flag: string, file: string, lines: readonly string[]): void {
+  try {
+    writeFileSync(file, lines.join(''));
+  } catch (e) {
+    throw new UsageError(`synod simulate: --${flag}: cannot write '${file}': ${String(e)}`);
+  }
 }
 
 /** The human summary of one run. */

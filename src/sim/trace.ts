@@ -144,3 +144,23 @@ function traceMsg(m: Msg): TraceMsg {
 function extension(m: { readonly type: `x-${string}` } & Record<string, unknown>): TraceMsg {
   return m as unknown as TraceMsg;
 }
+
+/**
+ * The raw record of a run (`synod simulate --record FILE`): one JSON line per server step with
+ * its input, its effects (and how many took place before a crash cut the step), its outcome and
+ * the server's resulting state; and one line per client or fault event. Unlike the trace, this
+ * is the implementation's own vocabulary, for debugging the reducer; it has no stable format.
+ */
+export function recordObserver(sink: (line: string) => void): Observer {
+  return {
+    onEvent: (e: WorldEvent) => {
+      if (e.kind !== 'server-step') return sink(`${JSON.stringify(e)}\n`);
+      const s = e.step;
+      sink(`${JSON.stringify({
+        kind: 'step', index: s.index, now: s.now, server: serverName(s.server), input: s.input,
+        effects: s.result.effects, applied: s.applied, outcome: s.result.outcome,
+        state: s.result.state,
+      })}\n`);
+    },
+  };
+}

@@ -47,6 +47,16 @@ describe('synod simulate', () => {
     const [header] = readFileSync(file, 'utf8').split('\n');
     expect(JSON.parse(header!)).toMatchObject({ format: 'synod.trace', version: 1 });
   });
+  it('writes every step with its resulting state with --record', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'synod-')), 'run.jsonl');
+    expect((await synod('simulate', '--seed', '3', '--steps', '200', '--record', file)).code)
+      .toBe(0);
+    const steps = readFileSync(file, 'utf8').trimEnd().split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; state?: unknown; input?: unknown });
+    const step = steps.find((x) => x.kind === 'step')!;
+    expect(step).toHaveProperty('input');
+    expect(step).toHaveProperty('state.durable.acceptor.maxBal');
+  });
   it.each([
     [['--servers', '10'], /--servers must be between 1 and 9, got 10/],
     [['--faults', 'loss=2'], /--faults: rate of 'loss' must be a number in \[0, 1\]/],
@@ -65,7 +75,7 @@ describe('synod simulate', () => {
     expect(report.violation?.check).toBe('linearizability');
     const plan: Plan = {
       servers: 3, clients: 3, seed: 1, seeds: 1, steps: 2000, faults: ALL_FAULTS,
-      properties: 'step', livenessSteps: 20_000, trace: null,
+      properties: 'step', livenessSteps: 20_000, trace: null, record: null,
     };
     expect(describeRun(report, plan)).toMatch(
       /VIOLATION of linearizability at event \d+[\s\S]*replay: synod simulate --servers 3 --clients 3 --seed 1 --steps 2000 --faults loss=0.1,/);
