@@ -4,8 +4,8 @@
  * action with one conjunct dropped or weakened, and says which property must catch it.
  */
 import {
-  actions, hasMessage, quorum1b, send, type Actions, type Constants, type Msg1a, type Msg1b,
-  type Msg2a, type PaxosState, type StepResult,
+  actions, quorum1b, send, type Actions, type Constants, type Msg1a, type Msg2a, type PaxosState,
+  type StepResult,
 } from '../../spec/paxos.js';
 
 function except<T>(xs: readonly T[], i: number, x: T): readonly T[] {
@@ -30,33 +30,25 @@ export const phase2aIgnoresVotes: Actions = {
   },
 };
 
-/** Phase1b not checking maxBal: an acceptor joins any ballot, even below its promise. R1. */
+/**
+ * Phase1b not checking maxBal: an acceptor joins any ballot, even below its promise. Made by
+ * letting the real Phase1b see maxBal[a] = -1, so only its `m.bal > maxBal[a]` test changes.
+ * Caught by R1 (the promise is withdrawn).
+ */
 export const phase1bIgnoresMaxBal: Actions = {
   ...actions,
-  Phase1b: (_k: Constants, s: PaxosState, a: number, m: Msg1a): StepResult => {
-    if (!hasMessage(s.msgs, m)) return refuse('m \\in msgs');
-    const reply: Msg1b = {
-      type: '1b', acc: a, bal: m.bal, mbal: s.maxVBal[a] as number, mval: s.maxVal[a] ?? null,
-    };
-    return { ok: true, next: { ...s, maxBal: except(s.maxBal, a, m.bal), msgs: send(s.msgs, reply) } };
-  },
+  Phase1b: (k: Constants, s: PaxosState, a: number, m: Msg1a): StepResult =>
+    actions.Phase1b(k, { ...s, maxBal: except(s.maxBal, a, -1) }, a, m),
 };
 
-/** Phase2b accepting below maxBal: the acceptor votes in a ballot it promised to skip. R1. */
+/**
+ * Phase2b accepting below maxBal: the acceptor votes in a ballot it promised to skip. The real
+ * Phase2b sees maxBal[a] lowered to m.bal, so only its `m.bal >= maxBal[a]` test changes. R1.
+ */
 export const phase2bIgnoresMaxBal: Actions = {
   ...actions,
-  Phase2b: (_k: Constants, s: PaxosState, a: number, m: Msg2a): StepResult => {
-    if (!hasMessage(s.msgs, m)) return refuse('m \\in msgs');
-    return {
-      ok: true,
-      next: {
-        maxBal: except(s.maxBal, a, m.bal),
-        maxVBal: except(s.maxVBal, a, m.bal),
-        maxVal: except(s.maxVal, a, m.val),
-        msgs: send(s.msgs, { type: '2b', acc: a, bal: m.bal, val: m.val }),
-      },
-    };
-  },
+  Phase2b: (k: Constants, s: PaxosState, a: number, m: Msg2a): StepResult =>
+    actions.Phase2b(k, { ...s, maxBal: except(s.maxBal, a, Math.min(s.maxBal[a] as number, m.bal)) }, a, m),
 };
 
 /** Two 2a messages with different values in one ballot: the "one 2a per ballot" test is gone. */
