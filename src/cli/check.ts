@@ -204,12 +204,12 @@ function jsonReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: number,
 
 function progressReporter(io: Io): (p: Progress) => void {
   const start = performance.now();
-  let last = start;
+  let last = -Infinity;
   return (p) => {
     const now = performance.now();
     if (now - last < 1000) return;
     last = now;
-    const rate = p.generatedStates / ((now - start) / 1000);
+    const rate = p.generatedStates / Math.max((now - start) / 1000, 1e-3);
     io.err(`progress: ${fmt(p.distinctStates)} states, ${fmt(Math.round(rate))} generated/s, ` +
       `depth ${p.depth}, queue ${fmt(p.queue)}\n`);
   };
