@@ -252,9 +252,11 @@ function buildTrace(
     const last = states[states.length - 1]!;
     const target = found.step.state.slice();
     if (canon !== undefined) {
-      // The offending step was taken from the canonical source; map it onto the replayed one.
+      // The offending step was taken from the canonical source; take the replayed state's step
+      // that is its image: same class of target, and violating the property too.
       canon(target, 0);
-      const step = findStep(model, last, target, canon);
+      const step = findStep(model, last, target, canon,
+        (label, state) => model.checkStep(last, 0, label, state, 0) >= 0);
       states.push(step.state);
       labs.push(step.label);
     } else {
@@ -274,6 +276,7 @@ function buildTrace(
 function findStep(
   model: Model, prev: Uint32Array, target: Uint32Array,
   canon: ((buf: Uint32Array, off: number) => void) | undefined,
+  violates: (label: number, state: Uint32Array) => boolean = () => true,
 ): { label: number; state: Uint32Array } {
   const W = model.words;
   const out = new Uint32Array(Math.max(model.maxSuccessors, 1) * W);
@@ -284,7 +287,8 @@ function findStep(
     const state = out.slice(j * W, (j + 1) * W);
     const image = state.slice();
     if (canon !== undefined) canon(image, 0);
-    if (image.every((w, i) => w === target[i])) return { label: labels[j] as number, state };
+    const same = image.every((w, i) => w === target[i]);
+    if (same && violates(labels[j] as number, state)) return { label: labels[j] as number, state };
   }
   throw new Error(`checker bug: no step of ${model.name} leads to the recorded successor`);
 }
