@@ -12,7 +12,9 @@
 import type { Ballot } from '../paxos/index.js';
 import { parseFaults, type Faults } from '../sim/faults.js';
 import { simulate, type SimReport } from '../sim/simulate.js';
-import { clientName, serverName, type Observer, type Script, type WorldEvent } from '../sim/world.js';
+import {
+  clientName, serverName, type Observer, type Script, type WorldEvent,
+} from '../sim/world.js';
 import { intFlag, parseFlags } from './args.js';
 import { EXIT_OK, EXIT_VIOLATION, type Command } from './io.js';
 
@@ -35,7 +37,8 @@ const SCRIPT: Script = {
 const HELP = `usage: synod demo [--seed S]
 
 Three Paxos servers, clients A, B and C racing SetVarX over a lossy network with a crash, then
-a GetVarX at every server, then the checks. --seed S replays another story (default ${DEFAULT_SEED}).
+a GetVarX at every server, then the checks.
+--seed S replays another story (default ${DEFAULT_SEED}).
 `;
 
 export const demoCommand: Command = async (args, io) => {
@@ -84,7 +87,9 @@ function narrator(story: string[]): Observer {
         if (o.kind !== 'acted') return;
         if (s.input.kind === 'request' && s.input.req.op.name === 'GetVarX' &&
           o.action === 'GetVarX') readBy[`${s.input.req.client}.${s.input.req.seq}`] = true;
-        if (o.action === 'Phase1a') say(s.index, `${name} starts ballot ${ballotText(p.bal)}: 1a to all`);
+        if (o.action === 'Phase1a') {
+          say(s.index, `${name} starts ballot ${ballotText(p.bal)}: 1a to all`);
+        }
         if (o.action === 'Phase2a') {
           const why = p.hval === null ? 'its own: nobody had voted' : 'the highest vote reported';
           say(s.index, `${name} has promises from a majority: 2a "${p.hval ?? p.value}" in ` +
@@ -92,7 +97,9 @@ function narrator(story: string[]): Observer {
         }
         if (o.action === 'Backoff') say(s.index, `${name}'s ballot was rejected; it backs off`);
         if (o.action === 'Restart') say(s.index, `${name} restarts from its disk alone`);
-        if (o.action === 'Learn') say(s.index, `${name} learns "${s.result.state.learner.learned}"`);
+        if (o.action === 'Learn') {
+          say(s.index, `${name} learns "${s.result.state.learner.learned}"`);
+        }
       }
     },
   };
@@ -109,7 +116,8 @@ function render(r: SimReport, story: readonly string[]): string {
     '  step',
     ...story,
     '',
-    `Chosen: ${r.chosen === null ? 'nothing' : `"${r.chosen.val}" in ${ballotOf(r.chosen.ballot)}`}` +
+    `Chosen: ${r.chosen === null ? 'nothing'
+      : `"${r.chosen.val}" in ${ballotOf(r.chosen.ballot)}`}` +
       ': a majority of acceptors voted for it in that ballot.',
     'Every SetVarX returned it, whoever proposed it, and every server reads it.',
     `The network lost ${f.lost} messages and reordered ${f.reordered} deliveries.`,

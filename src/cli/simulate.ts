@@ -45,7 +45,8 @@ const OPTIONS = {
   servers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' },
   seeds: { type: 'string' }, steps: { type: 'string' }, faults: { type: 'string' },
   properties: { type: 'string' }, 'liveness-steps': { type: 'string' },
-  trace: { type: 'string' }, record: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' },
+  trace: { type: 'string' }, record: { type: 'string' }, json: { type: 'boolean' },
+  progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -69,12 +70,14 @@ function plan(args: readonly string[]): Plan | 'help' {
   if (typeof faults === 'string') throw new UsageError(`synod simulate: --faults: ${faults}`);
   const properties = v.properties ?? 'step';
   if (properties !== 'step' && properties !== 'end' && properties !== 'off') {
-    throw new UsageError(`synod simulate: --properties must be step, end or off, got '${properties}'`);
+    throw new UsageError(
+      `synod simulate: --properties must be step, end or off, got '${properties}'`);
   }
   const seeds = intFlag('simulate', 'seeds', v.seeds, 1, 1, 100_000_000);
   for (const flag of ['trace', 'record'] as const) {
     if (v[flag] !== undefined && seeds > 1) {
-      throw new UsageError(`synod simulate: --${flag} writes one run; it cannot be used with --seeds`);
+      throw new UsageError(
+        `synod simulate: --${flag} writes one run; it cannot be used with --seeds`);
     }
   }
   return {
@@ -197,7 +200,8 @@ export function describe(r: SimReport, p: Plan): string {
     `calls: ${r.calls.invoked} invoked, ${r.calls.returned} returned`,
     `faults injected: ${f.lost} lost, ${f.duplicated} duplicated, ${f.reordered} reordered, ` +
       `${f.delayed} delayed, ${f.undeliverable} undeliverable, ${f.partitions} partitions, ` +
-      `${f.crashes} server crashes (${f.midStepCrashes} mid-step), ${f.clientCrashes} client crashes`,
+      `${f.crashes} server crashes (${f.midStepCrashes} mid-step), ` +
+      `${f.clientCrashes} client crashes`,
     `refinement: ${r.specSteps} spec steps, ${r.stutters} stutters over ${r.events} events`,
   ];
   if (r.livenessSteps !== null) {

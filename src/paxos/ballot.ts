@@ -20,7 +20,7 @@ export interface Ballot {
 /** Below every ballot a proposer can issue: the initial maxBal and maxVBal (Paxos.tla: -1). */
 export const NO_BALLOT: Ballot = Object.freeze({ round: -1, server: 0 });
 
-/** The total order on ballots: negative, zero or positive as `a` is below, equal to or above `b`. */
+/** The total order on ballots: negative, zero or positive as `a` is below, equal or above `b`. */
 export function ballotCmp(a: Ballot, b: Ballot): number {
   return a.round !== b.round ? a.round - b.round : a.server - b.server;
 }

@@ -86,7 +86,9 @@ export function safetyChecks(
       summary: `${serverName(server)} issued ballot ${showBallot(bal)} a second time`,
     });
   };
-  const state: SafetyState = { chosen: [], learned: Array(servers).fill(null), proposed: new Set() };
+  const state: SafetyState = {
+    chosen: [], learned: Array(servers).fill(null), proposed: new Set(),
+  };
   const vote = (index: number, acc: number, bal: Ballot, val: string): void => {
     const key = `${bal.round}.${bal.server}`;
     let t = tallies.get(key);
@@ -110,7 +112,8 @@ export function safetyChecks(
       if (RANK[effects[i - 1]!.kind] > RANK[effects[i]!.kind]) {
         sink.report({
           check: 'effect-order', event: e.index,
-          summary: `${serverName(e.server)} emitted ${effects[i - 1]!.kind} before ${effects[i]!.kind}`,
+          summary: `${serverName(e.server)} emitted ${effects[i - 1]!.kind} before ` +
+            `${effects[i]!.kind}`,
         });
       }
     }
@@ -126,7 +129,8 @@ export function safetyChecks(
       if (x.kind === 'reply' && x.val !== null && !state.proposed.has(x.val)) {
         sink.report({
           check: 'answer-was-proposed', event: e.index,
-          summary: `${serverName(e.server)} answered client ${x.client} with ${x.val}, never proposed`,
+          summary: `${serverName(e.server)} answered client ${x.client} with ${x.val}, ` +
+            'never proposed',
         });
       }
     }
@@ -140,7 +144,8 @@ export function safetyChecks(
     if (!state.chosen.some((c) => c.val === val)) {
       sink.report({
         check: 'learned-is-chosen', event: e.index,
-        summary: `${serverName(e.server)} learned ${val}, which no majority voted for in one ballot`,
+        summary: `${serverName(e.server)} learned ${val}, which no majority voted for in one ` +
+          'ballot',
       });
     }
     const other = state.learned.find((v) => v !== null && v !== val);

@@ -482,7 +482,9 @@ class World {
       this.emit({ kind: 'client-restart', index: this.index, client: i });
     }
     if (!main) return;
-    const op: Operation = this.rng.chance(0.5) ? { name: 'SetVarX', v: c.value } : { name: 'GetVarX' };
+    const op: Operation = this.rng.chance(0.5)
+      ? { name: 'SetVarX', v: c.value }
+      : { name: 'GetVarX' };
     this.invoke(i, this.rng.below(this.cfg.servers), op);
   }
 

@@ -78,7 +78,8 @@ describe('synod simulate', () => {
       properties: 'step', livenessSteps: 20_000, trace: null, record: null,
     };
     expect(describeRun(report, plan)).toMatch(
-      /VIOLATION of linearizability at event \d+[\s\S]*replay: synod simulate --servers 3 --clients 3 --seed 1 --steps 2000 --faults loss=0.1,/);
+      new RegExp('VIOLATION of linearizability at event \\d+[\\s\\S]*replay: synod simulate ' +
+        '--servers 3 --clients 3 --seed 1 --steps 2000 --faults loss=0\\.1,'));
   });
 });
 

@@ -76,7 +76,9 @@ class Cluster {
   private apply(id: number, e: Effect): void {
     if (e.kind === 'persist') this.disk[id] = e.durable;
     if (e.kind === 'send') {
-      for (let to = 0; to < SERVERS; to++) if (e.to === 'all' || e.to === to) this.net.push({ to, msg: e.msg });
+      for (let to = 0; to < SERVERS; to++) {
+        if (e.to === 'all' || e.to === to) this.net.push({ to, msg: e.msg });
+      }
     }
     if (e.kind === 'set-timer') this.timers[id]!.push(e.timer);
     if (e.kind === 'reply') this.answer(e.val);
@@ -84,7 +86,9 @@ class Cluster {
 
   /** The model's judgement of one answer. */
   private answer(val: string | null): void {
-    if (val !== null && !this.model.proposed.has(val)) throw new Error(`answered unproposed ${val}`);
+    if (val !== null && !this.model.proposed.has(val)) {
+      throw new Error(`answered unproposed ${val}`);
+    }
     if (this.model.answered !== null && val !== this.model.answered) {
       throw new Error(`answered ${val} after ${this.model.answered} was answered`);
     }
@@ -93,7 +97,8 @@ class Cluster {
 
   check(): void {
     const v = this.sink.first();
-    if (v !== null) throw new Error(`${v.check}${v.property ? ` (${v.property})` : ''}: ${v.summary}`);
+    if (v === null) return;
+    throw new Error(`${v.check}${v.property ? ` (${v.property})` : ''}: ${v.summary}`);
   }
 }
 
@@ -117,7 +122,8 @@ const commands: fc.Arbitrary<Cmd>[] = [
     const [m] = x.net.splice(k % x.net.length, 1);
     x.run(m!.to, { kind: 'deliver', msg: m!.msg, rand: k });
   }))),
-  fc.nat(40).map((k) => cmd(`drop ${k}`, (x) => void x.net.splice(k % Math.max(1, x.net.length), 1))),
+  fc.nat(40).map((k) => cmd(`drop ${k}`, (x) =>
+    void x.net.splice(k % Math.max(1, x.net.length), 1))),
   fc.nat(40).map((k) => cmd(`duplicate ${k}`, (x) => {
     if (x.net.length > 0) x.net.push(x.net[k % x.net.length]!);
   })),

@@ -51,7 +51,8 @@ describe('mutants', () => {
       const r = hunt(m.step, faults(t.faults));
       expect(r, `${m.name} survived seeds 1..${SEEDS_MAX}`).not.toBeNull();
       console.log(`${m.name}: seed ${r!.seed}, ${r!.violation!.check}` +
-        `${r!.violation!.property ? ` (${r!.violation!.property})` : ''}: ${r!.violation!.summary}`);
+        `${r!.violation!.property ? ` (${r!.violation!.property})` : ''}: ` +
+        r!.violation!.summary);
       expect(r!.violation!.check).toBe(t.check);
       if (t.property !== undefined) expect(r!.violation!.property).toBe(t.property);
       const correct = simulate({ seed: r!.seed, steps: 2000, faults: faults(t.faults) });
