@@ -182,21 +182,21 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
     s.maxBal[a] = bal;
     s.maxVBal[a] = bal;
     s.maxVal[a] = v;
-    const chosenBefore = s.chosen.length;
     addMessage(s, { type: '2b', acc: a, bal, val: v }, line);
     steps++;
-    return checkVotes(bal, v, chosenBefore);
+    return checkVotes(bal, v);
   };
 
   /**
    * OneValuePerBallot, Consistency and R2 after a new 2b(a, bal, v): only votes in bal changed,
    * and only (bal, v) can have become chosen, so these are the only places they can fail.
    */
-  const checkVotes = (bal: Ballot, v: Value, chosenBefore: number): boolean => {
+  const checkVotes = (bal: Ballot, v: Value): boolean => {
     const r = record(s, bal);
     const other = r.twoB.findIndex((xs) => xs?.some((x) => x.value !== v) === true);
-    const newlyChosen = s.chosen.length > chosenBefore;
-    const split = newlyChosen && s.chosen.some((c) => c.val !== v);
+    // s.chosen has one entry per chosen value: two entries are two values chosen, which breaks
+    // Consistency, and R2 (a higher ballot choosing another value) with it.
+    const split = s.chosen.length > 1;
     if (other === -1 && !split) return true;
     const spec = toSpecState(s);
     const violation = firstViolation(k(), spec, names ??= namesOf(cluster, table));
@@ -259,7 +259,8 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
   };
 
   const claimChosen = (rule: string, claim: string, v: Value, bal: Ballot | -1): boolean => {
-    if (s.chosen.some((c) => c.val === v && (bal === -1 || c.bal === bal))) return true;
+    const chosen = bal === -1 ? s.chosen.some((c) => c.val === v) : s.ballots.get(bal)?.chosen.includes(v) === true;
+    if (chosen) return true;
     const where = bal === -1 ? 'in any ballot' : `in ballot ${bal}`;
     const votes = [...s.ballots.entries()]
       .filter(([b]) => bal === -1 || b === bal)

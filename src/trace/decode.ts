@@ -37,7 +37,7 @@ export function parseJson(text: string, line: number, last: boolean): Decoded<un
 // ---------------------------------------------------------------------------------------------
 
 const expected: Readonly<Record<string, string>> = {
-  Name: `a non-empty string of at most ${F.limits.nameLengthMax} characters`,
+  Name: `a non-empty string of at most ${F.limits.nameLengthMax} characters, without control characters`,
   Nat: `a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`,
   Ballot: 'a ballot: a whole number >= 0, or a [round, "proposer"] pair',
   BallotOrNone: 'a ballot (a whole number >= 0 or [round, "proposer"]), or -1/null for none',
@@ -225,6 +225,16 @@ function decodeMsgShape(msg: unknown, line: number): Decoded<F.Msg> {
 export interface EventResolver {
   readonly names: NameTable;
   readonly resolve: (e: F.TraceEvent, line: number) => Decoded<Event>;
+  /** The name tables, read-only, for the fast path (fast.ts), which only looks names up. */
+  readonly tables: ResolverTables;
+}
+
+export interface ResolverTables {
+  readonly nodeIndex: ReadonlyMap<string, number>;
+  readonly nAcceptors: number;
+  readonly proposerIndex: ReadonlyMap<string, number>;
+  readonly nProposers: number;
+  readonly valueIndex: ReadonlyMap<F.Value, number>;
 }
 
 /** At most this many distinct node or client names: a bound on the name tables. */
@@ -282,11 +292,13 @@ export function createResolver(cluster: Cluster): EventResolver {
     };
   };
 
+  const helpers = R();
   return {
     names,
+    tables: { nodeIndex, nAcceptors, proposerIndex, nProposers: cluster.proposers.length, valueIndex },
     resolve: (e, line) => {
       try {
-        return ok(resolveEvent(R(), e));
+        return ok(resolveEvent(helpers, e));
       } catch (err) {
         if (err instanceof ResolveError) return fail(line, err.field, err.message);
         throw err;

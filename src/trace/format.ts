@@ -48,10 +48,10 @@ function hinted<C extends t.Mixed>(codec: C, hint: Record<string, unknown>): C {
   return codec;
 }
 
-/** A node, client, acceptor or proposer name: a non-empty string of bounded length. */
+/** A node, client, acceptor or proposer name: non-empty, bounded, no control characters. */
 export const Name = hinted(
-  t.refinement(t.string, (s) => s.length > 0 && s.length <= limits.nameLengthMax, 'Name'),
-  { type: 'string', minLength: 1, maxLength: limits.nameLengthMax },
+  t.refinement(t.string, (s) => s.length > 0 && s.length <= limits.nameLengthMax && !/[\u0000-\u001f]/.test(s), 'Name'),
+  { type: 'string', minLength: 1, maxLength: limits.nameLengthMax, pattern: '^[^\\u0000-\\u001f]+$' },
 );
 export type Name = t.TypeOf<typeof Name>;
 

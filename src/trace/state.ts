@@ -32,6 +32,8 @@ export interface BallotRecord {
   readonly twoA: Sent<Value>[];
   /** 2b messages of b by acceptor: the values voted for. */
   readonly twoB: (Sent<Value>[] | undefined)[];
+  /** The values chosen in b: ChosenAt(b, v). At most one in any spec state (2a is unique). */
+  readonly chosen: Value[];
 }
 
 export interface ChosenAt { readonly bal: Ballot; readonly val: Value; readonly mask: number; readonly line: number }
@@ -43,7 +45,11 @@ export interface TraceState {
   readonly maxVBal: number[];
   readonly maxVal: (Value | null)[];
   readonly ballots: Map<Ballot, BallotRecord>;
-  /** Every <<b, v>> with ChosenAt(b, v), in the order it became chosen. */
+  /**
+   * For each value chosen in some ballot, the lowest such ballot. Kept per value, not per
+   * ballot, so that it stays as small as the set `chosen` (one entry in a correct run) however
+   * many ballots choose that value again.
+   */
   readonly chosen: ChosenAt[];
   /** Votes of each acceptor in ballot order (Phase2b only votes at or above maxBal). */
   readonly votes: Sent<{ bal: Ballot; val: Value }>[][];
@@ -68,7 +74,7 @@ export function initialState(n: number, quorums: QuorumSystem): TraceState {
 export function record(s: TraceState, b: Ballot): BallotRecord {
   let r = s.ballots.get(b);
   if (r === undefined) {
-    r = { oneA: -1, oneB: new Array(s.n), oneBMask: 0, twoA: [], twoB: new Array(s.n) };
+    r = { oneA: -1, oneB: new Array(s.n), oneBMask: 0, twoA: [], twoB: new Array(s.n), chosen: [] };
     s.ballots.set(b, r);
   }
   return r;
@@ -136,9 +142,14 @@ export function quorumWithin(q: QuorumSystem, mask: number): number {
  * 2b for (b, v) can make it true, so it is tested exactly then.
  */
 function noteChosen(s: TraceState, r: BallotRecord, b: Ballot, v: Value, line: number): void {
-  if (s.chosen.some((c) => c.bal === b && c.val === v)) return;
+  if (r.chosen.includes(v)) return;
   const qm = quorumWithin(s.quorums, votersOf(s, r, v));
-  if (qm !== 0) s.chosen.push({ bal: b, val: v, mask: qm, line });
+  if (qm === 0) return;
+  r.chosen.push(v);
+  const i = s.chosen.findIndex((c) => c.val === v);
+  const at = { bal: b, val: v, mask: qm, line };
+  if (i === -1) s.chosen.push(at);
+  else if (b < (s.chosen[i] as ChosenAt).bal) s.chosen[i] = at;
 }
 
 /** The spec's PaxosState for this state: msgs sorted as spec/paxos.ts keeps them. */
@@ -166,6 +177,7 @@ export function cloneState(s: TraceState): TraceState {
       oneBMask: r.oneBMask,
       twoA: r.twoA.slice(),
       twoB: r.twoB.map((xs) => xs?.slice()),
+      chosen: r.chosen.slice(),
     });
   }
   return {
