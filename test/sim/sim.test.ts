@@ -6,7 +6,23 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_FAULTS, NO_FAULTS } from '../../src/sim/faults.js';
 import { simulate, type SimReport } from '../../src/sim/simulate.js';
-import type { FaultCounts } from '../../src/sim/world.js';
+import type { FaultCounts, Observer } from '../../src/sim/world.js';
+
+/** Counts the reducer's outcomes: actions, ignored reasons, and reads that completed a vote. */
+function outcomeCounter(): Observer & { readonly seen: Record<string, number> } {
+  const seen: Record<string, number> = {};
+  return {
+    seen,
+    onEvent: (e) => {
+      if (e.kind !== 'server-step') return;
+      const o = e.step.result.outcome;
+      const fromRead = e.step.input.kind === 'deliver' && e.step.input.msg.type === 'read-ok';
+      const key = o.kind === 'ignored' ? o.reason
+        : o.action === 'Phase1a' && fromRead ? 'read-completes-a-vote' : o.action;
+      seen[key] = (seen[key] ?? 0) + 1;
+    },
+  };
+}
 
 /** The CI profile of the issue: at least 1,000 seeds of at least 2,000 steps, all faults on. */
 const CI_SEEDS = 1000;
@@ -22,8 +38,9 @@ describe('the simulator at CI scale', () => {
     let contested = 0;
     let livenessMax = 0;
     const failures: string[] = [];
+    const outcomes = outcomeCounter();
     for (let seed = 1; seed <= CI_SEEDS; seed++) {
-      const r = simulate({ seed, steps: CI_STEPS, faults: ALL_FAULTS });
+      const r = simulate({ seed, steps: CI_STEPS, faults: ALL_FAULTS, observers: [outcomes] });
       if (r.violation !== null) failures.push(`seed ${seed}: ${JSON.stringify(r.violation)}`);
       if (r.chosen !== null) chosen++;
       // Chosen in a ballot above round 0: some proposer had to retry, so ballots competed.
@@ -38,6 +55,15 @@ describe('the simulator at CI scale', () => {
     expect(chosen).toBeGreaterThan(CI_SEEDS * 0.95);
     expect(contested).toBeGreaterThan(CI_SEEDS * 0.2);
     for (const [k, n] of Object.entries(totals)) expect(n, k).toBeGreaterThan(0);
+    // Every way of ignoring an input happens in simulation (but 'other-slot': one slot today),
+    // and so do empty reads, reads that complete a vote, and backoffs.
+    const sometimes = [
+      'prepare-not-above-maxBal', 'promised-higher', 'not-in-phase1', 'stale-ballot',
+      'duplicate-promise', 'no-ballot-in-flight', 'already-learned', 'stale-vote',
+      'duplicate-vote', 'stale-read', 'duplicate-read-reply', 'stale-timer', 'duplicate-request',
+      'ReadDone', 'read-completes-a-vote', 'Backoff', 'Restart', 'Learn',
+    ];
+    for (const k of sometimes) expect(outcomes.seen[k] ?? 0, k).toBeGreaterThan(0);
   });
 });
 
