@@ -183,6 +183,8 @@ class World {
   private readonly clients: ClientState[];
   private inflight: Copy[] = [];
   private delayed: (Copy & { readonly due: number })[] = [];
+  /** The earliest due time among `delayed` (Infinity when empty), so most events skip it. */
+  private delayedDue = Infinity;
   private agenda: Agendum[] = [];
   private sides: number[] | null = null;
   private midCrash = -1;
@@ -265,11 +267,16 @@ class World {
   }
 
   private releaseDelayed(): void {
-    if (this.delayed.length === 0) return;
+    if (this.delayedDue > this.now) return;
     const still: (Copy & { readonly due: number })[] = [];
+    this.delayedDue = Infinity;
     for (const d of this.delayed) {
-      if (d.due <= this.now) this.inflight.push({ from: d.from, to: d.to, msg: d.msg });
-      else still.push(d);
+      if (d.due <= this.now) {
+        this.inflight.push({ from: d.from, to: d.to, msg: d.msg });
+      } else {
+        still.push(d);
+        this.delayedDue = Math.min(this.delayedDue, d.due);
+      }
     }
     this.delayed = still;
   }
@@ -383,7 +390,9 @@ class World {
     }
     if (this.rng.chance(this.faults.delay)) {
       this.counts.delayed++;
-      this.delayed.push({ from, to, msg, due: this.now + 1 + this.rng.below(DELAY_MAX) });
+      const due = this.now + 1 + this.rng.below(DELAY_MAX);
+      this.delayed.push({ from, to, msg, due });
+      this.delayedDue = Math.min(this.delayedDue, due);
       return;
     }
     this.inflight.push({ from, to, msg });
@@ -534,6 +543,7 @@ class World {
     this.midCrash = -1;
     for (const d of this.delayed) this.inflight.push({ from: d.from, to: d.to, msg: d.msg });
     this.delayed = [];
+    this.delayedDue = Infinity;
     // A majority is enough: a random minority of the servers that are down stays down.
     const down = this.up.flatMap((u, id) => (u ? [] : [id]));
     let stayDown = this.rng.below(Math.floor((this.cfg.servers - 1) / 2) + 1);
