@@ -83,8 +83,8 @@ export function operationsFromEvents<I, O>(
 
 /**
  * Checks the times of a list of operations, as `checkLinearizable` needs them: `call` a finite
- * number, `ret` null or a finite number not below `call`, no output without a return. Throws a HistoryError naming the
- * operation index and field.
+ * number, `ret` null or a finite number not below `call`, no output without a return. Throws a
+ * HistoryError naming the operation index and field.
  */
 export function validateOperations<I, O>(ops: readonly Operation<I, O>[]): void {
   ops.forEach((op, index) => {

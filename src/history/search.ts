@@ -18,8 +18,10 @@
  * - when no call that returned is left, every crashed call left goes at the end.
  * A crashed call is first tried at its invocation, as Porcupine does; once turned down there it
  * is parked, out of the walk, and tried again only where the search is stuck (at a return),
- * until the search backtracks past the point where it was parked. So the walk does not pass
- * the same parked calls again and again, and a history with many crashes stays near linear.
+ * until the search backtracks past the point where it was parked. One turned down because an
+ * earlier call with its input is not linearized dozes instead, and joins the parked calls when
+ * that one is linearized. So neither the walk nor the scan passes the same hopeless calls again
+ * and again, and a history with many crashes stays near linear.
  * Each rule only drops orders that have an equivalent the search still tries (the argument is
  * in docs/linearizability.md), so the search stays complete.
  */
@@ -73,6 +75,18 @@ function relink(list: Links, node: number): void {
 /** Where the search stands: walking the list, or scanning the parked crashed calls. */
 type Cursor = { readonly kind: 'walk' | 'scan'; readonly node: number };
 
+/**
+ * What happened to a crashed call j while a frame was the top, undone with the frame:
+ * - 'park': turned down by the walk, moved from the list to the parked list;
+ * - 'doze': turned down by the walk because an earlier call with its input is not linearized,
+ *   taken out of the list until that one is (no use trying it before);
+ * - 'wake': that earlier call was just linearized, so j joins the parked list.
+ */
+interface Move {
+  readonly kind: 'park' | 'doze' | 'wake';
+  readonly j: number;
+}
+
 interface Frame<S> {
   readonly j: number;
   /** State and state key before call j. */
@@ -80,9 +94,11 @@ interface Frame<S> {
   readonly key: string;
   /** Whether call j was a parked crashed call, linearized from the scan. */
   readonly fromScan: boolean;
-  /** Crashed calls parked while this frame was the top, in order. */
-  readonly parked: number[];
+  /** Moves of crashed calls while this frame was the top, in order. */
+  readonly moves: Move[];
 }
+
+type Tried = 'pushed' | 'blocked' | 'declined';
 
 /**
  * One key's search. Calls have local numbers j in invocation order. The list holds entry 2j
@@ -94,6 +110,10 @@ class Search<S, I, O> {
   private readonly list: Links;
   private readonly parked: Links;
   private readonly crashed: CrashedClasses;
+  /** The next crashed call with the same input, by invocation, or NIL. */
+  private readonly nextSame: Int32Array;
+  /** 1 for a dozing crashed call (see Move). */
+  private readonly dozing: Uint8Array;
   private readonly memo: Memo;
   private readonly stack: Frame<S>[] = [];
   readonly longest = new LongestPrefix();
@@ -121,6 +141,11 @@ class Search<S, I, O> {
     this.returnedLeft = entries.length - this.ids.length;
     this.crashed = crashedClasses(
       locals.map((j) => (this.op(j).ret === null ? this.op(j).input : undefined)));
+    this.nextSame = new Int32Array(this.ids.length).fill(NIL);
+    this.crashed.prevSame.forEach((before, j) => {
+      if (before !== NIL) this.nextSame[before] = j;
+    });
+    this.dozing = new Uint8Array(this.ids.length);
     this.memo = new Memo(this.crashed);
     this.state = model.init();
     this.key = model.key(this.state);
@@ -151,21 +176,23 @@ class Search<S, I, O> {
     assert(entry !== this.list.head, 'a return is left, so the walk meets it first');
     const j = entry >>> 1;
     // At j's return, every call invoked before it was tried: now the parked ones.
-    if ((entry & 1) === 1) return { kind: 'scan', node: this.parked.next[this.parked.head] as number };
+    if ((entry & 1) === 1) return this.scanFront();
     const next = this.list.next[entry] as number;
-    if (this.tryPush(j, false)) {
+    const tried = this.tryPush(j, false);
+    if (tried === 'pushed') {
       unlink(this.list, 2 * j);
       if (this.op(j).ret !== null) {
         unlink(this.list, 2 * j + 1);
         this.returnedLeft -= 1;
       }
+      this.wakeNext(j);
       return this.front();
     }
     if (this.op(j).ret === null) {
       unlink(this.list, 2 * j);
-      append(this.parked, j);
-      // Parked before anything is linearized, it stays parked: the root is never undone.
-      this.stack[this.stack.length - 1]?.parked.push(j);
+      if (tried === 'blocked') this.dozing[j] = 1;
+      else append(this.parked, j);
+      this.record({ kind: tried === 'blocked' ? 'doze' : 'park', j });
     }
     return { kind: 'walk', node: next };
   }
@@ -173,43 +200,55 @@ class Search<S, I, O> {
   /** One step of the scan of parked calls; 'stuck' when none is left to try. */
   private scan(j: number): Cursor | 'stuck' {
     if (j === this.parked.head) return 'stuck';
-    if (!this.tryPush(j, true)) return { kind: 'scan', node: this.parked.next[j] as number };
+    const tried = this.tryPush(j, true);
+    assert(tried !== 'blocked', 'a parked call is never blocked');
+    if (tried === 'declined') return { kind: 'scan', node: this.parked.next[j] as number };
     unlink(this.parked, j);
+    this.wakeNext(j);
     return this.front();
   }
 
+  /** Call j was just linearized: the next crashed call with its input, if dozing, wakes. */
+  private wakeNext(j: number): void {
+    const n = this.nextSame[j] as number;
+    if (n === NIL || this.dozing[n] === 0) return;
+    this.dozing[n] = 0;
+    append(this.parked, n);
+    this.record({ kind: 'wake', j: n });
+  }
+
+  /** Notes a move in the top frame; moves made before anything is linearized stay. */
+  private record(move: Move): void {
+    this.stack[this.stack.length - 1]?.moves.push(move);
+  }
+
   /** Linearizes call j now if the search should go there (see the file comment). */
-  private tryPush(j: number, fromScan: boolean): boolean {
+  private tryPush(j: number, fromScan: boolean): Tried {
     const op = this.op(j);
     const never = op.ret === null;
     const before = this.crashed.prevSame[j] as number;
-    if (never && before !== NIL && !this.memo.has(before)) return false;
+    if (never && before !== NIL && !this.memo.has(before)) return 'blocked';
     const after = this.model.step(this.state, op.input, op.output);
     if (after === null) {
       if (never) throw unknownRejected(this.model, op, this.ids[j] as number);
-      return false;
+      return 'declined';
     }
     const afterKey = this.model.key(after);
-    if (never && afterKey === this.key) return false;
-    if (!this.memo.add(j, afterKey)) return false;
-    this.stack.push({ j, state: this.state, key: this.key, fromScan, parked: [] });
+    if (never && afterKey === this.key) return 'declined';
+    if (!this.memo.add(j, afterKey)) return 'declined';
+    this.stack.push({ j, state: this.state, key: this.key, fromScan, moves: [] });
     this.longest.pushed(this.stack.length, j);
     this.state = after;
     this.key = afterKey;
-    return true;
+    return 'pushed';
   }
 
   /** Undoes the last push, in reverse order of its list changes; null: nothing to undo. */
   private backtrack(): Cursor | null {
     const frame = this.stack.pop();
     if (frame === undefined) return null;
+    for (let k = frame.moves.length - 1; k >= 0; k -= 1) this.undo(frame.moves[k] as Move);
     const j = frame.j;
-    for (let k = frame.parked.length - 1; k >= 0; k -= 1) {
-      const p = frame.parked[k] as number;
-      assert(this.parked.prev[this.parked.head] === p, 'calls are unparked last-in first-out');
-      unlink(this.parked, p);
-      relink(this.list, 2 * p);
-    }
     this.memo.remove(j);
     this.longest.popped(this.stack.length);
     ({ state: this.state, key: this.key } = frame);
@@ -225,14 +264,20 @@ class Search<S, I, O> {
     return { kind: 'walk', node: this.list.next[2 * j] as number };
   }
 
-  /** No call that returned is left: the crashed calls left, in the list or parked, go last. */
-  private finishCrashed(): number[] {
-    const left: number[] = [];
-    for (const list of [this.list, this.parked]) {
-      for (let n = list.next[list.head] as number; n !== list.head; n = list.next[n] as number) {
-        left.push(list === this.list ? n >>> 1 : n);
-      }
+  /** Undoes one move of a crashed call (see Move). */
+  private undo(move: Move): void {
+    const j = move.j;
+    if (move.kind !== 'doze') {
+      assert(this.parked.prev[this.parked.head] === j, 'parked calls leave last-in first-out');
+      unlink(this.parked, j);
     }
+    this.dozing[j] = move.kind === 'wake' ? 1 : 0;
+    if (move.kind !== 'wake') relink(this.list, 2 * j);
+  }
+
+  /** No call that returned is left: the crashed calls left (listed, parked, dozing) go last. */
+  private finishCrashed(): number[] {
+    const left = this.ids.map((_, j) => j).filter((j) => !this.memo.has(j));
     let state = this.state;
     for (const j of left) {
       const op = this.op(j);
@@ -242,6 +287,10 @@ class Search<S, I, O> {
       state = after;
     }
     return left;
+  }
+
+  private scanFront(): Cursor {
+    return { kind: 'scan', node: this.parked.next[this.parked.head] as number };
   }
 
   private front(): Cursor {

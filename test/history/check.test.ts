@@ -24,8 +24,10 @@ const varXLinearizable: Row[] = [
     ['A set a', 'B set b', 'B -> b', 'A -> b']],
   ['a later SetVarX returns the value chosen earlier, another client\'s',
     ['A set a', 'A -> a', 'B set b', 'B -> a']],
-  ['a GetVarX overlapping a SetVarX may return empty', ['A set a', 'B get', 'B -> empty', 'A -> a']],
-  ['a GetVarX overlapping a SetVarX may return its value', ['A set a', 'B get', 'B -> a', 'A -> a']],
+  ['a GetVarX overlapping a SetVarX may return empty',
+    ['A set a', 'B get', 'B -> empty', 'A -> a']],
+  ['a GetVarX overlapping a SetVarX may return its value',
+    ['A set a', 'B get', 'B -> a', 'A -> a']],
   ['overlapping intervals allow a read of the value that ends up chosen', [
     'A set a', 'B set b', 'C get', 'C -> b', 'A -> b', 'B -> b', 'C get', 'C -> b']],
   ['a crashed SetVarX whose effect is observed later is fine',

@@ -90,8 +90,10 @@ export function randomHistory(workload: Workload, pick: Pick): Event[] {
       }
     }
     if (actions.length === 0) return events;
-    if (crashable.length > 0 && workload.crashPercent > 0 && pick(100) >= 100 - workload.crashPercent) {
-      // (Counted from the top, so that a run of zeros from exhausted choices crashes nothing.)
+    // Counted from the top, so that a run of zeros from exhausted choices crashes nothing.
+    const crash = workload.crashPercent > 0 && crashable.length > 0 &&
+      pick(100) >= 100 - workload.crashPercent;
+    if (crash) {
       // Whether the call took effect or not, the client is gone before it returns.
       const client = crashable[pick(crashable.length)] as string;
       pending.delete(client);

@@ -13,7 +13,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkLinearizable, operationsFromEvents } from '../../src/history/index.js';
-import { modelOf, pickFrom, pickSeeded, randomHistory, type Op, type Workload } from './generate.js';
+import {
+  modelOf, pickFrom, pickSeeded, randomHistory, type Op, type Workload,
+} from './generate.js';
 import { naiveLinearizable, prefixHolds, searchLinearizable, witnessHolds } from './oracle.js';
 
 const workload = (callsMax: number): fc.Arbitrary<Workload> =>
@@ -104,7 +106,8 @@ describe('checkLinearizable against the brute-force checker', () => {
   it('agrees with a plain recursive search on histories of up to 16 calls, two outputs mutated',
     () => {
       fc.assert(
-        fc.property(history(16), fc.array(mutation, { maxLength: 2 }), ({ workload: w, ops }, ms) => {
+        fc.property(history(16), fc.array(mutation, { maxLength: 2 }), (h, ms) => {
+          const { workload: w, ops } = h;
           fc.pre(ops.length > 0 && ops.length <= 30);
           const subject = ms.reduce((acc, m) => mutate(acc, m.at, m.value), ops);
           const result = checkLinearizable(subject, modelOf(w));
