@@ -11,7 +11,6 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult, Progress, Violation } from '../checker/engine.js';
-import { counterexampleLines } from '../checker/models/paxos-trace.js';
 import {
   checkPaxos, paxosConstants, paxosModel, type PaxosCheck, type PaxosCheckSettings,
   type PaxosModelKind,
@@ -234,6 +233,8 @@ export const checkCommand: Command = async (args, io) => {
   let file: string | null = null;
   if (r.verdict === 'violation' && flags.counterexample !== null) {
     file = flags.counterexample;
+    // Loaded only when needed: the trace writer brings the io-ts codecs with it.
+    const { counterexampleLines } = await import('../checker/models/paxos-trace.js');
     writeCounterexample(file, counterexampleLines(check.constants, r.trace, r.violation));
   }
   io.out(flags.json ? jsonReport(check, s, seconds, file) : humanReport(check, s, seconds, file));

@@ -9,8 +9,10 @@ import os from 'node:os';
 type Suite = (log: (line: string) => void, args: readonly string[]) => Promise<void>;
 
 const suites: Record<string, () => Promise<Suite>> = {
+  trace: async () => (await import('./trace.js')).run,
   sim: async () => (await import('./sim.js')).run,
   history: async () => (await import('./history.js')).run,
+  checker: async () => (await import('./checker.js')).run,
 };
 
 async function main(): Promise<void> {

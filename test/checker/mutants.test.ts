@@ -3,12 +3,13 @@
  * be caught with the expected named property and a shortest counterexample, whose length is
  * pinned. Runs use the readable model (it drives the spec's Actions table) with 3 acceptors,
  * 2 values and ballots 0..1, all properties on; then with Consistency alone, to show each
- * mutant really lets two values be chosen.
+ * mutant really lets two values be chosen; then with refinement to Voting alone, which must
+ * catch each of them too.
  */
 import { describe, expect, it } from 'vitest';
 import { bufferIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { specProperties } from '../../src/checker/models/paxos-properties.js';
+import { refinementToVoting, specProperties } from '../../src/checker/models/paxos-properties.js';
 import { counterexampleLines } from '../../src/checker/models/paxos-trace.js';
 import { checkPaxos, type PaxosCheckSettings } from '../../src/checker/paxos-check.js';
 import { checkTrace } from '../../src/trace/run.js';
@@ -19,6 +20,7 @@ const base: PaxosCheckSettings = {
   acceptors: 3, values: 2, maxBallot: 1, quorums: null, symmetry: false, refinement: false,
   model: 'readable',
 };
+const refinementOnly = { state: [], step: [refinementToVoting], reachability: [] };
 const consistencyOnly = {
   state: specProperties.state.filter((p) => p.name === 'Consistency'), step: [], reachability: [],
 };
@@ -26,19 +28,21 @@ const consistencyOnly = {
 describe('each mutant', () => {
   it.each([
     { name: 'Phase2a ignoring the highest reported vote', impl: M.phase2aIgnoresVotes,
-      property: 'Inv3', steps: 9, consistencySteps: 12 },
+      property: 'Inv3', steps: 9, consistencySteps: 12, refinementSteps: 10 },
     { name: 'Phase1b not checking maxBal', impl: M.phase1bIgnoresMaxBal,
-      property: 'R1', steps: 4, consistencySteps: 12 },
+      property: 'R1', steps: 4, consistencySteps: 12, refinementSteps: 4 },
     { name: 'Phase2b accepting below maxBal', impl: M.phase2bIgnoresMaxBal,
-      property: 'R1', steps: 7, consistencySteps: 12 },
+      property: 'R1', steps: 7, consistencySteps: 12, refinementSteps: 7 },
     { name: 'two 2a messages with different values in one ballot', impl: M.phase2aTwicePerBallot,
-      property: 'Inv3', steps: 5, consistencySteps: 9 },
+      property: 'Inv3', steps: 5, consistencySteps: 9, refinementSteps: 7 },
   ])('$name is caught by $property in $steps steps, and chooses two values in $consistencySteps',
-    ({ impl, property, steps, consistencySteps }) => {
+    ({ impl, property, steps, consistencySteps, refinementSteps }) => {
       const r = checkPaxos({ ...base, impl }).result;
       expect([r.verdict, r.violation?.property, r.trace.length - 1]).toEqual(['violation', property, steps]);
       const c = checkPaxos({ ...base, impl, properties: consistencyOnly }).result;
       expect([c.violation?.property, c.trace.length - 1]).toEqual(['Consistency', consistencySteps]);
+      const v = checkPaxos({ ...base, impl, properties: refinementOnly }).result;
+      expect([v.violation?.property, v.trace.length - 1]).toEqual(['Refinement', refinementSteps]);
     });
 
   it('gets the same shortest counterexample length with symmetry and refinement on', () => {

@@ -25,8 +25,10 @@ export interface PackedProperties {
   readonly analyze: (buf: Uint32Array, off: number) => void;
   /** Checks by property name; a name missing here is evaluated by the spec. */
   readonly state: Readonly<Record<string, PackedCheck>>;
-  /** R1 on a step (source analyzed first is not needed: it reads both states directly). */
+  /** R1 on a step (it reads both states directly; no analysis needed). */
   readonly r1: (src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number) => boolean;
+  /** Whether a step leaves the Voting state (maxBal and the 2b messages) unchanged. */
+  readonly votingUnchanged: (src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number) => boolean;
 }
 
 export function packedProperties(L: PaxosLayout): PackedProperties {
@@ -297,5 +299,19 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
     }
     return true;
   };
-  return { analyze, state, r1 };
+  const votingUnchanged = (src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number): boolean => {
+    for (let a = 0; a < A; a++) {
+      const w = fieldWord[a] as number;
+      const sh = balShift[a] as number;
+      if ((((dst[dstOff + w] as number) >>> sh) & balMask) !== (((src[srcOff + w] as number) >>> sh) & balMask)) {
+        return false;
+      }
+    }
+    for (let start = 0; start < region2b; start += 31) {
+      const len = Math.min(31, region2b - start);
+      if (bitsAt(dst, dstOff, base2b + start, len) !== bitsAt(src, srcOff, base2b + start, len)) return false;
+    }
+    return true;
+  };
+  return { analyze, state, r1, votingUnchanged };
 }

@@ -1,0 +1,123 @@
+/**
+ * Benchmark of the model checker (issue 2, section 7): distinct states, states generated per
+ * second and peak memory for Paxos with 3 acceptors, 2 values, majority quorums, MaxBallot 2
+ * and 3, with and without symmetry, every property on (the state properties, R1, the
+ * "sometimes" targets), and MaxBallot 2 with refinement to Voting as well.
+ *
+ * Each run is a fresh child process (this file, started with --child), so that its peak
+ * resident memory (resourceUsage().maxRSS) is its own. Medians of several runs where a run is
+ * short; the 8-million-state run is done once unless --full. The anchors are TLC's figures in
+ * shared/REFERENCE.md; the machine is shared, so CPU seconds are reported beside wall time.
+ *
+ * Usage: node dist/test/bench/run.js checker [--full] [--quick]
+ */
+import { fork } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { checkPaxos, type PaxosCheckSettings } from '../../src/checker/paxos-check.js';
+
+interface Config {
+  readonly name: string;
+  readonly maxBallot: number;
+  readonly symmetry: boolean;
+  readonly refinement: boolean;
+  readonly runs: number;
+  /** TLC's wall time on the same model, from shared/REFERENCE.md, for comparison. */
+  readonly tlcSeconds: number | null;
+}
+
+interface Sample {
+  readonly verdict: string;
+  readonly distinctStates: number;
+  readonly generatedStates: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly maxRssMiB: number;
+}
+
+function configs(flags: readonly string[]): Config[] {
+  const full = flags.includes('--full');
+  const quick = flags.includes('--quick');
+  const list: Config[] = [
+    { name: 'MaxBallot 2', maxBallot: 2, symmetry: false, refinement: false, runs: 5, tlcSeconds: 29 },
+    { name: 'MaxBallot 2, symmetry', maxBallot: 2, symmetry: true, refinement: false, runs: 5, tlcSeconds: null },
+    { name: 'MaxBallot 2, refinement', maxBallot: 2, symmetry: false, refinement: true, runs: 3, tlcSeconds: 116 },
+    { name: 'MaxBallot 3, symmetry', maxBallot: 3, symmetry: true, refinement: false, runs: 3, tlcSeconds: 242 },
+    { name: 'MaxBallot 3', maxBallot: 3, symmetry: false, refinement: false, runs: full ? 3 : 1, tlcSeconds: null },
+  ];
+  return quick ? list.filter((c) => c.maxBallot === 2) : list;
+}
+
+function settings(c: Config): PaxosCheckSettings {
+  return {
+    acceptors: 3, values: 2, maxBallot: c.maxBallot, quorums: null, symmetry: c.symmetry,
+    refinement: c.refinement, model: 'packed',
+  };
+}
+
+/** In the child: one run, its figures as one JSON line on stdout. */
+function child(config: Config): void {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = checkPaxos(settings(config)).result;
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const sample: Sample = {
+    verdict: r.verdict, distinctStates: r.distinctStates, generatedStates: r.generatedStates,
+    depth: r.depth, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(`${JSON.stringify(sample)}\n`);
+}
+
+function runChild(config: Config): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const p = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(config)],
+      { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=8192'] });
+    let out = '';
+    p.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`benchmark child for ${config.name} exited ${code}`));
+      else resolve(JSON.parse(out.trim()) as Sample);
+    });
+  });
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export async function run(log: (line: string) => void, flags: readonly string[]): Promise<void> {
+  log('Paxos, 3 acceptors, 2 values, majority quorums, packed model, every property on; ' +
+    'medians over the runs. TLC = TLC 2.20, 1 worker (shared/REFERENCE.md).');
+  log('');
+  log('| model | runs | distinct states | generated | depth | wall s | CPU s | generated/s | ' +
+    'peak RSS MiB | TLC s | speed-up vs TLC |');
+  log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const c of configs(flags)) {
+    const samples: Sample[] = [];
+    for (let i = 0; i < c.runs; i++) samples.push(await runChild(c));
+    const first = samples[0]!;
+    if (samples.some((s) => s.distinctStates !== first.distinctStates || s.verdict !== 'ok')) {
+      throw new Error(`${c.name}: runs disagree or fail: ${JSON.stringify(samples)}`);
+    }
+    const wall = median(samples.map((s) => s.seconds));
+    const cpu = median(samples.map((s) => s.cpuSeconds));
+    const rss = median(samples.map((s) => s.maxRssMiB));
+    const tlc = c.tlcSeconds === null ? '' : String(c.tlcSeconds);
+    const speedup = c.tlcSeconds === null ? '' : `${(c.tlcSeconds / wall).toFixed(1)}x`;
+    log(`| \`synod check paxos --max-ballot ${c.maxBallot}${c.symmetry ? ' --symmetry' : ''}` +
+      `${c.refinement ? ' --refinement' : ''}\` | ${c.runs} | ${fmt(first.distinctStates)} | ` +
+      `${fmt(first.generatedStates)} | ${first.depth} | ${wall.toFixed(1)} | ${cpu.toFixed(1)} | ` +
+      `${fmt(first.generatedStates / wall)} | ${fmt(rss)} | ${tlc} | ${speedup} |`);
+  }
+}
+
+const childAt = process.argv.indexOf('--child');
+if (childAt >= 0) child(JSON.parse(process.argv[childAt + 1]!) as Config);
