@@ -12,7 +12,9 @@ import { decode, encode, paxosLayout } from '../../src/checker/models/paxos-code
 import { paxosCanonicalizer } from '../../src/checker/models/paxos-common.js';
 import { packedProperties } from '../../src/checker/models/paxos-packed-props.js';
 import { packedPaxosModel } from '../../src/checker/models/paxos-packed.js';
-import { noProperties, specProperties } from '../../src/checker/models/paxos-properties.js';
+import {
+  noProperties, refinementToVoting, specProperties,
+} from '../../src/checker/models/paxos-properties.js';
 import { readablePaxosModel } from '../../src/checker/models/paxos-readable.js';
 import { majorities } from '../../spec/quorums.js';
 import type { Actions, Constants, PaxosState } from '../../spec/paxos.js';
@@ -152,6 +154,11 @@ describe('the packed model against the readable spec', () => {
       expect(verdictsAgree(k, [sb])).toEqual([]);
       const r1 = specProperties.step[0]!;
       expect(fast.r1(sb, 0, tb, 0)).toBe(r1.check(k, s, decode(L, tb, 0)) === null);
+      // The refinement shortcut: a step that keeps maxBal and the votes is a Voting stutter.
+      if (fast.votingUnchanged(sb, 0, tb, 0)) {
+        expect(refinementToVoting.check(k, s, decode(L, tb, 0))).toBeNull();
+      }
+      expect(fast.votingUnchanged(sb, 0, sb, 0)).toBe(true);
     }), { seed: 20261122, numRuns: 3000 });
   });
 });
