@@ -4,6 +4,10 @@
  * a spec step. The checker fills them in by a bounded depth-first search over the spec's own
  * states (spec/paxos.ts, immutable, so backtracking is free) and actions (`testStep`).
  *
+ * The search runs on the checker's incremental state (state.ts, steps.ts), copying it only at
+ * lines with more than one explanation, so that a line costs about what it costs the full
+ * checker; the words of a refusal come from the spec's `testStep`, as everywhere.
+ *
  * For each line, the hidden steps it may need follow from the condition that failed:
  *   a 1b or 2b acting on a 1a or 2a that was never logged  -> that 1a (Phase1a) or 2a;
  *   a 2a without a quorum of 1b for its ballot              -> 1b of the missing members,
@@ -14,7 +18,8 @@
  *                                                              a 2a for the value.
  * Depth-first, one line at a time, as the etcd and CCF trace validations learned that
  * breadth-first search is what blows up (shared/REFERENCE.md): the first consistent
- * explanation wins, and the search backtracks only when a later line cannot be matched.
+ * explanation wins (fewest hidden steps first), and the search backtracks only when a later
+ * line cannot be matched. The budget bounds the hidden steps tried in all.
  *
  * What it leaves out, and why: a line that matches with no hidden step is never re-explained
  * with some (hidden steps could always be added later for the same effect in all the cases
@@ -23,31 +28,21 @@
  * crash and reject lines are taken as logged. Fully logged traces go to checker.ts, which is
  * incremental and a hundred times faster.
  */
-import {
-  hasMessage, init, testStep, type Action, type Ballot, type Constants, type Message, type Msg1b,
-  type PaxosState, type Value,
-} from '../../spec/paxos.js';
+import { testStep, type Action, type Ballot, type Message, type Msg1b, type Value } from '../../spec/paxos.js';
 import type { CheckSummary } from './checker.js';
 import { constantsOf, type Cluster, type Event, type NameTable } from './events.js';
 import { namesOf, withNames, type Rejection } from './judge.js';
-
-/** One way to explain a line: the actions taken (hidden ones, then the line's own). */
-interface Alt {
-  readonly next: PaxosState;
-  readonly hidden: number;
-  readonly steps: number;
-}
+import { cloneState, initialState, sentLine, toSpecState, votersOf, type TraceState } from './state.js';
+import { canPhase1b, canPhase2a, canPhase2b, reply1b, step } from './steps.js';
 
 /** Why a line could not be explained from one candidate state. */
 export interface CandidateFailure { readonly conjunct: string; readonly why: string }
-
-type Expansion = { readonly alts: readonly Alt[]; readonly failure: CandidateFailure | null };
 
 export interface PartialReport {
   readonly accepted: boolean;
   /** Hidden steps in the explanation found (0 when rejected). */
   readonly inferred: number;
-  /** Lines with more than one explanation tried, and the most alternatives at one line. */
+  /** Lines with more than one explanation, and the most explanations at one line. */
   readonly choicePoints: number;
   readonly alternativesMax: number;
   /** Hidden steps tried in all (bounded by the budget). */
@@ -61,175 +56,157 @@ export interface PartialReport {
   readonly summary: CheckSummary;
 }
 
+/** One explanation of a line: the actions to take, the line's own last (if it is one). */
+interface Alt { readonly actions: readonly Action[]; readonly hidden: number }
+
+/** What a line needs: nothing, a claim to hold, or one of several action lists. */
+type Need =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'alts'; readonly alts: readonly Alt[]; readonly failed: Action | null; readonly claim?: string };
+
 const ALTS_MAX = 8;
 const CANDIDATES_SHOWN = 5;
+const OK: Need = { kind: 'ok' };
+const none = (failed: Action | null, claim?: string): Need =>
+  ({ kind: 'alts', alts: [], failed, ...(claim === undefined ? {} : { claim }) });
 
-const ok = (next: PaxosState, hidden: number, steps: number): Alt => ({ next, hidden, steps });
-const none = (conjunct: string, why: string): Expansion => ({ alts: [], failure: { conjunct, why } });
-const direct = (s: PaxosState): Expansion => ({ alts: [ok(s, 0, 0)], failure: null });
-
-/** Applies the actions in turn; the first refusal ends it. */
-function run(k: Constants, s: PaxosState, actions: readonly Action[]): PaxosState | CandidateFailure {
-  let t = s;
-  for (const a of actions) {
-    const r = testStep(k, t, a);
-    if (!r.ok) return { conjunct: `${a.name}: ${r.conjunct}`, why: r.why };
-    t = r.next;
-  }
-  return t;
-}
-
-function has1a(s: PaxosState, b: Ballot): boolean {
-  return hasMessage(s.msgs, { type: '1a', bal: b });
-}
-
-/** The 2a of ballot b, if one was sent (at most one in a spec state: Phase2a's first conjunct). */
-function twoAOf(s: PaxosState, b: Ballot): Value | null {
-  const m = s.msgs.find((x) => x.type === '2a' && x.bal === b);
-  return m !== undefined && m.type === '2a' ? m.val : null;
-}
+const alt = (actions: readonly Action[], own: boolean): Alt => ({ actions, hidden: actions.length - (own ? 1 : 0) });
 
 /** Phase2a(b, v), with the hidden 1a and 1b steps of one quorum per alternative. */
-function ensure2a(k: Constants, s: PaxosState, b: Ballot, v: Value): Expansion {
-  if (hasMessage(s.msgs, { type: '2a', bal: b, val: v })) return direct(s);
-  const first = testStep(k, s, { name: 'Phase2a', b, v });
-  if (first.ok) return { alts: [ok(first.next, 0, 1)], failure: null };
-  const failure = { conjunct: `Phase2a: ${first.conjunct}`, why: first.why };
-  if (twoAOf(s, b) !== null) return { alts: [], failure };
+function need2a(s: TraceState, b: Ballot, v: Value, own: boolean): Need {
+  if (sentLine(s, { type: '2a', bal: b, val: v }) !== -1) return OK;
+  const act: Action = { name: 'Phase2a', b, v };
+  if (canPhase2a(s, b, v)) return { kind: 'alts', alts: [alt([act], own)], failed: null };
+  const r = s.ballots.get(b);
+  if (r !== undefined && r.twoA.length > 0) return none(act);
   const alts: Alt[] = [];
-  for (const Q of k.quorums.quorums) {
-    const actions: Action[] = has1a(s, b) ? [] : [{ name: 'Phase1a', b }];
-    for (const a of Q) {
-      const sent = s.msgs.some((m) => m.type === '1b' && m.acc === a && m.bal === b);
-      if (!sent) actions.push({ name: 'Phase1b', a, m: { type: '1a', bal: b } });
+  for (const Q of s.quorums.quorums) {
+    const actions: Action[] = (r?.oneA ?? -1) === -1 ? [{ name: 'Phase1a', b }] : [];
+    for (const a of Q) if (r?.oneB[a] === undefined) actions.push({ name: 'Phase1b', a, m: { type: '1a', bal: b } });
+    actions.push(act);
+    alts.push(alt(actions, own));
+  }
+  return { kind: 'alts', alts, failed: act };
+}
+
+/** Phase2b(a) on 2a(b, v), after the hidden 2a it may need. */
+function need2b(s: TraceState, a: number, b: Ballot, v: Value, own: boolean): Need {
+  if (sentLine(s, { type: '2b', acc: a, bal: b, val: v }) !== -1) return OK;
+  const act: Action = { name: 'Phase2b', a, m: { type: '2a', bal: b, val: v } };
+  if (canPhase2b(s, a, b, v)) return { kind: 'alts', alts: [alt([act], own)], failed: null };
+  // No hidden step lowers maxBal, so this conjunct fails in every extension of s.
+  if (b < (s.maxBal[a] as number)) {
+    return none(null, `Phase2b: m.bal \\geq maxBal[a] | acceptor ${a} has maxBal ${s.maxBal[a]}, so it promised not to vote in ballot ${b}`);
+  }
+  const before = need2a(s, b, v, false);
+  if (before.kind === 'ok') return none(act);
+  return { kind: 'alts', alts: before.alts.map((x) => alt([...x.actions, act], own)), failed: act };
+}
+
+/** Phase1b(a) on 1a(b) sending exactly m, after the hidden 1a and vote it may need. */
+function need1b(s: TraceState, m: Msg1b, own: boolean): Need {
+  if (sentLine(s, m) !== -1) return OK;
+  const a = m.acc;
+  const act: Action = { name: 'Phase1b', a, m: { type: '1a', bal: m.bal } };
+  const sameVote = s.maxVBal[a] === m.mbal && s.maxVal[a] === m.mval;
+  if (sameVote && canPhase1b(s, a, m.bal)) return { kind: 'alts', alts: [alt([act], own)], failed: null };
+  if (!(m.bal > (s.maxBal[a] as number))) {
+    return none(null, `Phase1b: m.bal > maxBal[a] | acceptor ${a} has maxBal ${s.maxBal[a]}, so it cannot join ballot ${m.bal}`);
+  }
+  let prefixes: readonly Alt[] = [{ actions: [], hidden: 0 }];
+  if (!sameVote) {
+    if (!(m.mbal > (s.maxVBal[a] as number)) || m.mval === null || m.mbal >= m.bal) {
+      return none(act, `Phase1b: mbal |-> maxVBal[a], mval |-> maxVal[a] | acceptor ${a}'s latest vote is ` +
+        `<<${s.maxVBal[a]}, ${s.maxVal[a]}>>, and no later step makes it <<${m.mbal}, ${m.mval}>>`);
     }
-    actions.push({ name: 'Phase2a', b, v });
-    const t = run(k, s, actions);
-    if ('msgs' in t) alts.push(ok(t, actions.length - 1, actions.length));
+    const vote = need2b(s, a, m.mbal, m.mval, false);
+    if (vote.kind === 'ok' || vote.alts.length === 0) return none(vote.kind === 'ok' ? act : vote.failed);
+    prefixes = vote.alts;
+  }
+  const open = (s.ballots.get(m.bal)?.oneA ?? -1) === -1;
+  const tail: Action[] = open ? [{ name: 'Phase1a', b: m.bal }, act] : [act];
+  return { kind: 'alts', alts: prefixes.map((p) => alt([...p.actions, ...tail], own)), failed: act };
+}
+
+function isChosen(s: TraceState, v: Value, bal: Ballot | -1): boolean {
+  return bal === -1 ? s.chosen.some((c) => c.val === v) : s.ballots.get(bal)?.chosen.includes(v) === true;
+}
+
+/**
+ * v chosen, by hidden 2b of a quorum in a ballot that has a 2a for v: newest ballots first, and
+ * only quorums whose missing voters have not promised a higher ballot (Phase2b's guard), so that
+ * every alternative offered can apply.
+ */
+function needChosen(s: TraceState, v: Value, bal: Ballot | -1): Need {
+  if (isChosen(s, v, bal)) return OK;
+  const alts: Alt[] = [];
+  const ballots = bal === -1 ? [...s.ballots.keys()].reverse() : [bal];
+  for (const b of ballots) {
+    const r = s.ballots.get(b);
+    if (r === undefined || !r.twoA.some((x) => x.value === v)) continue;
+    const voted = votersOf(s, r, v);
+    for (const qm of s.quorums.masks) {
+      const actions: Action[] = [];
+      for (let a = 0; a < s.n; a++) {
+        if (((qm >>> a) & 1) === 1 && ((voted >>> a) & 1) === 0) actions.push({ name: 'Phase2b', a, m: { type: '2a', bal: b, val: v } });
+      }
+      if (actions.every((x) => x.name === 'Phase2b' && b >= (s.maxBal[x.a] as number))) alts.push(alt(actions, false));
+    }
     if (alts.length >= ALTS_MAX) break;
   }
-  return { alts, failure };
+  return { kind: 'alts', alts, failed: null, claim: `val \\in chosen | value ${v} is not chosen` +
+    `${bal === -1 ? '' : ` in ballot ${bal}`}, and no ballot with a 2a for it can get a quorum of votes` };
 }
 
-/** Phase2b(a) on 2a(b, v), with the hidden 2a it may need. */
-function ensure2b(k: Constants, s: PaxosState, a: number, b: Ballot, v: Value): Expansion {
-  if (hasMessage(s.msgs, { type: '2b', acc: a, bal: b, val: v })) return direct(s);
-  const before = ensure2a(k, s, b, v);
-  const alts: Alt[] = [];
-  let failure = before.failure;
-  for (const x of before.alts) {
-    const r = testStep(k, x.next, { name: 'Phase2b', a, m: { type: '2a', bal: b, val: v } });
-    if (r.ok) alts.push(ok(r.next, x.steps, x.steps + 1));
-    else failure = { conjunct: `Phase2b: ${r.conjunct}`, why: r.why };
-  }
-  return { alts, failure: alts.length > 0 ? null : failure };
-}
-
-/** Phase1b(a) on 1a(b), sending exactly `m`: with the hidden 1a and vote it may need. */
-function ensure1b(k: Constants, s: PaxosState, m: Msg1b): Expansion {
-  if (hasMessage(s.msgs, m)) return direct(s);
-  const a = m.acc;
-  let starts: readonly Alt[] = [ok(s, 0, 0)];
-  if (s.maxVBal[a] !== m.mbal || s.maxVal[a] !== m.mval) {
-    if (!(m.mbal > (s.maxVBal[a] as number)) || m.mval === null) {
-      return none('Phase1b: mbal |-> maxVBal[a], mval |-> maxVal[a]',
-        `acceptor ${a}'s latest vote is <<${s.maxVBal[a]}, ${s.maxVal[a]}>>, and no later step can make it <<${m.mbal}, ${m.mval}>>`);
-    }
-    const vote = ensure2b(k, s, a, m.mbal, m.mval);
-    if (vote.alts.length === 0) return vote;
-    starts = vote.alts;
-  }
-  const alts: Alt[] = [];
-  let failure: CandidateFailure | null = null;
-  for (const x of starts) {
-    const actions: Action[] = has1a(x.next, m.bal) ? [] : [{ name: 'Phase1a', b: m.bal }];
-    actions.push({ name: 'Phase1b', a, m: { type: '1a', bal: m.bal } });
-    const t = run(k, x.next, actions);
-    if ('msgs' in t) alts.push(ok(t, x.steps + actions.length - 1, x.steps + actions.length));
-    else failure = t;
-  }
-  return { alts, failure: alts.length > 0 ? null : failure };
-}
-
-/** The quorum-voted ballots of v: ChosenAt(b, v) for some b (or the given one). */
-function isChosen(k: Constants, s: PaxosState, v: Value, bal: Ballot | -1): boolean {
-  const voters = new Map<Ballot, number>();
-  for (const m of s.msgs) {
-    if (m.type === '2b' && m.val === v && (bal === -1 || m.bal === bal)) voters.set(m.bal, (voters.get(m.bal) ?? 0) | (1 << m.acc));
-  }
-  for (const mask of voters.values()) if (k.quorums.masks.some((q) => (q & mask) === q)) return true;
-  return false;
-}
-
-/** v chosen, with hidden 2b of a quorum in a ballot that has a 2a for v. */
-function ensureChosen(k: Constants, s: PaxosState, v: Value, bal: Ballot | -1): Expansion {
-  if (isChosen(k, s, v, bal)) return direct(s);
-  const alts: Alt[] = [];
-  for (const m of s.msgs) {
-    if (m.type !== '2a' || m.val !== v || (bal !== -1 && m.bal !== bal)) continue;
-    for (const Q of k.quorums.quorums) {
-      const actions: Action[] = Q.filter((a) => !hasMessage(s.msgs, { type: '2b', acc: a, bal: m.bal, val: v }))
-        .map((a) => ({ name: 'Phase2b', a, m }));
-      const t = run(k, s, actions);
-      if ('msgs' in t) alts.push(ok(t, actions.length, actions.length));
-      if (alts.length >= ALTS_MAX) break;
-    }
-  }
-  if (alts.length > 0) return { alts, failure: null };
-  return none('val \\in chosen', `value ${v} is not chosen${bal === -1 ? '' : ` in ballot ${bal}`}, and no ballot with a 2a ` +
-    'for it can get a quorum of votes');
-}
-
-function ensureMessage(k: Constants, s: PaxosState, m: Message): Expansion {
+function needMessage(s: TraceState, m: Message, own: boolean): Need {
   switch (m.type) {
-    case '1a': return ensureAction(k, s, { name: 'Phase1a', b: m.bal });
-    case '1b': return ensure1b(k, s, m);
-    case '2a': return ensure2a(k, s, m.bal, m.val);
-    case '2b': return ensure2b(k, s, m.acc, m.bal, m.val);
+    case '1a': return sentLine(s, m) !== -1 ? OK : { kind: 'alts', alts: [alt([{ name: 'Phase1a', b: m.bal }], own)], failed: null };
+    case '1b': return need1b(s, m, own);
+    case '2a': return need2a(s, m.bal, m.val, own);
+    case '2b': return need2b(s, m.acc, m.bal, m.val, own);
   }
 }
 
-function ensureAction(k: Constants, s: PaxosState, a: Action): Expansion {
-  const r = testStep(k, s, a);
-  return r.ok ? { alts: [ok(r.next, 0, 1)], failure: null } : none(`${a.name}: ${r.conjunct}`, r.why);
-}
-
-/** Every way (up to ALTS_MAX) to explain event e from s, fewest hidden steps first. */
-export function expand(k: Constants, s: PaxosState, e: Event): Expansion {
-  const x = expandRaw(k, s, e);
-  return { alts: [...x.alts].sort((p, q) => p.hidden - q.hidden).slice(0, ALTS_MAX), failure: x.failure };
-}
-
-function expandRaw(k: Constants, s: PaxosState, e: Event): Expansion {
+/** What event e needs from state s. */
+function needOf(s: TraceState, e: Event): Need {
   switch (e.kind) {
     case 'send':
     case 'recv': {
       const m = e.msg;
-      if (m.type === 'commit') return e.kind === 'send' ? ensureChosen(k, s, m.val, m.bal) : direct(s);
-      if (m.type === 'reject' || m.type === 'ext') return direct(s);
-      if (hasMessage(s.msgs, m)) return direct(s);
-      return ensureMessage(k, s, m);
+      if (m.type === 'commit') return e.kind === 'send' ? needChosen(s, m.val, m.bal) : OK;
+      if (m.type === 'reject' || m.type === 'ext') return OK;
+      return needMessage(s, m, e.kind === 'send');
     }
     case 'persist': {
       const a = e.node;
       const d = e.state;
       const sameVote = d.vote === null || (d.vote.maxVBal === s.maxVBal[a] && d.vote.maxVal === s.maxVal[a]);
-      if (sameVote && d.maxBal === s.maxBal[a]) return direct(s);
-      if (sameVote && d.maxBal > (s.maxBal[a] as number)) {
-        return ensure1b(k, s, { type: '1b', acc: a, bal: d.maxBal, mbal: s.maxVBal[a] as number, mval: s.maxVal[a] ?? null });
-      }
-      if (d.vote !== null && d.vote.maxVal !== null && d.vote.maxVBal === d.maxBal) {
-        return ensure2b(k, s, a, d.maxBal, d.vote.maxVal);
-      }
-      return none('persist', `acceptor ${a}'s durable state cannot become the logged one by spec steps`);
+      if (sameVote && d.maxBal === s.maxBal[a]) return OK;
+      if (sameVote && d.maxBal > (s.maxBal[a] as number)) return need1b(s, reply1b(s, a, d.maxBal), true);
+      if (d.vote !== null && d.vote.maxVal !== null && d.vote.maxVBal === d.maxBal) return need2b(s, a, d.maxBal, d.vote.maxVal, true);
+      return none(null, `persist | acceptor ${a}'s durable state cannot become the logged one by spec steps`);
     }
-    case 'learn': return ensureChosen(k, s, e.val, e.bal);
-    case 'return': return e.val === null ? direct(s) : ensureChosen(k, s, e.val, -1);
-    default: return direct(s);
+    case 'learn': return needChosen(s, e.val, e.bal);
+    case 'return': return e.val === null ? OK : needChosen(s, e.val, -1);
+    default: return OK;
   }
 }
 
-interface Frame { readonly state: PaxosState; readonly alts: readonly Alt[]; next: number }
+/** Takes the actions in turn; the first one not enabled is returned (s is then half-changed). */
+function apply(s: TraceState, actions: readonly Action[], line: number): Action | null {
+  for (const act of actions) if (!step(s, act, line)) return act;
+  return null;
+}
+
+interface Frame { readonly index: number; readonly alts: readonly Alt[]; readonly need: Need; next: number }
+
+/**
+ * A copy of the state before line `index`. Backtracking restores the latest checkpoint at or
+ * before the line it returns to and replays the explanations chosen since, so that the state is
+ * copied every CHECKPOINT_EVERY lines rather than at every line with a choice.
+ */
+interface Checkpoint { readonly index: number; readonly state: TraceState }
+const CHECKPOINT_EVERY = 64;
 
 /** Searches for hidden steps that make every event a spec step; see the file header. */
 export function checkPartial(
@@ -239,117 +216,172 @@ export function checkPartial(
   budget: number,
 ): PartialReport {
   const k = constantsOf(cluster, table);
-  const stack: Frame[] = [];
-  let state = init(k);
+  const names = namesOf(cluster, table);
+  let s = initialState(cluster.acceptors.length, cluster.quorums);
+  const frames: Frame[] = [];
+  const checkpoints: Checkpoint[] = [{ index: 0, state: cloneState(s) }];
+  const chosenAt: (readonly Action[])[] = new Array(events.length).fill([]);
+  const hiddenAt: number[] = new Array(events.length).fill(0);
+  const stepsAt: number[] = new Array(events.length).fill(0);
   let explored = 0;
   let choicePoints = 0;
   let alternativesMax = 1;
   let deepest = -1;
   let candidates: CandidateFailure[] = [];
   let exhausted = false;
-  let i = 0;
-  while (i < events.length) {
-    const x = expand(k, state, (events[i] as { e: Event }).e);
-    if (x.alts.length > 1) {
-      choicePoints++;
-      alternativesMax = Math.max(alternativesMax, x.alts.length);
+
+  /** Words for a failure at event i, from the spec (materialized only when it will be shown). */
+  const noteFailure = (i: number, failed: Action | null, claim: string | undefined): void => {
+    if (i > deepest) {
+      deepest = i;
+      candidates = [];
     }
-    if (x.alts.length === 0) {
-      if (i > deepest) { deepest = i; candidates = []; }
-      const f = x.failure;
-      const fresh = f !== null && !candidates.some((c) => c.conjunct === f.conjunct && c.why === f.why);
-      if (i === deepest && candidates.length < CANDIDATES_SHOWN && fresh) candidates.push(f);
+    if (i < deepest || candidates.length >= CANDIDATES_SHOWN) return;
+    let c: CandidateFailure;
+    if (failed !== null) {
+      const r = testStep(k, toSpecState(s), failed);
+      c = r.ok ? { conjunct: failed.name, why: withNames(claim?.split(' | ').pop() ?? 'its hidden steps are not enabled', names) }
+        : { conjunct: `${failed.name}: ${r.conjunct}`, why: withNames(r.why, names) };
     } else {
-      stack.push({ state, alts: x.alts, next: 0 });
+      const [conjunct, why] = (claim ?? 'unexplained | no explanation').split(' | ');
+      c = { conjunct: conjunct as string, why: withNames(why ?? '', names) };
     }
-    // Take the next untried alternative, backtracking as far as needed.
-    let advanced = false;
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1] as Frame;
-      if (top.next < top.alts.length) {
-        const alt = top.alts[top.next++] as Alt;
-        explored += alt.hidden;
-        if (explored > budget) { exhausted = true; break; }
-        state = alt.next;
-        i = stack.length;
-        advanced = true;
-        break;
+    if (!candidates.some((x) => x.conjunct === c.conjunct && x.why === c.why)) candidates.push(c);
+  };
+
+  let exhaustedAt = -1;
+  /** Tries one explanation of line i on s; true when it applies, else the failure is noted. */
+  const tryAlt = (i: number, a: Alt, need: Need): boolean => {
+    explored += a.hidden;
+    if (explored > budget) {
+      exhausted = true;
+      exhaustedAt = i;
+      return false;
+    }
+    const failedAct = apply(s, a.actions, (events[i] as { line: number }).line);
+    chosenAt[i] = a.actions;
+    hiddenAt[i] = a.hidden;
+    stepsAt[i] = a.actions.length;
+    if (failedAct === null) return true;
+    noteFailure(i, failedAct, need.kind === 'alts' ? need.claim : undefined);
+    return false;
+  };
+
+  /** The state before line j: the latest checkpoint, then the explanations chosen since. */
+  const restore = (j: number): void => {
+    while ((checkpoints[checkpoints.length - 1] as Checkpoint).index > j) checkpoints.pop();
+    const cp = checkpoints[checkpoints.length - 1] as Checkpoint;
+    s = cloneState(cp.state);
+    for (let e = cp.index; e < j; e++) {
+      if (apply(s, chosenAt[e] as readonly Action[], (events[e] as { line: number }).line) !== null) {
+        throw new Error(`checkPartial: replaying line ${(events[e] as { line: number }).line} failed (a checker bug)`);
       }
-      stack.pop();
     }
-    if (!advanced) break;
+  };
+
+  /** Back to the last line with an untried explanation; its index + 1, or -1 when none is left. */
+  const backtrack = (): number => {
+    while (frames.length > 0 && !exhausted) {
+      const f = frames[frames.length - 1] as Frame;
+      if (f.next >= f.alts.length) {
+        frames.pop();
+        continue;
+      }
+      restore(f.index);
+      if (tryAlt(f.index, f.alts[f.next++] as Alt, f.need)) return f.index + 1;
+    }
+    return -1;
+  };
+
+  let i = 0;
+  while (i < events.length && i >= 0) {
+    if (i % CHECKPOINT_EVERY === 0 && (checkpoints[checkpoints.length - 1] as Checkpoint).index < i) {
+      checkpoints.push({ index: i, state: cloneState(s) });
+    }
+    const need = needOf(s, (events[i] as { e: Event }).e);
+    if (need.kind === 'ok') {
+      chosenAt[i] = [];
+      hiddenAt[i] = 0;
+      stepsAt[i] = 0;
+      i++;
+      continue;
+    }
+    const alts = [...need.alts].sort((x, y) => x.hidden - y.hidden).slice(0, ALTS_MAX);
+    if (alts.length === 0) {
+      noteFailure(i, need.failed, need.claim);
+      i = backtrack();
+      continue;
+    }
+    if (alts.length > 1) {
+      choicePoints++;
+      alternativesMax = Math.max(alternativesMax, alts.length);
+      frames.push({ index: i, alts, need, next: 1 });
+    }
+    if (tryAlt(i, alts[0] as Alt, need)) {
+      i++;
+      continue;
+    }
+    i = backtrack();
   }
-  const accepted = !exhausted && stack.length === events.length;
-  return report(cluster, table, k, events, {
-    accepted, stack, explored, budget, exhausted, choicePoints, alternativesMax, deepest, candidates,
+  const accepted = i === events.length && !exhausted;
+  const failedAt = accepted ? -1 : exhausted ? exhaustedAt : deepest;
+  return report(names, s, events, {
+    accepted, failedAt, explored, budget, exhausted, choicePoints, alternativesMax, candidates,
+    inferred: accepted ? hiddenAt.reduce((x, y) => x + y, 0) : 0,
+    steps: accepted ? stepsAt.reduce((x, y) => x + y, 0) : 0,
   });
 }
 
 interface SearchEnd {
   readonly accepted: boolean;
-  readonly stack: readonly Frame[];
+  readonly failedAt: number;
   readonly explored: number;
   readonly budget: number;
   readonly exhausted: boolean;
   readonly choicePoints: number;
   readonly alternativesMax: number;
-  readonly deepest: number;
   readonly candidates: readonly CandidateFailure[];
+  readonly inferred: number;
+  readonly steps: number;
 }
 
 function report(
-  cluster: Cluster, table: NameTable, k: Constants,
+  names: ReturnType<typeof namesOf>, final: TraceState,
   events: readonly { readonly e: Event; readonly line: number }[], end: SearchEnd,
 ): PartialReport {
-  const path = end.stack.map((f) => f.alts[f.next - 1] as Alt);
-  const final = path.length > 0 ? (path[path.length - 1] as Alt).next : init(k);
-  const names = namesOf(cluster, table);
-  const candidates = end.candidates.map((c) => ({ conjunct: c.conjunct, why: withNames(c.why, names) }));
-  const failedAt = end.accepted ? -1 : Math.max(0, end.exhausted ? end.stack.length - 1 : end.deepest);
-  const failLine = events[failedAt]?.line ?? 0;
-  const lastMatchedLine = end.accepted ? (events[events.length - 1]?.line ?? 0) : (events[failedAt - 1]?.line ?? 0);
+  const failLine = events[end.failedAt]?.line ?? 0;
+  const lastMatchedLine = end.accepted ? (events[events.length - 1]?.line ?? 0) : (events[end.failedAt - 1]?.line ?? 0);
+  const first = end.candidates[0];
   const rejection: Rejection | null = end.accepted ? null : {
     line: failLine,
-    rule: end.exhausted ? 'budget' : (candidates[0]?.conjunct.split(':')[0] ?? 'partial'),
+    rule: end.exhausted ? 'budget' : (first?.conjunct.split(':')[0] ?? 'partial'),
     action: null,
-    conjunct: candidates[0]?.conjunct ?? null,
+    conjunct: end.exhausted ? null : first?.conjunct ?? null,
     explanation: end.exhausted
       ? `the search for hidden steps used its budget of ${end.budget} steps before explaining line ${failLine} (raise --budget)`
-      : `no choice of hidden steps makes line ${failLine} a spec step: ${candidates[0]?.why ?? 'no candidate state'}`,
+      : `no choice of hidden steps makes line ${failLine} a spec step: ${first?.why ?? 'no candidate state'}`,
     witness: {},
     breaks: [],
     skipped: [],
     excerpt: [lastMatchedLine, failLine].filter((l) => l > 0),
   };
-  const chosen = chosenOf(k, final).map((c) => ({ value: names.value(c.val), ballot: c.bal, line: 0 }));
   return {
     accepted: end.accepted,
-    inferred: end.accepted ? path.reduce((n, a) => n + a.hidden, 0) : 0,
+    inferred: end.inferred,
     choicePoints: end.choicePoints,
     alternativesMax: end.alternativesMax,
     explored: end.explored,
     budget: end.budget,
     budgetExhausted: end.exhausted,
     lastMatchedLine,
-    candidates,
+    candidates: end.candidates,
     summary: {
       events: events.length,
-      steps: path.reduce((n, a) => n + a.steps, 0),
+      steps: end.steps,
       retransmissions: 0,
-      messages: final.msgs.length,
-      chosen,
+      messages: final.size,
+      chosen: end.accepted ? final.chosen.map((c) => ({ value: names.value(c.val), ballot: c.bal, line: 0 })) : [],
       rejections: rejection === null ? [] : [rejection],
     },
   };
-}
-
-function chosenOf(k: Constants, s: PaxosState): { bal: Ballot; val: Value }[] {
-  const out: { bal: Ballot; val: Value }[] = [];
-  const seen = new Set<string>();
-  for (const m of s.msgs) {
-    if (m.type !== '2b' || seen.has(`${m.bal}:${m.val}`)) continue;
-    seen.add(`${m.bal}:${m.val}`);
-    if (isChosen(k, s, m.val, m.bal)) out.push({ bal: m.bal, val: m.val });
-  }
-  return out;
 }

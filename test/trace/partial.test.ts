@@ -29,7 +29,7 @@ describe('checkPartial', () => {
   it('infers the send behind a logged receive', () => {
     const r = partial(100, { ev: 'recv', node: 's2', msg: { type: '2b', acc: 's3', bal: 2, val: 'x' } });
     expect(r.accepted).toBe(true);
-    expect(r.inferred).toBe(4);
+    expect(r.inferred).toBe(5);
   });
 
   it('infers the vote a 1b reports', () => {

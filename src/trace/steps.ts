@@ -1,0 +1,80 @@
+/**
+ * Paxos.tla's four actions on the checker's incremental state (state.ts): the enabling
+ * conditions as predicates, and the effects as in-place updates. These are the same conjuncts as
+ * spec/paxos.ts, read off the ballot index instead of scanning msgs; the words for a refusal
+ * always come from the spec itself (judge.ts and partial.ts call `testStep` on the spec state),
+ * and test/trace/incremental.test.ts checks the two agree on random traces.
+ */
+import { showsSafe, type Action, type Ballot, type Msg1b, type Value } from '../../spec/paxos.js';
+import { addMessage, sentLine, type TraceState } from './state.js';
+
+/** Phase1b(a) on the 1a of b: m \in msgs /\ m.bal > maxBal[a]. */
+export function canPhase1b(s: TraceState, a: number, b: Ballot): boolean {
+  return (s.ballots.get(b)?.oneA ?? -1) !== -1 && b > (s.maxBal[a] as number);
+}
+
+/** The 1b that Phase1b(a) sends for ballot b: a's latest vote. */
+export function reply1b(s: TraceState, a: number, b: Ballot): Msg1b {
+  return { type: '1b', acc: a, bal: b, mbal: s.maxVBal[a] as Ballot | -1, mval: s.maxVal[a] as Value | null };
+}
+
+export function applyPhase1b(s: TraceState, a: number, b: Ballot, line: number): void {
+  const reply = reply1b(s, a, b);
+  s.maxBal[a] = b;
+  addMessage(s, reply, line);
+}
+
+/**
+ * Phase2a(b, v): no 2a for b was sent, and some quorum Q all sent 1b for b, and Q's 1b show v
+ * safe (spec/paxos.ts `showsSafe`, applied to them).
+ */
+export function canPhase2a(s: TraceState, b: Ballot, v: Value): boolean {
+  const r = s.ballots.get(b);
+  if (r === undefined) return false;
+  if (r.twoA.length > 0) return false;
+  for (const qm of s.quorums.masks) {
+    if ((qm & r.oneBMask) !== qm) continue;
+    const q1b: Msg1b[] = [];
+    for (let a = 0; a < s.n; a++) {
+      if (((qm >>> a) & 1) === 0) continue;
+      for (const x of r.oneB[a] ?? []) q1b.push({ type: '1b', acc: a, bal: b, mbal: x.value.mbal, mval: x.value.mval });
+    }
+    if (showsSafe(q1b, v)) return true;
+  }
+  return false;
+}
+
+/** Phase2b(a) on the 2a (b, v): m \in msgs /\ m.bal >= maxBal[a]. */
+export function canPhase2b(s: TraceState, a: number, b: Ballot, v: Value): boolean {
+  const r = s.ballots.get(b);
+  return r !== undefined && r.twoA.some((x) => x.value === v) && b >= (s.maxBal[a] as number);
+}
+
+export function applyPhase2b(s: TraceState, a: number, b: Ballot, v: Value, line: number): void {
+  s.maxBal[a] = b;
+  s.maxVBal[a] = b;
+  s.maxVal[a] = v;
+  addMessage(s, { type: '2b', acc: a, bal: b, val: v }, line);
+}
+
+/** Tests and takes one action; false (and no change) when it is not enabled. */
+export function step(s: TraceState, act: Action, line: number): boolean {
+  switch (act.name) {
+    case 'Phase1a':
+      addMessage(s, { type: '1a', bal: act.b }, line);
+      return true;
+    case 'Phase1b':
+      if (!canPhase1b(s, act.a, act.m.bal)) return false;
+      applyPhase1b(s, act.a, act.m.bal, line);
+      return true;
+    case 'Phase2a':
+      if (sentLine(s, { type: '2a', bal: act.b, val: act.v }) !== -1) return true;
+      if (!canPhase2a(s, act.b, act.v)) return false;
+      addMessage(s, { type: '2a', bal: act.b, val: act.v }, line);
+      return true;
+    case 'Phase2b':
+      if (!canPhase2b(s, act.a, act.m.bal, act.m.val)) return false;
+      applyPhase2b(s, act.a, act.m.bal, act.m.val, line);
+      return true;
+  }
+}

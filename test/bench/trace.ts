@@ -1,0 +1,94 @@
+/**
+ * Benchmark of the trace checker (issue 4, section 7): events per second on generated, fully
+ * logged traces of 1 and 10 million events, streamed from a temporary file (generated first,
+ * never committed, deleted after), with the memory it took; the same length over a bounded spec
+ * state (retransmissions) to show memory follows the spec state, not the trace; and a 3,000-line
+ * partial trace whose hidden 1a/1b steps the search must infer.
+ *
+ * Flags: --trace-quick (1 M only, one run each), --trace-runs=N (runs per figure, default 3).
+ */
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import { checkTrace } from '../../src/trace/run.js';
+import { collectEvents } from '../../src/trace/reader.js';
+import { checkPartial } from '../../src/trace/partial.js';
+import { fullTrace, partialTrace } from './trace-gen.js';
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+
+async function writeTrace(file: string, events: number, ballotsMax: number): Promise<void> {
+  const out = createWriteStream(file);
+  for (const chunk of fullTrace(events, ballotsMax)) {
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+}
+
+interface Figure { events: number; wallMs: number; cpuMs: number; heapMiB: number; verdict: string }
+
+async function checkFile(file: string): Promise<Figure> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await checkTrace(createReadStream(file, { highWaterMark: 1 << 20 }));
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    events: r.summary?.events ?? 0, wallMs, cpuMs: (cpu.user + cpu.system) / 1000,
+    heapMiB: Number(mib(v8.getHeapStatistics().used_heap_size)), verdict: r.verdict,
+  };
+}
+
+export async function run(log: (line: string) => void, flags: readonly string[]): Promise<void> {
+  const quick = flags.includes('--trace-quick');
+  const runs = Number(flags.find((f) => f.startsWith('--trace-runs='))?.split('=')[1] ?? (quick ? 1 : 3));
+  const dir = mkdtempSync(path.join(tmpdir(), 'synod-bench-trace-'));
+  log('| trace | events | runs | median wall | events/s (wall) | events/s (CPU) | heap after | verdict |');
+  log('|---|---:|---:|---:|---:|---:|---:|---|');
+  const cases: [string, number, number][] = [
+    ['fully logged, fresh ballots', 1_000_000, Infinity],
+    ['fully logged, 100 ballots resent', 1_000_000, 100],
+  ];
+  if (!quick) cases.push(['fully logged, fresh ballots', 10_000_000, Infinity], ['fully logged, 100 ballots resent', 10_000_000, 100]);
+  try {
+    for (const [name, events, ballotsMax] of cases) {
+      const file = path.join(dir, 'trace.jsonl');
+      await writeTrace(file, events, ballotsMax);
+      const n = events >= 10_000_000 ? Math.min(runs, 1) : runs;
+      const figures: Figure[] = [];
+      for (let i = 0; i < n; i++) figures.push(await checkFile(file));
+      rmSync(file);
+      const wall = median(figures.map((f) => f.wallMs));
+      const cpu = median(figures.map((f) => f.cpuMs));
+      const f = figures[0] as Figure;
+      log(`| ${name} | ${f.events.toLocaleString('en')} | ${n} | ${(wall / 1000).toFixed(2)} s | ` +
+        `${Math.round(f.events / wall * 1000).toLocaleString('en')} | ${Math.round(f.events / cpu * 1000).toLocaleString('en')} | ` +
+        `${median(figures.map((x) => x.heapMiB))} MiB | ${f.verdict} |`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  partial(log, quick ? 1 : 5);
+  log('');
+  log('Command: `npm run bench -- trace` (flags `--trace-quick`, `--trace-runs=N`). CPU time includes GC threads.');
+}
+
+function partial(log: (line: string) => void, runs: number): void {
+  const text = partialTrace(3000);
+  const times: number[] = [];
+  let summary = '';
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const read = collectEvents(text);
+    if (!read.ok) throw new Error(read.problem.message);
+    const r = checkPartial(read.cluster, read.names, read.events, 1_000_000);
+    times.push(performance.now() - t0);
+    summary = `${r.accepted ? 'accepted' : 'rejected'}, ${r.inferred} hidden steps inferred, ${r.choicePoints} ambiguous lines`;
+  }
+  log('');
+  log('| partial trace | lines | runs | median time | result |');
+  log('|---|---:|---:|---:|---|');
+  log(`| 2a/2b sends and learns only, hidden 1a/1b | 3,000 | ${runs} | ${median(times).toFixed(0)} ms | ${summary} |`);
+}
