@@ -134,95 +134,127 @@ interface Found {
 
 /** Explores `model` breadth first. */
 export function check(model: Model, options: CheckOptions = {}): CheckResult {
-  const W = model.words;
   const canon = options.symmetry === true ? model.canonicalize : undefined;
   if (options.symmetry === true && canon === undefined) {
     throw new RangeError(`model ${model.name} has no symmetry canonicalization`);
   }
-  const store = new StateStore(W);
-  const parent = new IdColumn();
-  const label = new IdColumn();
-  const out = new Uint32Array(Math.max(model.maxSuccessors, 1) * W);
-  const labels = new Int32Array(Math.max(model.maxSuccessors, 1));
-  const weights = new Int32Array(Math.max(model.maxSuccessors, 1));
-  const unreached = model.reachability.map((_, i) => i);
-  let generated = 0;
-  let steps = 0;
-  let found: Found | null = null;
+  return new Search(model, canon, options).run();
+}
 
-  const admit = (buf: Uint32Array, off: number, from: number, lab: number): void => {
-    if (canon !== undefined) canon(buf, off);
+/** The state of one exploration: the visited states, the path columns, the counters. */
+class Search {
+  private readonly W: number;
+  private readonly store: StateStore;
+  private readonly parent = new IdColumn();
+  private readonly label = new IdColumn();
+  private readonly out: Uint32Array;
+  private readonly labels: Int32Array;
+  private readonly weights: Int32Array;
+  private readonly unreached: number[];
+  private generated = 0;
+  private steps = 0;
+  private found: Found | null = null;
+
+  constructor(
+    private readonly model: Model,
+    private readonly canon: ((buf: Uint32Array, off: number) => void) | undefined,
+    private readonly options: CheckOptions,
+  ) {
+    this.W = model.words;
+    this.store = new StateStore(this.W);
+    const n = Math.max(model.maxSuccessors, 1);
+    this.out = new Uint32Array(n * this.W);
+    this.labels = new Int32Array(n);
+    this.weights = new Int32Array(n);
+    this.unreached = model.reachability.map((_, i) => i);
+  }
+
+  run(): CheckResult {
+    const { model, store, W } = this;
+    const inits = model.initial(this.out);
+    for (let i = 0; i < inits && this.found === null; i++) {
+      this.generated++;
+      this.admit(this.out, i * W, -1, -1);
+    }
+    let depth = store.count > 0 ? 1 : 0;
+    let levelEnd = store.count;
+    const every = this.options.progressEvery ?? 50_000;
+    const maxStates = this.options.maxStates ?? Infinity;
+    let incomplete = false;
+    for (let id = 0; id < store.count && this.found === null; id++) {
+      if (id === levelEnd) {
+        depth++;
+        levelEnd = store.count;
+      }
+      if (store.count >= maxStates) {
+        incomplete = true;
+        break;
+      }
+      if (this.options.onProgress !== undefined && id % every === 0 && id > 0) {
+        this.options.onProgress({ distinctStates: store.count, generatedStates: this.generated,
+          depth, queue: store.count - id });
+      }
+      this.expand(id);
+    }
+    return this.result(depth, incomplete);
+  }
+
+  /** Generates every step from state id: checks each, and admits the new states. */
+  private expand(id: number): void {
+    const { model, store, W, out, labels, weights } = this;
+    const n = model.successors(store.keys, id * W, out, labels, weights);
+    this.steps += n;
+    for (let j = 0; j < n; j++) {
+      this.generated += weights[j] as number;
+      const bad = model.checkStep(store.keys, id * W, labels[j] as number, out, j * W);
+      if (bad >= 0) {
+        const state = out.slice(j * W, (j + 1) * W);
+        const violation = model.explainStep(bad, store.keys, id * W, labels[j] as number, state, 0);
+        this.found = { violation, last: id, step: { label: labels[j] as number, state } };
+        return;
+      }
+      // A step back to its own source (re-sending a message already in msgs) needs no lookup.
+      if (sameWords(store.keys, id * W, out, j * W, W)) continue;
+      this.admit(out, j * W, id, labels[j] as number);
+      if (this.found !== null) return;
+    }
+  }
+
+  /** Stores the state at buf[off..] if new, then checks the targets and state properties. */
+  private admit(buf: Uint32Array, off: number, from: number, lab: number): void {
+    const { model, store, W, unreached } = this;
+    if (this.canon !== undefined) this.canon(buf, off);
     const id = store.insert(buf, off);
     if (id < 0) return;
-    parent.set(id, from);
-    label.set(id, lab);
+    this.parent.set(id, from);
+    this.label.set(id, lab);
     const keys = store.keys;
     for (let i = unreached.length - 1; i >= 0; i--) {
       if (model.reaches(unreached[i] as number, keys, id * W)) unreached.splice(i, 1);
     }
     const bad = model.checkState(keys, id * W);
-    if (bad >= 0 && found === null) {
-      found = { violation: model.explainState(bad, keys, id * W), last: id, step: null };
-    }
-  };
+    if (bad >= 0) this.found = { violation: model.explainState(bad, keys, id * W), last: id, step: null };
+  }
 
-  const inits = model.initial(out);
-  for (let i = 0; i < inits && found === null; i++) {
-    generated++;
-    admit(out, i * W, -1, -1);
+  private result(depth: number, incomplete: boolean): CheckResult {
+    const f = this.found;
+    const trace = f === null ? [] : buildTrace(this.model, this.store, this.parent, this.label, f, this.canon);
+    let verdict: Verdict = 'ok';
+    if (f !== null) verdict = 'violation';
+    else if (incomplete) verdict = 'incomplete';
+    else if (this.unreached.length > 0) verdict = 'vacuous';
+    return {
+      verdict,
+      distinctStates: this.store.count,
+      generatedStates: this.generated,
+      steps: this.steps,
+      depth: f === null ? depth : trace.length,
+      violation: f?.violation ?? null,
+      trace,
+      unreached: verdict === 'vacuous' ? this.unreached.map((i) => this.model.reachability[i]!.name) : [],
+      storeBytes: this.store.bytes() + this.parent.values.byteLength + this.label.values.byteLength,
+    };
   }
-  let depth = store.count > 0 ? 1 : 0;
-  let levelEnd = store.count;
-  const every = options.progressEvery ?? 50_000;
-  const maxStates = options.maxStates ?? Infinity;
-  let incomplete = false;
-  for (let id = 0; id < store.count && found === null; id++) {
-    if (id === levelEnd) {
-      depth++;
-      levelEnd = store.count;
-    }
-    if (store.count >= maxStates) {
-      incomplete = true;
-      break;
-    }
-    if (options.onProgress !== undefined && id % every === 0 && id > 0) {
-      options.onProgress({ distinctStates: store.count, generatedStates: generated, depth,
-        queue: store.count - id });
-    }
-    const n = model.successors(store.keys, id * W, out, labels, weights);
-    steps += n;
-    for (let j = 0; j < n && found === null; j++) {
-      generated += weights[j] as number;
-      const bad = model.checkStep(store.keys, id * W, labels[j] as number, out, j * W);
-      if (bad >= 0) {
-        const state = out.slice(j * W, (j + 1) * W);
-        const violation = model.explainStep(bad, store.keys, id * W, labels[j] as number, state, 0);
-        found = { violation, last: id, step: { label: labels[j] as number, state } };
-        break;
-      }
-      // A step back to its own source (re-sending a message already in msgs) needs no lookup.
-      if (sameWords(store.keys, id * W, out, j * W, W)) continue;
-      admit(out, j * W, id, labels[j] as number);
-    }
-  }
-  const f = found as Found | null;
-  const trace = f === null ? [] : buildTrace(model, store, parent, label, f, canon);
-  let verdict: Verdict = 'ok';
-  if (f !== null) verdict = 'violation';
-  else if (incomplete) verdict = 'incomplete';
-  else if (unreached.length > 0) verdict = 'vacuous';
-  if (f !== null) depth = trace.length;
-  return {
-    verdict,
-    distinctStates: store.count,
-    generatedStates: generated,
-    steps,
-    depth,
-    violation: f?.violation ?? null,
-    trace,
-    unreached: f === null && !incomplete ? unreached.map((i) => model.reachability[i]!.name) : [],
-    storeBytes: store.bytes() + parent.values.byteLength + label.values.byteLength,
-  };
 }
 
 /**

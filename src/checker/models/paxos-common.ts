@@ -141,18 +141,25 @@ export function paxosCanonicalizer(L: PaxosLayout): (buf: Uint32Array, off: numb
   const W = L.words;
   const image = new Uint32Array(W);
   const best = new Uint32Array(W);
+  // The acceptor fields come first in the words, so an image whose fields already compare
+  // above the best so far cannot win, and its messages need not be mapped at all.
+  const head = L.msgBase >>> 5;
   return (buf, off) => {
     if (syms.length === 0) return;
-    best.set(buf.subarray(off, off + W));
+    for (let i = 0; i < W; i++) best[i] = buf[off + i] as number;
     for (const sym of syms) {
-      applySymmetry(L, sym, buf, off, image);
-      if (lessThan(image, best, W)) best.set(image);
+      mapAcceptors(L, sym, buf, off, image);
+      const order = compareWords(image, best, 0, head);
+      if (order > 0) continue;
+      mapMessages(L, sym, buf, off, image);
+      if (order < 0 || compareWords(image, best, head, W) < 0) best.set(image);
     }
-    buf.set(best, off);
+    for (let i = 0; i < W; i++) buf[off + i] = best[i] as number;
   };
 }
 
-function applySymmetry(L: PaxosLayout, sym: Symmetry, buf: Uint32Array, off: number,
+/** Writes the acceptor fields of the image (words 0..head) and clears the rest. */
+function mapAcceptors(L: PaxosLayout, sym: Symmetry, buf: Uint32Array, off: number,
   image: Uint32Array): void {
   image.fill(0);
   for (let a = 0; a < L.A; a++) {
@@ -160,6 +167,11 @@ function applySymmetry(L: PaxosLayout, sym: Symmetry, buf: Uint32Array, off: num
     putAcceptor(L, image, 0, sym.pi[a]!, getMaxBal(L, buf, off, a), getMaxVBal(L, buf, off, a),
       v < 0 ? -1 : sym.sigma[v]!);
   }
+}
+
+/** Sets the image bit of every message bit set in the state. */
+function mapMessages(L: PaxosLayout, sym: Symmetry, buf: Uint32Array, off: number,
+  image: Uint32Array): void {
   const first = L.msgBase >>> 5;
   for (let w = first; w < L.words; w++) {
     let word = buf[off + w] as number;
@@ -172,11 +184,12 @@ function applySymmetry(L: PaxosLayout, sym: Symmetry, buf: Uint32Array, off: num
   }
 }
 
-function lessThan(x: Uint32Array, y: Uint32Array, W: number): boolean {
-  for (let i = 0; i < W; i++) {
-    if (x[i] !== y[i]) return (x[i] as number) < (y[i] as number);
+/** Compares words from..to of x and y as unsigned integers: -1, 0 or 1. */
+function compareWords(x: Uint32Array, y: Uint32Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    if (x[i] !== y[i]) return (x[i] as number) < (y[i] as number) ? -1 : 1;
   }
-  return false;
+  return 0;
 }
 
 // ---------------------------------------------------------------------------------------------
