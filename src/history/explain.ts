@@ -48,8 +48,10 @@ export function explainFailure<S, I, O>(
   lines.push(`One of these must come next, since each was invoked before ` +
     `${line(failure.deadline)} returned, but none can:`);
   for (const i of failure.unplaced) lines.push(`  ${line(i)}: its result is not legal there`);
-  const pending = ops.filter((op, i) => op.ret === null && !failure.prefix.includes(i)).length;
-  if (pending > 0) {
+  const placed = new Set(failure.prefix);
+  const pending = ops.some((op, i) =>
+    op.ret === null && !placed.has(i) && model.partition(op.input) === failure.key);
+  if (pending) {
     lines.push(`(Calls that never returned are not listed: where they could come next they ` +
       `change nothing, so they may as well take effect at the end, or never.)`);
   }

@@ -23,7 +23,8 @@ export interface Model<S, I, O> {
   /**
    * Applies `input` to `state`; returns the next state if `output` is a legal result, else
    * null. `output === null` means "unknown" (the call never returned): any result is legal,
-   * so a model should then return the next state whatever `state` is.
+   * so the model must then return a next state whatever `state` is (the checker relies on it
+   * and throws a HistoryError when a model breaks it). Must be a pure function.
    */
   readonly step: (state: S, input: I, output: O | null) => S | null;
   /** Canonical string of a state, for memoization: equal strings mean equal states. */
@@ -33,7 +34,7 @@ export interface Model<S, I, O> {
 }
 
 /**
- * One call as the client saw it. Times are logical (the history index does) and only compared:
+ * One call as the client saw it. Times are logical (the event index does) and only compared:
  * a call `a` precedes a call `b` in real time when `a.ret < b.call`; otherwise they overlap.
  *
  * A call that never returned (`ret === null`: the client crashed mid-call, or the call was still
@@ -44,6 +45,7 @@ export interface Model<S, I, O> {
 export interface Operation<I, O> {
   /** Who called. */
   readonly client: string;
+  /** Plain data: calls that never returned are grouped by `JSON.stringify(input)`. */
   readonly input: I;
   /** null: the output is unknown (the call never returned, or returned without an answer). */
   readonly output: O | null;
@@ -55,8 +57,9 @@ export interface Operation<I, O> {
 
 export interface CheckOptions {
   /**
-   * The most search steps (model steps plus backtracks) spent on each key before giving up
-   * with the verdict 'unknown'. Default `DEFAULT_BUDGET`.
+   * The most search steps (calls tried, returns met, crashed calls scanned) spent on each key
+   * before giving up with the verdict 'unknown'. Default `DEFAULT_BUDGET` (10^7: between
+   * 1 and 15 CPU seconds here, depending on how many steps consult the memo).
    */
   readonly budget?: number;
 }

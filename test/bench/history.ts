@@ -33,9 +33,11 @@ function rows(): Row[] {
   for (const shape of shapes) {
     for (const calls of SIZES) out.push({ workload: { ...shape, calls }, broken: false });
   }
-  for (const calls of SIZES) {
-    out.push({ workload: { object: 'kv', clients: 5, keys: 4, values: 5, crashPercent: 2, calls },
-      broken: true });
+  for (const object of ['varX', 'kv'] as const) {
+    for (const calls of SIZES) {
+      out.push({ workload: { object, clients: 5, keys: 4, values: 5, crashPercent: 2, calls },
+        broken: true });
+    }
   }
   return out;
 }
