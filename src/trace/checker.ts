@@ -27,7 +27,7 @@
  * Left out here: hidden steps. A partial trace goes to partial.ts.
  */
 import {
-  send as sendSorted, showsSafe, type Action, type Ballot, type Constants, type Message, type Msg1b, type PaxosState,
+  send as sendSorted, type Action, type Ballot, type Constants, type Message, type Msg1b, type PaxosState,
   type Value,
 } from '../../spec/paxos.js';
 import { firstViolation, stepProperties, type Names } from '../../spec/properties.js';
@@ -37,6 +37,7 @@ import {
 } from './judge.js';
 import { addMessage, initialState, record, sentLine, toSpecState, votersOf, type TraceState } from './state.js';
 import { fromSpecState } from './rebuild.js';
+import { applyPhase1b, applyPhase2b, canPhase1b, canPhase2a, canPhase2b, reply1b } from './steps.js';
 
 export interface CheckOptions {
   /** After a rejection, take the step anyway and go on, up to this many rejections (default 1). */
@@ -64,8 +65,6 @@ export interface Checker {
   readonly state: () => TraceState;
 }
 
-const msg1bOf = (acc: number, bal: Ballot, s: TraceState): Msg1b =>
-  ({ type: '1b', acc, bal, mbal: s.maxVBal[acc] as Ballot | -1, mval: s.maxVal[acc] as Value | null });
 
 export function createChecker(cluster: Cluster, table: NameTable, options: CheckOptions = {}): Checker {
   let s = initialState(cluster.acceptors.length, cluster.quorums);
@@ -118,12 +117,11 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
   const phase1b = (a: number, bal: Ballot, logged: Msg1b | null): boolean => {
     const m1a = { type: '1a', bal } as const;
     const text = `Phase1b(${acc(a)}) on 1a(bal ${bal})`;
-    const reply = msg1bOf(a, bal, s);
+    const reply = reply1b(s, a, bal);
     const shown = logged ?? reply;
     const forced = (p: PaxosState): PaxosState => withAcceptor(withMsg(p, shown), a, { maxBal: bal });
     const action: Action = { name: 'Phase1b', a, m: m1a };
-    const enabled = (s.ballots.get(bal)?.oneA ?? -1) !== -1 && bal > (s.maxBal[a] as number);
-    if (!enabled) {
+    if (!canPhase1b(s, a, bal)) {
       const earlier = logged !== null && s.maxBal[a] === bal ? s.ballots.get(bal)?.oneB[a]?.[0] : undefined;
       const why = earlier === undefined ? null : {
         conjunct: 'mbal |-> maxVBal[a], mval |-> maxVal[a]',
@@ -141,21 +139,18 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
           `<<${logged.mbal}, ${val(logged.mval)}>>`,
       }), forced);
     }
-    s.maxBal[a] = bal;
-    addMessage(s, reply, line);
+    applyPhase1b(s, a, bal, line);
     steps++;
     return true;
   };
 
   const phase2a = (bal: Ballot, v: Value): boolean => {
-    const r = record(s, bal);
     const forced = (p: PaxosState): PaxosState => withMsg(p, { type: '2a', bal, val: v });
     const involved = (): Message[] => [...toSpecState(s).msgs.filter((m) => m.bal === bal && (m.type === '1b' || m.type === '2a')),
       { type: '2a', bal, val: v }];
     const refuse2a = (): false => refuse(refuseAction(ctx(involved()), { name: 'Phase2a', b: bal, v },
       `Phase2a(${bal}, ${val(v)})`, forced, null), forced);
-    if (r.twoA.length > 0) return refuse2a();
-    if (!shownSafe(s, r.oneB, r.oneBMask, v)) return refuse2a();
+    if (!canPhase2a(s, bal, v)) return refuse2a();
     // R2' (incremental): only a new 2a can be a new "issued proposal"; compare it with the
     // chosen proposals below it. Implied by Inv3 and VotesSafe, so this is a safety net.
     const clash = s.chosen.find((c) => c.bal < bal && c.val !== v);
@@ -171,18 +166,13 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
     // lowering maxBal, and R1 then names the broken promise rather than a withdrawn one.
     const forced = (p: PaxosState): PaxosState => withAcceptor(withMsg(p, { type: '2b', acc: a, bal, val: v }), a,
       { maxBal: Math.max(bal, p.maxBal[a] as number), maxVBal: bal, maxVal: v });
-    const r = s.ballots.get(bal);
-    const enabled = r !== undefined && r.twoA.some((x) => x.value === v) && bal >= (s.maxBal[a] as number);
-    if (!enabled) {
+    if (!canPhase2b(s, a, bal, v)) {
       const m2a = { type: '2a', bal, val: v } as const;
       const involved = [...ifSent(m2a), ...promiseOf(a), { type: '2b', acc: a, bal, val: v } as const];
       return refuse(refuseAction(ctx(involved), { name: 'Phase2b', a, m: m2a },
         `Phase2b(${acc(a)}) on 2a(bal ${bal}, ${val(v)})`, forced, null), forced);
     }
-    s.maxBal[a] = bal;
-    s.maxVBal[a] = bal;
-    s.maxVal[a] = v;
-    addMessage(s, { type: '2b', acc: a, bal, val: v }, line);
+    applyPhase2b(s, a, bal, v, line);
     steps++;
     return checkVotes(bal, v);
   };
@@ -404,28 +394,6 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
 /** A refusal where the spec's guard fails for a reason the mismatch explains better. */
 function refuseClaimAction(c: RefusalContext, action: Action, text: string, why: { conjunct: string; why: string }): Rejection {
   return { ...refuseClaim(c, action.name, why.why, null), action: text, conjunct: why.conjunct };
-}
-
-/**
- * Phase2a's second conjunct on the index: some quorum Q all of whose members sent a 1b for the
- * ballot, and whose 1b messages show v safe (spec/paxos.ts `showsSafe`, applied to them).
- */
-function shownSafe(
-  s: TraceState,
-  oneB: readonly ({ value: { mbal: Ballot | -1; mval: Value | null } }[] | undefined)[],
-  mask: number,
-  v: Value,
-): boolean {
-  for (const qm of s.quorums.masks) {
-    if ((qm & mask) !== qm) continue;
-    const q1b: Msg1b[] = [];
-    for (let a = 0; a < s.n; a++) {
-      if (((qm >>> a) & 1) === 0) continue;
-      for (const x of oneB[a] ?? []) q1b.push({ type: '1b', acc: a, bal: 0, mbal: x.value.mbal, mval: x.value.mval });
-    }
-    if (showsSafe(q1b, v)) return true;
-  }
-  return false;
 }
 
 function extraKey(m: Extract<TraceMessage, { type: 'commit' | 'reject' }>): string {
