@@ -76,7 +76,9 @@ export function onReadOk(s: ServerState, m: MsgReadOk, rand: number): StepResult
     ]);
   }
   if (s.proposer.phase !== 'idle') return acted({ ...s, reads }, 'ReadGather', []);
-  return startBallot({ ...s, reads }, read.hval, rand);
+  // The completing ballot must be above the vote it completes, or its 1a is refused at once.
+  const seenRound = Math.max(s.proposer.seenRound, read.hbal.round);
+  return startBallot({ ...s, reads, proposer: { ...s.proposer, seenRound } }, read.hval, rand);
 }
 
 /** The read's timer: if it still lacks a majority, ask again (the network may have lost it). */
