@@ -10,7 +10,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { CheckResult, Progress, Violation } from '../checker/engine.js';
+import type { CheckResult, Progress } from '../checker/engine.js';
+import { describeWitness } from '../checker/models/paxos-common.js';
 import {
   checkPaxos, paxosConstants, paxosModel, type PaxosCheck, type PaxosCheckSettings,
   type PaxosModelKind,
@@ -130,13 +131,7 @@ function describeSettings(s: PaxosCheckSettings): string {
     (s.refinement ? ', refinement to Voting' : '');
 }
 
-function describeWitness(v: Violation): string {
-  const w = v.witness as Record<string, unknown>;
-  const parts = Object.entries(w).map(([key, x]) => `${key} ${JSON.stringify(x)}`);
-  return parts.length === 0 ? '' : `  witness: ${parts.join(', ')}\n`;
-}
-
-function humanReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: number,
+export function humanReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: number,
   file: string | null): string {
   const r = check.result;
   const m = check.model;
@@ -157,7 +152,8 @@ function humanReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: number,
     case 'violation': {
       const v = r.violation!;
       lines.push(`VIOLATION of ${v.property}: ${v.summary}`);
-      lines.push(describeWitness(v).trimEnd());
+      const witness = describeWitness(v.witness);
+      if (witness !== '') lines.push(`  witness: ${witness}`);
       lines.push(`shortest counterexample, ${r.trace.length - 1} steps:`);
       r.trace.forEach((t, i) => lines.push(`  ${String(i).padStart(3)}  ${(t.action ?? 'Init').padEnd(36)} ${t.change}`));
       if (file !== null) lines.push(`counterexample written to ${file} (synod.trace v1, JSON lines)`);
@@ -168,7 +164,7 @@ function humanReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: number,
   return `${lines.filter((l) => l !== '').join('\n')}\n`;
 }
 
-function jsonReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: number,
+export function jsonReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: number,
   file: string | null): string {
   const r: CheckResult = check.result;
   const m = check.model;

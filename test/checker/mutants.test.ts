@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bufferIo } from '../../src/cli/io.js';
+import { humanReport, jsonReport } from '../../src/cli/check.js';
 import { main } from '../../src/cli/main.js';
 import { refinementToVoting, specProperties } from '../../src/checker/models/paxos-properties.js';
 import { counterexampleLines } from '../../src/checker/models/paxos-trace.js';
@@ -80,5 +81,29 @@ describe('quorums that do not intersect', () => {
     }
     const c = checkPaxos({ ...forced, properties: consistencyOnly }).result;
     expect([c.violation?.property, c.trace.length - 1]).toEqual(['Consistency', 9]);
+  });
+});
+
+describe('the report of a violation', () => {
+  const settings = { ...base, impl: M.phase2aTwicePerBallot };
+  const check = checkPaxos(settings);
+
+  it('prints the property, its summary and one line per step of the counterexample', () => {
+    const text = humanReport(check, settings, 1, 'cex.ndjson');
+    expect(text).toContain('VIOLATION of Inv3: two 2a messages in ballot 0 carry different values');
+    expect(text).toContain('witness: ballot 0; value v1; messages 2a(bal 0, v1), 2a(bal 0, v2)');
+    expect(text).toContain('shortest counterexample, 5 steps:');
+    expect(text).toMatch(/^ +5 {2}Phase2a\(0, v2\) +sent 2a\(bal 0, v2\)$/m);
+    expect(text).toContain('counterexample written to cex.ndjson');
+  });
+
+  it('gives the violation and the path in the JSON verdict', () => {
+    const v = JSON.parse(jsonReport(check, settings, 1, null));
+    expect(v).toMatchObject({ format: 'synod.check/v1', verdict: 'violation', depth: 6 });
+    expect(v.violation).toMatchObject({ property: 'Inv3', witness: { ballot: 0 } });
+    expect(v.counterexample.map((s: { action: string | null }) => s.action)).toEqual([
+      null, 'Phase1a(0)', 'Phase1b(a1) on 1a(bal 0)', 'Phase1b(a2) on 1a(bal 0)', 'Phase2a(0, v1)',
+      'Phase2a(0, v2)',
+    ]);
   });
 });

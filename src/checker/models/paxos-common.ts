@@ -14,7 +14,7 @@
 import { init, None, quorum1b, type Action, type Constants, type Message, type PaxosState }
   from '../../../spec/paxos.js';
 import type { Model, Violation } from '../engine.js';
-import { defaultNames, showMessage } from '../../../spec/properties.js';
+import { defaultNames, showMessage, type Witness } from '../../../spec/properties.js';
 import type { PaxosProperties } from './paxos-properties.js';
 import { maskOf } from '../../../spec/quorums.js';
 import {
@@ -242,4 +242,16 @@ export function specBacked(k: Constants, L: PaxosLayout, props: PaxosProperties)
       describeChange(L, prev, prevOff, next, nextOff),
     describeState: (src, off) => decode(L, src, off),
   };
+}
+
+/** A spec violation's witness in protocol terms, named as the spec's reports name things. */
+export function describeWitness(witness: unknown): string {
+  const w = witness as Witness;
+  const parts: string[] = [];
+  if (w.ballot !== undefined) parts.push(`ballot ${w.ballot}`);
+  if (w.value !== undefined) parts.push(`value ${defaultNames.value(w.value)}`);
+  if (w.quorum !== undefined) parts.push(`quorum {${w.quorum.map(defaultNames.acceptor).join(', ')}}`);
+  if (w.acceptor !== undefined) parts.push(`acceptor ${defaultNames.acceptor(w.acceptor)}`);
+  if (w.messages !== undefined) parts.push(`messages ${w.messages.map((m) => showMessage(m)).join(', ')}`);
+  return parts.join('; ');
 }
