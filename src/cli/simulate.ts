@@ -32,6 +32,8 @@ linearizability of the client history, and liveness once the faults stop.
                        delay, partition, crash, client-crash
   --properties WHEN    step | end | off: when the named properties are checked (default step)
   --liveness-steps N   events allowed after the faults stop (default 20000)
+  --distinguished K    make sK the distinguished proposer: the others back off longer
+                       (default: none, randomized backoff alone)
   --trace FILE         write the run as trace format v1 (single seed only)
   --record FILE        write every step (input, effects, outcome, resulting state) as JSON
                        lines, for debugging (single seed only)
@@ -45,6 +47,7 @@ const OPTIONS = {
   servers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' },
   seeds: { type: 'string' }, steps: { type: 'string' }, faults: { type: 'string' },
   properties: { type: 'string' }, 'liveness-steps': { type: 'string' },
+  distinguished: { type: 'string' },
   trace: { type: 'string' }, record: { type: 'string' }, json: { type: 'boolean' },
   progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -59,6 +62,8 @@ export interface Plan {
   readonly faults: Faults;
   readonly properties: 'step' | 'end' | 'off';
   readonly livenessSteps: number;
+  /** 0-based id of the distinguished proposer, or null. */
+  readonly distinguished: number | null;
   readonly trace: string | null;
   readonly record: string | null;
 }
@@ -80,8 +85,12 @@ function plan(args: readonly string[]): Plan | 'help' {
         `synod simulate: --${flag} writes one run; it cannot be used with --seeds`);
     }
   }
+  const servers = intFlag('simulate', 'servers', v.servers, 3, 1, 9);
+  const distinguished = v.distinguished === undefined ? null
+    : intFlag('simulate', 'distinguished', v.distinguished, 1, 1, servers) - 1;
   return {
-    servers: intFlag('simulate', 'servers', v.servers, 3, 1, 9),
+    servers,
+    distinguished,
     clients: intFlag('simulate', 'clients', v.clients, 3, 1, 26),
     seed: intFlag('simulate', 'seed', v.seed, randomSeed(), 0, 0xffffffff),
     seeds,
@@ -102,7 +111,8 @@ function randomSeed(): number {
 export function replayCommand(p: Plan, seed: number): string {
   return `synod simulate --servers ${p.servers} --clients ${p.clients} --seed ${seed} ` +
     `--steps ${p.steps} --faults ${showFaults(p.faults)}` +
-    (p.livenessSteps === 20_000 ? '' : ` --liveness-steps ${p.livenessSteps}`);
+    (p.livenessSteps === 20_000 ? '' : ` --liveness-steps ${p.livenessSteps}`) +
+    (p.distinguished === null ? '' : ` --distinguished ${p.distinguished + 1}`);
 }
 
 export const simulateCommand: Command = async (args, io) => {
@@ -124,7 +134,7 @@ function runOne(p: Plan, seed: number, observers: readonly Observer[] = []): Sim
 function options(p: Plan, seed: number) {
   return {
     servers: p.servers, clients: p.clients, seed, steps: p.steps, faults: p.faults,
-    livenessSteps: p.livenessSteps, properties: p.properties,
+    livenessSteps: p.livenessSteps, properties: p.properties, distinguished: p.distinguished,
   };
 }
 

@@ -10,9 +10,10 @@
  *
  * Liveness is outside the spec: duelling proposers can preempt each other forever (section 2.4).
  * A proposer that is rejected or times out waits a random time that doubles with each failed
- * attempt before trying a higher ballot. The randomness arrives as the input's `rand`.
- * Left out: a distinguished proposer (leader election); backoff suffices for one slot, and
- * Multi-Paxos brings the leader.
+ * attempt before trying a higher ballot. The randomness arrives as the input's `rand`. When the
+ * configuration names a distinguished proposer, the others wait longer, so it usually wins.
+ * Left out: electing the distinguished proposer (it is configured); Multi-Paxos brings leader
+ * election.
  */
 import { assert } from './assert.js';
 import { NO_BALLOT, ballotCmp, ballotEq, type Ballot } from './ballot.js';
@@ -21,6 +22,8 @@ import type { Msg1b, MsgReject, ServerState, StepResult, Timer, Value } from './
 
 /** Doubling stops here: the longest backoff is timeout * 2^BACKOFF_DOUBLINGS_MAX ticks. */
 const BACKOFF_DOUBLINGS_MAX = 5;
+/** How much longer a proposer that is not the distinguished one waits before each retry. */
+export const DEFERENCE_FACTOR = 3;
 
 /**
  * Phase1a(b): start a new ballot above every round this server used or saw, persist the round,
@@ -95,8 +98,13 @@ function proposerTimer(tag: number): Timer {
   return { name: 'proposer', slot: 0, tag };
 }
 
-/** A random wait in [0, timeout * 2^attempts), the attempts capped. */
+/**
+ * A random wait in [0, timeout * 2^attempts), the attempts capped; times DEFERENCE_FACTOR when
+ * another server is the distinguished proposer.
+ */
 function jitter(s: ServerState, rand: number): number {
+  const { timeout, distinguished, id } = s.config;
   const doublings = Math.min(s.proposer.attempts, BACKOFF_DOUBLINGS_MAX);
-  return (rand >>> 0) % (s.config.timeout * 2 ** doublings);
+  const wait = (rand >>> 0) % (timeout * 2 ** doublings);
+  return distinguished === null || distinguished === id ? wait : wait * DEFERENCE_FACTOR;
 }

@@ -25,6 +25,10 @@ export function initServer(config: ServerConfig, durable: Durable = INITIAL_DURA
   assert(config.servers >= 1 && config.servers <= MAX_SERVERS, 'servers in 1..MAX_SERVERS');
   assert(config.id >= 0 && config.id < config.servers, 'server id in 0..servers-1');
   assert(config.timeout >= 1, 'timeout at least one tick');
+  if (config.distinguished !== null) {
+    assert(config.distinguished >= 0 && config.distinguished < config.servers,
+      'the distinguished proposer is one of the servers');
+  }
   return {
     config,
     durable,

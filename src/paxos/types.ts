@@ -205,6 +205,12 @@ export interface ServerConfig {
   readonly servers: number;
   /** Ticks before a proposer gives up on a ballot, and the unit of its backoff. */
   readonly timeout: number;
+  /**
+   * The distinguished proposer, if any (Paxos Made Simple, section 2.4): the others wait
+   * DEFERENCE_FACTOR times longer before each retry, so it usually wins the duel. Safety never
+   * depends on it; null leaves randomized backoff alone to break duels.
+   */
+  readonly distinguished: ServerId | null;
 }
 
 export interface ServerState {

@@ -37,6 +37,8 @@ export interface WorldConfig {
   readonly step: Step;
   /** The reducer's proposer timeout, in ticks (one tick per event). */
   readonly timeout: number;
+  /** The distinguished proposer, or null (see ServerConfig). */
+  readonly distinguished: number | null;
   /**
    * A scripted run (the demo): these calls and crashes at these ticks, and no random calls.
    * The main phase then ends as soon as the script is done and every call returned.
@@ -74,6 +76,7 @@ export function worldConfig(partial: Partial<WorldConfig> & { seed: number }): W
     livenessSteps: partial.livenessSteps ?? 20_000,
     step: partial.step ?? paxosStep,
     timeout: partial.timeout ?? 12 * servers + 20,
+    distinguished: partial.distinguished ?? null,
     script: partial.script ?? null,
   };
 }
@@ -205,7 +208,9 @@ class World {
     this.rng = sfc32(cfg.seed);
     this.faults = cfg.faults;
     this.servers = Array.from({ length: cfg.servers }, (_, id) =>
-      initServer({ id, servers: cfg.servers, timeout: cfg.timeout }, INITIAL_DURABLE));
+      initServer({
+        id, servers: cfg.servers, timeout: cfg.timeout, distinguished: cfg.distinguished,
+      }, INITIAL_DURABLE));
     this.disk = this.servers.map(() => INITIAL_DURABLE);
     this.up = this.servers.map(() => true);
     this.clients = Array.from({ length: cfg.clients }, (_, i) => ({

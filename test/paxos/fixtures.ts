@@ -10,7 +10,7 @@ import {
 export const b = (round: number, server: number): Ballot => ({ round, server });
 
 export function server(id = 0, servers = 3): ServerState {
-  return initServer({ id, servers, timeout: 10 }, INITIAL_DURABLE);
+  return initServer({ id, servers, timeout: 10, distinguished: null }, INITIAL_DURABLE);
 }
 
 export const deliver = (msg: Msg): Input => ({ kind: 'deliver', msg, rand: 0 });

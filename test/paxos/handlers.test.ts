@@ -185,6 +185,16 @@ describe('Backoff: proposer.onReject and the proposer timer', () => {
     expect(r.outcome).toEqual({ kind: 'acted', action: 'Phase1a' });
     expect(r.state.proposer.bal).toEqual(b(4, 0));
   });
+  it('waits longer when another server is the distinguished proposer', () => {
+    const rejected = (distinguished: number | null) => {
+      const s = { ...server(0), config: { ...server(0).config, distinguished } };
+      const r = run(s, set('A'), { ...reject(), rand: 5 } as Input);
+      return r.effects[0]!.kind === 'set-timer' ? r.effects[0]!.after : -1;
+    };
+    expect(rejected(null)).toBe(6);
+    expect(rejected(0)).toBe(6);
+    expect(rejected(2)).toBe(16);
+  });
   it('ignores a reject with no ballot in flight', () => {
     expect(run(server(0), reject()).outcome)
       .toEqual({ kind: 'ignored', reason: 'no-ballot-in-flight' });

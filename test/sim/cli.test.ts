@@ -64,6 +64,7 @@ describe('synod simulate', () => {
     [['--properties', 'often'], /--properties must be step, end or off/],
     [['--seeds', '2', '--trace', 'x'], /--trace writes one run/],
     [['--seed', 'x'], /--seed must be a whole number/],
+    [['--servers', '3', '--distinguished', '4'], /--distinguished must be between 1 and 3/],
   ])('refuses %j with exit 2 and a message naming the flag', async (args, message) => {
     const r = await synod('simulate', ...args);
     expect(r.code).toBe(2);
@@ -75,7 +76,7 @@ describe('synod simulate', () => {
     expect(report.violation?.check).toBe('linearizability');
     const plan: Plan = {
       servers: 3, clients: 3, seed: 1, seeds: 1, steps: 2000, faults: ALL_FAULTS,
-      properties: 'step', livenessSteps: 20_000, trace: null, record: null,
+      properties: 'step', livenessSteps: 20_000, distinguished: null, trace: null, record: null,
     };
     expect(describeRun(report, plan)).toMatch(
       new RegExp('VIOLATION of linearizability at event \\d+[\\s\\S]*replay: synod simulate ' +

@@ -44,7 +44,7 @@ class Cluster {
 
   constructor(private readonly stepFn: Step, private readonly model: Model) {
     this.servers = Array.from({ length: SERVERS }, (_, id) =>
-      initServer({ id, servers: SERVERS, timeout: 10 }, INITIAL_DURABLE));
+      initServer({ id, servers: SERVERS, timeout: 10, distinguished: null }, INITIAL_DURABLE));
     this.disk = this.servers.map(() => INITIAL_DURABLE);
     this.observers = [
       safetyChecks(SERVERS, this.sink),

@@ -93,6 +93,15 @@ describe('cluster sizes', () => {
   }
 });
 
+describe('a distinguished proposer', () => {
+  it('keeps every check passing, faults on', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const r = simulate({ seed, steps: 1500, faults: ALL_FAULTS, distinguished: 0 });
+      expect(r.violation, `seed ${seed}`).toBeNull();
+    }
+  });
+});
+
 describe('a fault-free world', () => {
   it('chooses one of the values the clients proposed and every call returns', () => {
     const r = simulate({ seed: 3, steps: 500, faults: NO_FAULTS });
