@@ -14,9 +14,14 @@
  * random minority of them that stays down; the world then runs until every call of a live
  * client returned, or `livenessSteps` more events passed.
  *
+ * A scripted world (`script`, used by the demo) replaces the random clients with given calls and
+ * crashes at given ticks; faults still strike at their rates.
+ *
  * Observers (checks.ts, refinement.ts, history.ts, trace.ts) see every event; they never change
  * the world, so turning checks on or off cannot change a run. The world is mutable inside (it is
- * the environment, and speed matters here), but it only ever hands the reducer immutable data.
+ * the environment, and speed matters here), but it only ever hands the reducer readonly data.
+ * Left out: real time, message sizes and bandwidth; a tick is one event, which is all the
+ * reducer's timers need.
  */
 import {
   INITIAL_DURABLE, initServer, step as paxosStep, type Durable, type Effect, type Input, type Msg,
