@@ -246,6 +246,9 @@ function rejectionText(file: string, r: Rejection, lines: Map<number, string> | 
   ].filter((x) => x !== null);
   if (facts.length > 0) out.push(`  witness: ${facts.join(', ')}`);
   for (const m of w.messages ?? []) out.push(`    line ${m.line}: ${m.text}`);
+  if (w.ballots !== undefined) {
+    out.push(`  ballots as logged: ${Object.entries(w.ballots).map(([n, pair]) => `${n} = ${pair}`).join(', ')}`);
+  }
   if (r.breaks.length > 1) out.push(`  also breaks: ${r.breaks.slice(1).map((b) => b.property).join(', ')}`);
   if (r.skipped.length > 0) out.push(`  not evaluated (ballots too large): ${r.skipped.join(', ')}`);
   if (lines !== undefined && r.excerpt.length > 0) {

@@ -290,7 +290,10 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
     const sameVote = vote === null || (vote.maxVBal === s.maxVBal[a] && vote.maxVal === s.maxVal[a]);
     if (sameVote && d.maxBal === s.maxBal[a]) return true;
     if (sameVote && d.maxBal > (s.maxBal[a] as number)) return phase1b(a, d.maxBal, null);
-    if (!sameVote && vote !== null && vote.maxVBal !== -1 && vote.maxVal !== null && d.maxBal === vote.maxVBal) {
+    // A new vote is Phase2b, which sets maxBal to the vote's ballot; a vote logged under an
+    // unchanged, higher maxBal is the same step taken below a promise, for Phase2b to refuse.
+    const voteStep = d.maxBal === vote?.maxVBal || d.maxBal === s.maxBal[a];
+    if (!sameVote && vote !== null && vote.maxVBal !== -1 && vote.maxVal !== null && voteStep) {
       if (sentLine(s, { type: '2b', acc: a, bal: vote.maxVBal, val: vote.maxVal }) === -1) {
         return phase2b(a, vote.maxVBal, vote.maxVal);
       }

@@ -41,6 +41,8 @@ export interface Witness {
   readonly quorum?: readonly string[];
   readonly acceptor?: string;
   readonly messages?: readonly WitnessMessage[];
+  /** How the ballots named here were logged, when the trace uses [round, proposer] pairs. */
+  readonly ballots?: Readonly<Record<string, string>>;
 }
 
 export interface BrokenProperty { readonly property: PropertyName; readonly summary: string }
@@ -167,7 +169,8 @@ function refusal(c: RefusalContext, f: RefusalFacts, extra: Witness = {}): Rejec
   const first = broken[0];
   const base = first === undefined ? extra : { ...extra, ...witnessOf(c, first, names) };
   const messages = mergeMessages(base.messages ?? [], (c.involved ?? []).map((m) => messageWitness(c, m, names)));
-  const witness = messages.length === 0 ? base : { ...base, messages };
+  const legend = ballotLegend(c, [base.ballot, ...(c.involved ?? []).map((m) => m.bal), ...(first?.witness.messages ?? []).map((m) => m.bal)]);
+  const witness = { ...base, ...(messages.length === 0 ? {} : { messages }), ...(legend === null ? {} : { ballots: legend }) };
   const why = withNames(f.why, names);
   const explanation = first === undefined ? why : `${first.summary}. ${capitalize(why)}`.replace(/\.\. /g, '. ');
   return {
@@ -192,6 +195,21 @@ function witnessOf(c: RefusalContext, v: Violation, names: Names): Witness {
     ...(w.acceptor === undefined ? {} : { acceptor: names.acceptor(w.acceptor) }),
     ...(w.messages === undefined ? {} : { messages: w.messages.map((m) => messageWitness(c, m, names)) }),
   };
+}
+
+/**
+ * The spec numbers ballots; a trace that logged [round, proposer] pairs gets each number named
+ * back (round * |proposers| + index, decode.ts), so the report reads in the implementation's terms.
+ */
+function ballotLegend(c: RefusalContext, ballots: readonly (number | undefined)[]): Record<string, string> | null {
+  if (c.cluster.header.cluster.proposers === undefined) return null;
+  const p = c.cluster.proposers.length;
+  const out: Record<string, string> = {};
+  for (const b of ballots) {
+    if (b === undefined || b < 0) continue;
+    out[String(b)] = JSON.stringify([Math.floor(b / p), c.cluster.proposers[b % p]]);
+  }
+  return Object.keys(out).length === 0 ? null : out;
 }
 
 function capitalize(text: string): string {
