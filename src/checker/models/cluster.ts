@@ -95,6 +95,23 @@ class Interner<T> {
     }
     return id;
   }
+  /**
+   * Like idOf, for a record whose fields are mostly shared with an earlier record (the reducer
+   * builds a new server state with `{ ...s, proposer: next }`): each object field is interned by
+   * `parts` on its own, so only the fields that changed are serialized.
+   */
+  idOfRecord(item: T & object, parts: Interner<unknown>): number {
+    const seen = this.known.get(item);
+    if (seen !== undefined) return seen;
+    let key = '';
+    for (const [field, value] of Object.entries(item).sort(([x], [y]) => (x < y ? -1 : 1))) {
+      key += typeof value === 'object' && value !== null
+        ? `${field}#${parts.idOf(value)},` : `${field}=${JSON.stringify(value)},`;
+    }
+    const id = this.id(key, item);
+    this.known.set(item, id);
+    return id;
+  }
   get(id: number): T {
     const item = this.items[id];
     if (item === undefined) throw new Error(`cluster model bug: no interned item ${id}`);
@@ -126,6 +143,7 @@ export function clusterModel(bounds: ClusterBounds): Model & { readonly constant
     acceptors: N, values: C, quorums: majorities(N), maxBallot: (bounds.maxRound + 1) * N - 1,
   };
   const serversI = new Interner<ServerState>();
+  const partsI = new Interner<unknown>();
   const disksI = new Interner<Durable>();
   const timersI = new Interner<Timer[]>();
   const packetsI = new Interner<Packet>();
@@ -154,7 +172,7 @@ export function clusterModel(bounds: ClusterBounds): Model & { readonly constant
 
   const encode = (w: World, out: Uint32Array, off: number): void => {
     for (let i = 0; i < N; i++) {
-      out[off + i] = serversI.idOf(w.servers[i]!);
+      out[off + i] = serversI.idOfRecord(w.servers[i]!, partsI);
       out[off + OFF_DISK + i] = disksI.idOf(w.disks[i]!);
       out[off + OFF_TIMERS + i] = timersI.idOf(w.timers[i]!);
     }
