@@ -64,7 +64,9 @@ export interface Model {
   checkState(src: Uint32Array, off: number): number;
   readonly stepProperties: readonly string[];
   /** Index into stepProperties of the first property the step violates, or -1. */
-  checkStep(src: Uint32Array, srcOff: number, label: number, dst: Uint32Array, dstOff: number): number;
+  checkStep(
+    src: Uint32Array, srcOff: number, label: number, dst: Uint32Array, dstOff: number,
+  ): number;
   readonly reachability: readonly Reachability[];
   /** Whether "sometimes" property i holds in the state. */
   reaches(i: number, src: Uint32Array, off: number): boolean;
@@ -233,12 +235,14 @@ class Search {
       if (model.reaches(unreached[i] as number, keys, id * W)) unreached.splice(i, 1);
     }
     const bad = model.checkState(keys, id * W);
-    if (bad >= 0) this.found = { violation: model.explainState(bad, keys, id * W), last: id, step: null };
+    if (bad < 0) return;
+    this.found = { violation: model.explainState(bad, keys, id * W), last: id, step: null };
   }
 
   private result(depth: number, incomplete: boolean): CheckResult {
     const f = this.found;
-    const trace = f === null ? [] : buildTrace(this.model, this.store, this.parent, this.label, f, this.canon);
+    const trace = f === null ? []
+      : buildTrace(this.model, this.store, this.parent, this.label, f, this.canon);
     let verdict: Verdict = 'ok';
     if (f !== null) verdict = 'violation';
     else if (incomplete) verdict = 'incomplete';
@@ -251,7 +255,8 @@ class Search {
       depth: f === null ? depth : trace.length,
       violation: f?.violation ?? null,
       trace,
-      unreached: verdict === 'vacuous' ? this.unreached.map((i) => this.model.reachability[i]!.name) : [],
+      unreached: verdict === 'vacuous'
+        ? this.unreached.map((i) => this.model.reachability[i]!.name) : [],
       storeBytes: this.store.bytes() + this.parent.values.byteLength + this.label.values.byteLength,
     };
   }

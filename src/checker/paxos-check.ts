@@ -45,7 +45,8 @@ export function quorumSystem(s: PaxosCheckSettings): QuorumSystem {
 }
 
 export function paxosConstants(s: PaxosCheckSettings): Constants {
-  return { acceptors: s.acceptors, values: s.values, quorums: quorumSystem(s), maxBallot: s.maxBallot };
+  const quorums = quorumSystem(s);
+  return { acceptors: s.acceptors, values: s.values, quorums, maxBallot: s.maxBallot };
 }
 
 /** The model the settings ask for (before exploring), e.g. to report its layout. */

@@ -46,7 +46,9 @@ export class StateStore {
   count = 0;
 
   constructor(readonly words: number, capacityHint = 1 << 12) {
-    if (!(Number.isInteger(words) && words >= 1)) throw new RangeError(`StateStore: words ${words}`);
+    if (!(Number.isInteger(words) && words >= 1)) {
+      throw new RangeError(`StateStore: words ${words}`);
+    }
     let capacity = 1 << 12;
     while (capacity < capacityHint * 2) capacity *= 2;
     this.keys = new Uint32Array(capacity * words / 2);

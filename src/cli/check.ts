@@ -116,7 +116,8 @@ function validate(s: PaxosCheckSettings): void {
     paxosModel(s, paxosConstants(s));
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    const flag = s.quorums !== null && /quorum|intersect|acceptor/i.test(e.message) ? '--quorums' : 'bounds';
+    const aboutQuorums = s.quorums !== null && /quorum|intersect|acceptor/i.test(e.message);
+    const flag = aboutQuorums ? '--quorums' : 'bounds';
     throw new UsageError(`synod ${CMD}: ${flag}: ${e.message}`);
   }
 }
@@ -140,8 +141,10 @@ export function humanReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: n
     `checking ${m.stateProperties.join(', ')} on every state; ${m.stepProperties.join(', ')} ` +
       `on every step; sometimes ${m.reachability.map((x) => x.name).join(', ')}`,
   ];
-  const figures = `${fmt(r.distinctStates)} distinct states, ${fmt(r.generatedStates)} generated, ` +
-    `depth ${r.depth}, ${seconds.toFixed(1)} s (${fmt(Math.round(r.generatedStates / Math.max(seconds, 1e-3)))} generated/s)`;
+  const rate = fmt(Math.round(r.generatedStates / Math.max(seconds, 1e-3)));
+  const figures = `${fmt(r.distinctStates)} distinct states, ` +
+    `${fmt(r.generatedStates)} generated, ` +
+    `depth ${r.depth}, ${seconds.toFixed(1)} s (${rate} generated/s)`;
   switch (r.verdict) {
     case 'ok': lines.push(`OK: every property holds. ${figures}`); break;
     case 'vacuous':
@@ -155,8 +158,11 @@ export function humanReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: n
       const witness = describeWitness(v.witness);
       if (witness !== '') lines.push(`  witness: ${witness}`);
       lines.push(`shortest counterexample, ${r.trace.length - 1} steps:`);
-      r.trace.forEach((t, i) => lines.push(`  ${String(i).padStart(3)}  ${(t.action ?? 'Init').padEnd(36)} ${t.change}`));
-      if (file !== null) lines.push(`counterexample written to ${file} (synod.trace v1, JSON lines)`);
+      r.trace.forEach((t, i) =>
+        lines.push(`  ${String(i).padStart(3)}  ${(t.action ?? 'Init').padEnd(36)} ${t.change}`));
+      if (file !== null) {
+        lines.push(`counterexample written to ${file} (synod.trace v1, JSON lines)`);
+      }
       lines.push(figures);
       break;
     }
@@ -246,6 +252,7 @@ function writeCounterexample(file: string, lines: readonly string[]): void {
   try {
     writeFileSync(file, lines.join(''));
   } catch (e) {
-    throw new UsageError(`synod ${CMD}: --counterexample: cannot write ${file}: ${(e as Error).message}`);
+    const why = (e as Error).message;
+    throw new UsageError(`synod ${CMD}: --counterexample: cannot write ${file}: ${why}`);
   }
 }

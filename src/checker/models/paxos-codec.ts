@@ -59,7 +59,8 @@ function bitsFor(n: number): number {
   return Math.max(bits, 1);
 }
 
-export function index1b(L: PaxosLayout, a: number, b: number, mbal: number, mval: number | None): number {
+export function index1b(L: PaxosLayout, a: number, b: number, mbal: number,
+  mval: number | None): number {
   return ((a * L.B + b) * (L.B + 1) + (mbal + 1)) * (L.V + 1) + (mval === None ? 0 : mval + 1);
 }
 
@@ -144,7 +145,8 @@ export function bitOf(L: PaxosLayout, m: Message): number {
     case '1a': return L.bit1a[m.bal] as number;
     case '2a': return isVal(m.val) ? L.bit2a[m.bal * L.V + m.val] as number : -1;
     case '2b':
-      return isAcc(m.acc) && isVal(m.val) ? L.bit2b[(m.acc * L.B + m.bal) * L.V + m.val] as number : -1;
+      if (!(isAcc(m.acc) && isVal(m.val))) return -1;
+      return L.bit2b[(m.acc * L.B + m.bal) * L.V + m.val] as number;
     case '1b': {
       const okMbal = Number.isInteger(m.mbal) && m.mbal >= -1 && m.mbal < L.B;
       const okMval = m.mval === None || isVal(m.mval);
@@ -206,7 +208,9 @@ export function encode(L: PaxosLayout, s: PaxosState, buf: Uint32Array, off: num
   }
   for (const m of s.msgs) {
     const bit = bitOf(L, m);
-    if (bit < 0) throw new RangeError(`message ${JSON.stringify(m)} is outside the ${L.oneB} layout`);
+    if (bit < 0) {
+      throw new RangeError(`message ${JSON.stringify(m)} is outside the ${L.oneB} layout`);
+    }
     setBit(buf, off, bit);
   }
 }

@@ -23,7 +23,8 @@ import {
 } from './paxos-codec.js';
 
 const accName = defaultNames.acceptor;
-const valName = (v: number | None): string => (v === None || v < 0 ? 'None' : defaultNames.value(v));
+const valName = (v: number | None): string =>
+  (v === None || v < 0 ? 'None' : defaultNames.value(v));
 
 export function describePaxosAction(act: Action): string {
   switch (act.name) {
@@ -196,7 +197,8 @@ function compareWords(x: Uint32Array, y: Uint32Array, from: number, to: number):
 // The parts of a Paxos model that only read states through the spec.
 // ---------------------------------------------------------------------------------------------
 
-type SpecBacked = Pick<Model, 'words' | 'maxSuccessors' | 'initial' | 'canonicalize' | 'stateProperties' | 'stepProperties' |
+type SpecBacked = Pick<Model, 'words' | 'maxSuccessors' | 'initial' | 'canonicalize' |
+  'stateProperties' | 'stepProperties' |
   'checkState' | 'checkStep' |
   'reachability' | 'reaches' | 'explainState' | 'explainStep' | 'describeAction' |
   'describeChange' | 'describeState'>;
@@ -250,8 +252,12 @@ export function describeWitness(witness: unknown): string {
   const parts: string[] = [];
   if (w.ballot !== undefined) parts.push(`ballot ${w.ballot}`);
   if (w.value !== undefined) parts.push(`value ${defaultNames.value(w.value)}`);
-  if (w.quorum !== undefined) parts.push(`quorum {${w.quorum.map(defaultNames.acceptor).join(', ')}}`);
+  if (w.quorum !== undefined) {
+    parts.push(`quorum {${w.quorum.map(defaultNames.acceptor).join(', ')}}`);
+  }
   if (w.acceptor !== undefined) parts.push(`acceptor ${defaultNames.acceptor(w.acceptor)}`);
-  if (w.messages !== undefined) parts.push(`messages ${w.messages.map((m) => showMessage(m)).join(', ')}`);
+  if (w.messages !== undefined) {
+    parts.push(`messages ${w.messages.map((m) => showMessage(m)).join(', ')}`);
+  }
   return parts.join('; ');
 }

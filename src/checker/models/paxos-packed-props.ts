@@ -20,15 +20,19 @@ import { bitsAt } from './paxos-bits.js';
 /** A packed property check: reads the analysis of the current state, true when it holds. */
 export type PackedCheck = () => boolean;
 
+/** A test of a step from src[srcOff..] to dst[dstOff..]: true when it holds. */
+export type StepTest =
+  (src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number) => boolean;
+
 export interface PackedProperties {
   /** Reads the state at buf[off..] into the masks the checks use. */
   readonly analyze: (buf: Uint32Array, off: number) => void;
   /** Checks by property name; a name missing here is evaluated by the spec. */
   readonly state: Readonly<Record<string, PackedCheck>>;
   /** R1 on a step (it reads both states directly; no analysis needed). */
-  readonly r1: (src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number) => boolean;
+  readonly r1: StepTest;
   /** Whether a step leaves the Voting state (maxBal and the 2b messages) unchanged. */
-  readonly votingUnchanged: (src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number) => boolean;
+  readonly votingUnchanged: StepTest;
 }
 
 export function packedProperties(L: PaxosLayout): PackedProperties {
@@ -49,7 +53,7 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
   const mval1b = new Int32Array(region1b);
   for (let i = 0; i < region1b; i++) {
     const m = L.messages[first1b + i]!;
-    if (m.type !== '1b') throw new Error('checker bug: 1b messages are not contiguous in the layout');
+    if (m.type !== '1b') throw new Error('checker bug: 1b messages are not contiguous');
     acc1b[i] = m.acc;
     bal1b[i] = m.bal;
     mbal1b[i] = m.mbal;
@@ -161,9 +165,8 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
     /** TypeOK: every encodable message is in Message; only the fields can be out of range. */
     TypeOK: () => {
       for (let a = 0; a < A; a++) {
-        if ((maxBal[a] as number) >= B || (maxVBal[a] as number) >= B || (maxVal[a] as number) >= V) {
-          return false;
-        }
+        if ((maxBal[a] as number) >= B || (maxVBal[a] as number) >= B) return false;
+        if ((maxVal[a] as number) >= V) return false;
       }
       return true;
     },
@@ -171,7 +174,11 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
       for (let a = 0; a < A; a++) {
         const b = maxVBal[a] as number;
         const v = maxVal[a] as number;
-        if (b === -1 ? v !== -1 : v === -1 || !(((votes[a * B + b] as number) >> v) & 1)) return false;
+        if (b === -1) {
+          if (v !== -1) return false;
+        } else if (v === -1 || !(((votes[a * B + b] as number) >> v) & 1)) {
+          return false;
+        }
       }
       return true;
     },
@@ -187,7 +194,8 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
           const a = acc1b[i] as number;
           const mbal = mbal1b[i] as number;
           if ((maxBal[a] as number) < (bal1b[i] as number)) return false;
-          if (mbal >= 0 && !(((votes[a * B + mbal] as number) >>> (mval1b[i] as number)) & 1)) return false;
+          const reported = mbal < 0 ? 0 : (votes[a * B + mbal] as number) >>> (mval1b[i] as number);
+          if (mbal >= 0 && !(reported & 1)) return false;
           bits ^= low;
         }
       }
@@ -200,7 +208,9 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
         if (popcount(vals) > 1) return false;
         const v = 31 - Math.clz32(vals);
         let shown = false;
-        for (let q = 0; q < qmasks.length && !shown; q++) shown = showsSafeAt(qmasks[q] as number, b, v);
+        for (let q = 0; q < qmasks.length && !shown; q++) {
+          shown = showsSafeAt(qmasks[q] as number, b, v);
+        }
         if (!shown) return false;
       }
       return true;
@@ -277,17 +287,17 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
   const balShift = Int32Array.from(L.maxBalShift);
   const balMask = (1 << L.balBits) - 1;
   /** R1: no maxBal decreases, and every 2b sent in the step has m.bal >= maxBal[m.acc]. */
-  const r1 = (src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number): boolean => {
+  const r1: StepTest = (src, srcOff, dst, dstOff) => {
     for (let a = 0; a < A; a++) {
       const w = fieldWord[a] as number;
       const sh = balShift[a] as number;
-      if ((((dst[dstOff + w] as number) >>> sh) & balMask) < (((src[srcOff + w] as number) >>> sh) & balMask)) {
-        return false;
-      }
+      const after = ((dst[dstOff + w] as number) >>> sh) & balMask;
+      if (after < (((src[srcOff + w] as number) >>> sh) & balMask)) return false;
     }
     for (let start = 0; start < region2b; start += 31) {
       const len = Math.min(31, region2b - start);
-      let sent = bitsAt(dst, dstOff, base2b + start, len) & ~bitsAt(src, srcOff, base2b + start, len);
+      let sent = bitsAt(dst, dstOff, base2b + start, len);
+      sent &= ~bitsAt(src, srcOff, base2b + start, len);
       while (sent !== 0) {
         const low = sent & -sent;
         const i = start + 31 - Math.clz32(low);
@@ -299,17 +309,17 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
     }
     return true;
   };
-  const votingUnchanged = (src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number): boolean => {
+  const votingUnchanged: StepTest = (src, srcOff, dst, dstOff) => {
     for (let a = 0; a < A; a++) {
       const w = fieldWord[a] as number;
       const sh = balShift[a] as number;
-      if ((((dst[dstOff + w] as number) >>> sh) & balMask) !== (((src[srcOff + w] as number) >>> sh) & balMask)) {
-        return false;
-      }
+      const after = ((dst[dstOff + w] as number) >>> sh) & balMask;
+      if (after !== (((src[srcOff + w] as number) >>> sh) & balMask)) return false;
     }
     for (let start = 0; start < region2b; start += 31) {
       const len = Math.min(31, region2b - start);
-      if (bitsAt(dst, dstOff, base2b + start, len) !== bitsAt(src, srcOff, base2b + start, len)) return false;
+      const after = bitsAt(dst, dstOff, base2b + start, len);
+      if (after !== bitsAt(src, srcOff, base2b + start, len)) return false;
     }
     return true;
   };

@@ -25,7 +25,7 @@ import {
 } from './paxos-codec.js';
 import { bitsAt } from './paxos-bits.js';
 import { specBacked } from './paxos-common.js';
-import { packedProperties, type PackedCheck } from './paxos-packed-props.js';
+import { packedProperties, type PackedCheck, type StepTest } from './paxos-packed-props.js';
 import type { PaxosProperties } from './paxos-properties.js';
 
 export interface PackedOptions {
@@ -157,7 +157,6 @@ export function packedPaxosModel(k: Constants, options: PackedOptions): Model & 
   const scratch: { buf: Uint32Array; off: number } = { buf: new Uint32Array(0), off: 0 };
   const stateChecks: PackedCheck[] = props.state.map((p) =>
     fast?.state[p.name] ?? (() => p.check(k, at(scratch.buf, scratch.off)) === null));
-  type StepTest = (src: Uint32Array, srcOff: number, dst: Uint32Array, dstOff: number) => boolean;
   const bySpec = (p: PaxosProperties['step'][number]): StepTest =>
     (src, srcOff, dst, dstOff) => p.check(k, at(src, srcOff), at(dst, dstOff)) === null;
   const stepChecks: StepTest[] = props.step.map((p) => {
@@ -185,7 +184,9 @@ export function packedPaxosModel(k: Constants, options: PackedOptions): Model & 
       return -1;
     },
     checkStep(src, srcOff, _label, dst, dstOff) {
-      for (let i = 0; i < stepChecks.length; i++) if (!stepChecks[i]!(src, srcOff, dst, dstOff)) return i;
+      for (let i = 0; i < stepChecks.length; i++) {
+        if (!stepChecks[i]!(src, srcOff, dst, dstOff)) return i;
+      }
       return -1;
     },
   };

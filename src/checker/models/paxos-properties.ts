@@ -4,7 +4,9 @@
  * file only gives them one shape, so that a test can also hand a model its own list.
  */
 import type { Constants, PaxosState } from '../../../spec/paxos.js';
-import { reachability, stateProperties, stepProperties, votingState } from '../../../spec/properties.js';
+import {
+  reachability, stateProperties, stepProperties, votingState,
+} from '../../../spec/properties.js';
 import { votingStep } from '../../../spec/voting.js';
 import type { Violation } from '../engine.js';
 

@@ -25,7 +25,10 @@ function traceMsg(m: Message): Msg {
   const val = defaultNames.value;
   switch (m.type) {
     case '1a': return { type: '1a', bal: m.bal };
-    case '1b': return { type: '1b', acc: acc(m.acc), bal: m.bal, mbal: m.mbal, mval: m.mval === null ? null : val(m.mval) };
+    case '1b': {
+      const mval = m.mval === null ? null : val(m.mval);
+      return { type: '1b', acc: acc(m.acc), bal: m.bal, mbal: m.mbal, mval };
+    }
     case '2a': return { type: '2a', bal: m.bal, val: val(m.val) };
     case '2b': return { type: '2b', acc: acc(m.acc), bal: m.bal, val: val(m.val) };
   }
@@ -46,7 +49,9 @@ export function stepEvents(k: Constants, s: PaxosState, t: PaxosState): TraceEve
   if (sent.length > 0) return sent.map((m) => ({ ev: 'send', node: sender(m), msg: traceMsg(m) }));
   const events: TraceEvent[] = [];
   for (let a = 0; a < k.acceptors; a++) {
-    if (s.maxBal[a] === t.maxBal[a] && s.maxVBal[a] === t.maxVBal[a] && s.maxVal[a] === t.maxVal[a]) continue;
+    const same = s.maxBal[a] === t.maxBal[a] && s.maxVBal[a] === t.maxVBal[a]
+      && s.maxVal[a] === t.maxVal[a];
+    if (same) continue;
     const v = t.maxVal[a] ?? null;
     events.push({
       ev: 'persist', node: defaultNames.acceptor(a), maxBal: t.maxBal[a] as number,
@@ -68,7 +73,8 @@ export function traceHeader(k: Constants, violation: Violation | null): Header {
     cluster: { acceptors, proposers: [LEADER], quorums },
     values: Array.from({ length: k.values }, (_, v) => defaultNames.value(v)),
     provenance: {
-      implementation: `synod check paxos (counterexample${violation === null ? '' : ` to ${violation.property}`})`,
+      implementation: violation === null ? 'synod check paxos (counterexample)'
+        : `synod check paxos (counterexample to ${violation.property})`,
     },
   };
 }
