@@ -39,12 +39,18 @@ interface Sample {
 function configs(flags: readonly string[]): Config[] {
   const full = flags.includes('--full');
   const quick = flags.includes('--quick');
+  const row = (maxBallot: number, symmetry: boolean, refinement: boolean, runs: number,
+    tlcSeconds: number | null): Config => ({
+    name: [`MaxBallot ${maxBallot}`, symmetry ? 'symmetry' : '', refinement ? 'refinement' : '']
+      .filter((x) => x !== '').join(', '),
+    maxBallot, symmetry, refinement, runs, tlcSeconds,
+  });
   const list: Config[] = [
-    { name: 'MaxBallot 2', maxBallot: 2, symmetry: false, refinement: false, runs: 5, tlcSeconds: 29 },
-    { name: 'MaxBallot 2, symmetry', maxBallot: 2, symmetry: true, refinement: false, runs: 5, tlcSeconds: null },
-    { name: 'MaxBallot 2, refinement', maxBallot: 2, symmetry: false, refinement: true, runs: 3, tlcSeconds: 116 },
-    { name: 'MaxBallot 3, symmetry', maxBallot: 3, symmetry: true, refinement: false, runs: 3, tlcSeconds: 242 },
-    { name: 'MaxBallot 3', maxBallot: 3, symmetry: false, refinement: false, runs: full ? 3 : 1, tlcSeconds: null },
+    row(2, false, false, 5, 29),
+    row(2, true, false, 5, null),
+    row(2, false, true, 3, 116),
+    row(3, true, false, 3, 242),
+    row(3, false, false, full ? 3 : 1, null),
   ];
   return quick ? list.filter((c) => c.maxBallot === 2) : list;
 }

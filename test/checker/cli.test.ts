@@ -28,7 +28,7 @@ describe('synod check paxos', () => {
     expect(v.properties.step).toEqual(['R1']);
   });
 
-  it('counts symmetry classes with --symmetry, and checks refinement with --refinement', async () => {
+  it('counts symmetry classes with --symmetry, checks refinement with --refinement', async () => {
     const r = await run('paxos', '--max-ballot', '1', '--symmetry', '--refinement', '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ distinctStates: 443, depth: 17 });
@@ -49,7 +49,8 @@ describe('synod check paxos', () => {
   it('prints a human verdict with the figures by default', async () => {
     const r = await run('--max-ballot', '1');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/OK: every property holds\. 3,921 distinct states, 23,563 generated, depth 17/);
+    expect(r.out).toMatch(
+      /OK: every property holds\. 3,921 distinct states, 23,563 generated, depth 17/);
     expect(r.err).toBe('');
   });
 
@@ -57,7 +58,8 @@ describe('synod check paxos', () => {
     const r = await run('paxos', '--max-ballot', '2', '--progress');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/185,369 distinct states/);
-    expect(r.err).toMatch(/^progress: [\d,]+ states, [\d,]+ generated\/s, depth \d+, queue [\d,]+$/m);
+    expect(r.err).toMatch(
+      /^progress: [\d,]+ states, [\d,]+ generated\/s, depth \d+, queue [\d,]+$/m);
   });
 
   it('stops at --max-states with exit 2 and says why', async () => {

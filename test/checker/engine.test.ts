@@ -45,7 +45,8 @@ function toy(t: Toy): Model {
       (t.yNeedsX !== undefined && label === 1 && (src[so] as number) < t.yNeedsX ? 0 : -1),
     reachability: t.sometimesX === undefined ? [] : [{ name: 'XReaches', partners: ['Bounded'] }],
     reaches: (_i, src, off) => src[off] === t.sometimesX,
-    explainState: (_p, src, off) => ({ property: 'Bounded', summary: `x + y = ${src[off]! + src[off + 1]!}`, witness: {} }),
+    explainState: (_p, src, off) =>
+      ({ property: 'Bounded', summary: `x + y = ${src[off]! + src[off + 1]!}`, witness: {} }),
     explainStep: () => ({ property: 'YAfterX', summary: 'y moved first', witness: {} }),
     describeAction: (label) => (label === 0 ? 'IncX' : 'IncY'),
     describeChange: (p, po, q, qo) => `(${p[po]},${p[po + 1]}) -> (${q[qo]},${q[qo + 1]})`,
@@ -56,7 +57,8 @@ function toy(t: Toy): Model {
 describe('check', () => {
   it('counts (n+1)^2 states at depth 2n+1, generated = steps + the initial state', () => {
     const r = check(toy({ n: 4 }));
-    expect([r.verdict, r.distinctStates, r.depth, r.steps, r.generatedStates]).toEqual(['ok', 25, 9, 40, 41]);
+    expect([r.verdict, r.distinctStates, r.depth, r.steps, r.generatedStates])
+      .toEqual(['ok', 25, 9, 40, 41]);
   });
 
   it('finds a shortest counterexample to a state property, with what each step changed', () => {
@@ -74,7 +76,8 @@ describe('check', () => {
   });
 
   it('calls a run vacuous when a "sometimes" target is never reached', () => {
-    expect(check(toy({ n: 2, sometimesX: 3 }))).toMatchObject({ verdict: 'vacuous', unreached: ['XReaches'] });
+    expect(check(toy({ n: 2, sometimesX: 3 })))
+      .toMatchObject({ verdict: 'vacuous', unreached: ['XReaches'] });
     expect(check(toy({ n: 3, sometimesX: 3 })).verdict).toBe('ok');
   });
 

@@ -39,15 +39,18 @@ describe('each mutant', () => {
   ])('$name is caught by $property in $steps steps, and chooses two values in $consistencySteps',
     ({ impl, property, steps, consistencySteps, refinementSteps }) => {
       const r = checkPaxos({ ...base, impl }).result;
-      expect([r.verdict, r.violation?.property, r.trace.length - 1]).toEqual(['violation', property, steps]);
+      expect([r.verdict, r.violation?.property, r.trace.length - 1])
+        .toEqual(['violation', property, steps]);
       const c = checkPaxos({ ...base, impl, properties: consistencyOnly }).result;
-      expect([c.violation?.property, c.trace.length - 1]).toEqual(['Consistency', consistencySteps]);
+      expect([c.violation?.property, c.trace.length - 1])
+        .toEqual(['Consistency', consistencySteps]);
       const v = checkPaxos({ ...base, impl, properties: refinementOnly }).result;
       expect([v.violation?.property, v.trace.length - 1]).toEqual(['Refinement', refinementSteps]);
     });
 
   it('gets the same shortest counterexample length with symmetry and refinement on', () => {
-    const r = checkPaxos({ ...base, impl: M.phase2aIgnoresVotes, symmetry: true, refinement: true }).result;
+    const settings = { ...base, impl: M.phase2aIgnoresVotes, symmetry: true, refinement: true };
+    const r = checkPaxos(settings).result;
     expect([r.violation?.property, r.trace.length - 1]).toEqual(['Inv3', 9]);
     expect(r.trace.at(-1)?.action).toBe('Phase2a(1, v2)');
   });

@@ -48,7 +48,9 @@ export const phase1bIgnoresMaxBal: Actions = {
 export const phase2bIgnoresMaxBal: Actions = {
   ...actions,
   Phase2b: (k: Constants, s: PaxosState, a: number, m: Msg2a): StepResult =>
-    actions.Phase2b(k, { ...s, maxBal: except(s.maxBal, a, Math.min(s.maxBal[a] as number, m.bal)) }, a, m),
+    actions.Phase2b(k, {
+      ...s, maxBal: except(s.maxBal, a, Math.min(s.maxBal[a] as number, m.bal)),
+    }, a, m),
 };
 
 /** Two 2a messages with different values in one ballot: the "one 2a per ballot" test is gone. */

@@ -26,7 +26,7 @@ const constants = (maxBallot: number): Constants =>
 const keyOf = (buf: Uint32Array, off: number, W: number): string =>
   Array.from(buf.subarray(off, off + W)).join(',');
 
-/** The reachable states of a model, breadth first, at most `limit` (a plain BFS, not the engine). */
+/** The reachable states of a model, at most `limit` (a plain BFS, not the engine). */
 function reachable(model: Model, limit = Infinity): Uint32Array[] {
   const W = model.words;
   const out = new Uint32Array(model.maxSuccessors * W);
@@ -77,7 +77,9 @@ function mutantStates(k: Constants, impl: Actions): Uint32Array[] {
 }
 
 /** Where the bit-level verdicts differ from the spec's; `failures` counts spec violations seen. */
-function verdictsAgree(k: Constants, states: readonly Uint32Array[], failures = { count: 0 }): string[] {
+function verdictsAgree(
+  k: Constants, states: readonly Uint32Array[], failures = { count: 0 },
+): string[] {
   const L = paxosLayout(k, 'reachable');
   const fast = packedProperties(L);
   const disagreements: string[] = [];
@@ -87,21 +89,24 @@ function verdictsAgree(k: Constants, states: readonly Uint32Array[], failures = 
     for (const p of specProperties.state) {
       const specHolds = p.check(k, s) === null;
       if (!specHolds) failures.count++;
-      if (fast.state[p.name]!() !== specHolds) disagreements.push(`${p.name} on ${JSON.stringify(s)}`);
+      if (fast.state[p.name]!() !== specHolds) {
+        disagreements.push(`${p.name} on ${JSON.stringify(s)}`);
+      }
     }
   }
   return disagreements;
 }
 
 describe('the packed model against the readable spec', () => {
-  it.each([0, 1])('reaches the same states and offers the same steps from each (MaxBallot %i)', (mb) => {
+  it.each([0, 1])('reaches the same states, offers the same steps (MaxBallot %i)', (mb) => {
     const k = constants(mb);
     const packed = packedPaxosModel(k, { properties: noProperties });
     const readable = readablePaxosModel(k, { properties: noProperties, layout: 'reachable' });
     const fast = reachable(packed);
     const slow = reachable(readable);
     const W = packed.words;
-    expect(new Set(fast.map((s) => keyOf(s, 0, W)))).toEqual(new Set(slow.map((s) => keyOf(s, 0, W))));
+    const keys = (xs: Uint32Array[]): Set<string> => new Set(xs.map((s) => keyOf(s, 0, W)));
+    expect(keys(fast)).toEqual(keys(slow));
     for (const s of fast) expect(stepsOf(packed, s)).toEqual(stepsOf(readable, s));
   });
 
@@ -118,10 +123,11 @@ describe('the packed model against the readable spec', () => {
 
   it('gives the spec\'s verdict for every property on every reachable state (MaxBallot 1)', () => {
     const k = constants(1);
-    expect(verdictsAgree(k, reachable(packedPaxosModel(k, { properties: noProperties })))).toEqual([]);
+    const states = reachable(packedPaxosModel(k, { properties: noProperties }));
+    expect(verdictsAgree(k, states)).toEqual([]);
   });
 
-  it.each(Object.entries(M))('gives the spec\'s verdicts on the states mutant %s reaches', (_name, impl) => {
+  it.each(Object.entries(M))('gives the spec\'s verdicts where mutant %s goes', (_, impl) => {
     const k = constants(1);
     const states = mutantStates(k, impl);
     expect(states.length).toBeGreaterThan(20);
@@ -135,7 +141,8 @@ describe('the packed model against the readable spec', () => {
     const L = paxosLayout(k, 'reachable');
     const fast = packedProperties(L);
     const field = fc.integer({ min: -1, max: k.maxBallot });
-    const acceptor = fc.record({ maxBal: field, maxVBal: field, maxVal: fc.integer({ min: -1, max: 1 }) });
+    const value = fc.integer({ min: -1, max: 1 });
+    const acceptor = fc.record({ maxBal: field, maxVBal: field, maxVal: value });
     const stateArb = fc.record({
       acc: fc.array(acceptor, { minLength: 3, maxLength: 3 }),
       msgs: fc.subarray(L.messages.map((_, i) => i), { maxLength: 14 }),
