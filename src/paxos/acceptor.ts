@@ -11,6 +11,7 @@
  * learned the value answers a 1a with a `commit` as well, so a late proposer stops at once.
  * Neither changes the acceptor's state, so both map to stutters of the spec.
  */
+import { assert } from './assert.js';
 import { ballotCmp } from './ballot.js';
 import { acted, ignored } from './state.js';
 import type { Effect, Msg1a, Msg2a, MsgRead, ServerState, StepResult } from './types.js';
@@ -26,6 +27,7 @@ export function onPrepare(s: ServerState, m: Msg1a): StepResult {
   if (order < 0) return reject(s, m);
   if (order === 0) return ignored(s, 'prepare-not-above-maxBal');
   const durable = { ...s.durable, acceptor: { ...acceptor, maxBal: m.bal } };
+  assertAcceptor(durable.acceptor);
   const effects: Effect[] = [
     { kind: 'persist', durable },
     {
@@ -53,6 +55,8 @@ export function onAccept(s: ServerState, m: Msg2a): StepResult {
   const durable = {
     ...s.durable, acceptor: { maxBal: m.bal, maxVBal: m.bal, maxVal: m.val },
   };
+  assert(ballotCmp(durable.acceptor.maxBal, acceptor.maxBal) >= 0, 'maxBal never decreases');
+  assertAcceptor(durable.acceptor);
   return acted({ ...s, durable, proposer: seen(s, m.bal.round) }, 'Phase2b', [
     { kind: 'persist', durable },
     {
@@ -75,6 +79,12 @@ export function onRead(s: ServerState, m: MsgRead): StepResult {
       mbal: maxVBal, mval: maxVal,
     },
   }]);
+}
+
+/** Paxos.tla's TypeOK and Inv1 shape for one acceptor: a vote is never above the promise. */
+function assertAcceptor(a: ServerState['durable']['acceptor']): void {
+  assert(ballotCmp(a.maxVBal, a.maxBal) <= 0, 'maxVBal <= maxBal');
+  assert((a.maxVBal.round < 0) === (a.maxVal === null), 'maxVal is None exactly before a vote');
 }
 
 /** Refuses a ballot below maxBal[a] (an ignored input for the spec; a hint for the proposer). */

@@ -41,6 +41,7 @@ export function onCommit(s: ServerState, m: MsgCommit): StepResult {
 
 /** Learns `val`: answers every pending request, stops the proposer and the reads. */
 export function learn(s: ServerState, val: Value, publish: boolean): StepResult {
+  assert(s.learner.learned === null, 'a learner learns once');
   const effects: Effect[] = [];
   if (publish) {
     effects.push({

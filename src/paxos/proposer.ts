@@ -65,6 +65,8 @@ export function onPromise(s: ServerState, m: Msg1b): StepResult {
   if (!isQuorum(promised, s.config.servers)) return acted({ ...s, proposer: next }, 'Promise', []);
   const val = next.hval ?? next.value;
   assert(val !== null, 'a proposer in phase 1 has a value of its own');
+  // P2c: with a vote reported, the value proposed is the highest vote's, never our own.
+  if (next.hbal.round >= 0) assert(val === next.hval, 'Phase2a proposes the highest vote');
   return acted({ ...s, proposer: { ...next, phase: 'phase2' } }, 'Phase2a', [
     { kind: 'send', to: 'all', msg: { type: '2a', slot: m.slot, bal: p.bal, val } },
   ]);
