@@ -93,6 +93,9 @@ function verdictsAgree(
         disagreements.push(`${p.name} on ${JSON.stringify(s)}`);
       }
     }
+    for (const r of specProperties.reachability) {
+      if (fast.reach[r.name]!() !== r.holds(k, s)) disagreements.push(`${r.name} on ${JSON.stringify(s)}`);
+    }
   }
   return disagreements;
 }

@@ -14,7 +14,9 @@
  * never produces them.
  */
 import { popcount } from '../../../spec/quorums.js';
-import { getMaxBal, getMaxVal, getMaxVBal, type PaxosLayout } from './paxos-codec.js';
+import {
+  getMaxBal, getMaxVal, getMaxVBal, index1b, type PaxosLayout,
+} from './paxos-codec.js';
 import { bitsAt } from './paxos-bits.js';
 
 /** A packed property check: reads the analysis of the current state, true when it holds. */
@@ -29,6 +31,8 @@ export interface PackedProperties {
   readonly analyze: (buf: Uint32Array, off: number) => void;
   /** Checks by property name; a name missing here is evaluated by the spec. */
   readonly state: Readonly<Record<string, PackedCheck>>;
+  /** "Sometimes" targets by name: true when the analyzed state reaches it. */
+  readonly reach: Readonly<Record<string, PackedCheck>>;
   /** R1 on a step (it reads both states directly; no analysis needed). */
   readonly r1: StepTest;
   /** Whether a step leaves the Voting state (maxBal and the 2b messages) unchanged. */
@@ -43,6 +47,10 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
     hasQuorum[S] = k.quorums.masks.some((Q) => (Q & S) === Q) ? 1 : 0;
   }
   const qmasks = Int32Array.from(k.quorums.masks);
+  const group1b = new Int32Array(A * B);
+  for (let a = 0; a < A; a++) {
+    for (let b = 0; b < B; b++) group1b[a * B + b] = L.bit1b[index1b(L, a, b, -1, null)] as number;
+  }
   // The 1b messages, likewise one contiguous run: what each bit of it says.
   const first1b = L.messages.findIndex((m) => m.type === '1b');
   const region1b = L.messages.filter((m) => m.type === '1b').length;
@@ -282,6 +290,57 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
   };
   state.Inv4 = () => state.VotesSafe!() && state.OneValuePerBallot!();
 
+  /** The "sometimes" targets of spec/properties.ts over the same masks. */
+  const reachTargets = (): Record<string, PackedCheck> => ({
+    ValueChosen: () => chosenValuesFrom(0) !== 0,
+    /** Two 2a messages with different ballots and different values. */
+    TwoBallotsCompete: () => {
+      for (let b = 0; b < B; b++) {
+        for (let c = b + 1; c < B; c++) {
+          const x = twoA[b] as number;
+          const y = twoA[c] as number;
+          // Some value of one differs from some value of the other unless both are {v}.
+          if (x !== 0 && y !== 0 && popcount(x | y) >= 2) return true;
+        }
+      }
+      return false;
+    },
+    ProposalAboveChosen: () => {
+      for (let b = 0; b < B; b++) {
+        if (!chosenAtBallot(b)) continue;
+        for (let c = b + 1; c < B; c++) if (twoA[c] !== 0) return true;
+      }
+      return false;
+    },
+    PromiseReportsVote: () => {
+      for (let a = 0; a < A; a++) {
+        for (let b = 1; b < B; b++) {
+          // Bits above bit 0 of a 1b group report a vote (mbal >= 0).
+          if (bitsAt(buf0, off0, group1b[a * B + b] as number, 1 + b * V) > 1) return true;
+        }
+      }
+      return false;
+    },
+    AcceptorVotesTwice: () => {
+      for (let a = 0; a < A; a++) {
+        let ballots = 0;
+        for (let b = 0; b < B; b++) if (votes[a * B + b] !== 0) ballots++;
+        if (ballots >= 2) return true;
+      }
+      return false;
+    },
+    ProposalBelowPromise: () => {
+      let top = -1;
+      for (let a = 0; a < A; a++) top = Math.max(top, maxBal[a] as number);
+      for (let b = 0; b < top; b++) if (twoA[b] !== 0) return true;
+      return false;
+    },
+  });
+  const chosenAtBallot = (b: number): boolean => {
+    for (let v = 0; v < V; v++) if (chosenAt(b, v)) return true;
+    return false;
+  };
+
   const region2b = A * B * V;
   const fieldWord = Int32Array.from(L.fieldWord);
   const balShift = Int32Array.from(L.maxBalShift);
@@ -323,5 +382,5 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
     }
     return true;
   };
-  return { analyze, state, r1, votingUnchanged };
+  return { analyze, state, reach: reachTargets(), r1, votingUnchanged };
 }

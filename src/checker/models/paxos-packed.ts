@@ -183,6 +183,13 @@ export function packedPaxosModel(k: Constants, options: PackedOptions): Model & 
       for (let i = 0; i < stateChecks.length; i++) if (!stateChecks[i]!()) return i;
       return -1;
     },
+    reaches(i, src, off) {
+      const p = props.reachability[i]!;
+      const target = fast?.reach[p.name];
+      if (target === undefined) return p.holds(k, at(src, off));
+      fast!.analyze(src, off);
+      return target();
+    },
     checkStep(src, srcOff, _label, dst, dstOff) {
       for (let i = 0; i < stepChecks.length; i++) {
         if (!stepChecks[i]!(src, srcOff, dst, dstOff)) return i;
