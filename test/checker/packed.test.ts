@@ -7,16 +7,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Model } from '../../src/checker/engine.js';
 import { decode, encode, paxosLayout } from '../../src/checker/models/paxos-codec.js';
-import { paxosCanonicalizer } from '../../src/checker/models/paxos-common.js';
+import { paxosCanonicalizer, quorumAutomorphisms } from '../../src/checker/models/paxos-common.js';
+import { check, type Model } from '../../src/checker/engine.js';
 import { packedProperties } from '../../src/checker/models/paxos-packed-props.js';
 import { packedPaxosModel } from '../../src/checker/models/paxos-packed.js';
 import {
   noProperties, refinementToVoting, specProperties,
 } from '../../src/checker/models/paxos-properties.js';
 import { readablePaxosModel } from '../../src/checker/models/paxos-readable.js';
-import { majorities } from '../../spec/quorums.js';
+import { explicitQuorums, majorities } from '../../spec/quorums.js';
 import type { Actions, Constants, PaxosState } from '../../spec/paxos.js';
 import * as M from './mutants.js';
 
@@ -94,7 +94,9 @@ function verdictsAgree(
       }
     }
     for (const r of specProperties.reachability) {
-      if (fast.reach[r.name]!() !== r.holds(k, s)) disagreements.push(`${r.name} on ${JSON.stringify(s)}`);
+      if (fast.reach[r.name]!() !== r.holds(k, s)) {
+        disagreements.push(`${r.name} on ${JSON.stringify(s)}`);
+      }
     }
   }
   return disagreements;
@@ -188,5 +190,19 @@ describe('symmetry', () => {
       classes.add(keyOf(c, 0, model.words));
     }
     expect(classes.size).toBe(443);
+  });
+
+  it('renames only acceptors whose renaming keeps the quorum system', () => {
+    const k = { ...constants(1), quorums: explicitQuorums(3, [[0, 1], [0, 2]]) };
+    expect(new Set(quorumAutomorphisms(k).map(String))).toEqual(new Set(['0,1,2', '0,2,1']));
+    const model = packedPaxosModel(k, { properties: noProperties });
+    const canon = paxosCanonicalizer(model.layout);
+    const classes = new Set(reachable(model).map((s) => {
+      const c = s.slice();
+      canon(c, 0);
+      return keyOf(c, 0, model.words);
+    }));
+    expect(check(model, { symmetry: true }).distinctStates).toBe(classes.size);
+    expect(classes.size).toBeLessThan(reachable(model).length);
   });
 });
