@@ -49,7 +49,8 @@ export const traceCommand: Command = async (args, io) => {
     return EXIT_OK;
   }
   if (sub === 'itf') return toItf(rest, io);
-  if (sub !== 'check') throw new UsageError(`synod trace: unknown subcommand '${sub}' (expected check, itf or schema)`);
+  if (sub !== 'check') throw new UsageError(`synod trace: unknown subcommand '${sub}' (expected ` +
+    `check, itf or schema)`);
   return check(rest, io);
 };
 
@@ -68,7 +69,8 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     io.out(HELP);
     return EXIT_OK;
   }
-  if (positionals.length === 0) throw new UsageError('synod trace check: give at least one trace file or directory');
+  if (positionals.length === 0) throw new UsageError('synod trace check: give at least one ' +
+    'trace file or directory');
   const options: RunOptions = {
     partial: values.partial === true,
     budget: intFlag('trace check', 'budget', values.budget, 100_000, 0, 1_000_000_000),
@@ -96,7 +98,8 @@ async function check(args: readonly string[], io: Io): Promise<number> {
 async function toItf(args: readonly string[], io: Io): Promise<number> {
   const { positionals } = parseFlags('trace itf', args, {}, true);
   const [file, ...extra] = positionals;
-  if (file === undefined || extra.length > 0) throw new UsageError('synod trace itf: give exactly one trace file');
+  if (file === undefined
+    || extra.length > 0) throw new UsageError('synod trace itf: give exactly one trace file');
   let bytes: Uint8Array;
   try {
     bytes = await fsp.readFile(file);
@@ -105,7 +108,8 @@ async function toItf(args: readonly string[], io: Io): Promise<number> {
   }
   const r = traceToItf(bytes);
   if (!r.ok) {
-    throw new UsageError(`${file}:${r.problem.line}: ${r.problem.field === null ? '' : `${r.problem.field}: `}${r.problem.message}`);
+    throw new UsageError(`${file}:${r.problem.line}: ` +
+      `${r.problem.field === null ? '' : `${r.problem.field}: `}${r.problem.message}`);
   }
   io.out(`${JSON.stringify(r.itf)}\n`);
   return EXIT_OK;
@@ -135,7 +139,8 @@ async function readMapping(file: string): Promise<Record<string, string>> {
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)
     || !Object.values(json).every((v) => typeof v === 'string')) {
-    throw new UsageError(`synod trace check: --mapping ${file}: expected an object of strings, like {"maxBal": "promised"}`);
+    throw new UsageError(`synod trace check: --mapping ${file}: expected an object of strings, ` +
+      `like {"maxBal": "promised"}`);
   }
   return json as Record<string, string>;
 }
@@ -157,7 +162,8 @@ async function expand(paths: readonly string[]): Promise<string[]> {
 }
 
 async function walk(dir: string): Promise<string[]> {
-  const entries = (await fsp.readdir(dir, { withFileTypes: true })).sort((x, y) => x.name.localeCompare(y.name));
+  const entries = (await fsp.readdir(dir, { withFileTypes: true })).sort((x,
+    y) => x.name.localeCompare(y.name));
   const out: string[] = [];
   for (const e of entries) {
     const p = path.join(dir, e.name);
@@ -168,7 +174,8 @@ async function walk(dir: string): Promise<string[]> {
 }
 
 /** The text of the excerpt lines of each rejection, read again from the file. */
-async function excerptsOf(results: readonly { file: string; report: FileReport }[]): Promise<Map<string, Map<number, string>>> {
+async function excerptsOf(results: readonly { file: string;
+  report: FileReport }[]): Promise<Map<string, Map<number, string>>> {
   const out = new Map<string, Map<number, string>>();
   for (const { file, report } of results) {
     const wanted = new Set<number>();
@@ -185,16 +192,19 @@ async function readLines(file: string, wanted: ReadonlySet<number>): Promise<Map
   let line = 0;
   let carry = '';
   const decoder = new TextDecoder();
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>) {
+  for await (const chunk of createReadStream(file,
+    { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>) {
     const parts = (carry + decoder.decode(chunk, { stream: true })).split('\n');
     carry = parts.pop() ?? '';
     for (const text of parts) {
       line++;
-      if (wanted.has(line)) found.set(line, text.length > EXCERPT_CONTEXT ? `${text.slice(0, EXCERPT_CONTEXT)}...` : text);
+      if (wanted.has(line)) found.set(line, text.length > EXCERPT_CONTEXT
+        ? `${text.slice(0, EXCERPT_CONTEXT)}...` : text);
       if (line >= last) return found;
     }
   }
-  if (carry.length > 0 && wanted.has(line + 1)) found.set(line + 1, carry.slice(0, EXCERPT_CONTEXT));
+  if (carry.length > 0 && wanted.has(line + 1)) found.set(line + 1, carry.slice(0,
+    EXCERPT_CONTEXT));
   return found;
 }
 
@@ -202,7 +212,8 @@ async function readLines(file: string, wanted: ReadonlySet<number>): Promise<Map
 // Output.
 // ---------------------------------------------------------------------------------------------
 
-function textVerdict(results: readonly { file: string; report: FileReport }[], excerpts: Map<string, Map<number, string>>): string {
+function textVerdict(results: readonly { file: string; report: FileReport }[], excerpts: Map<string,
+  Map<number, string>>): string {
   const out: string[] = [];
   for (const { file, report } of results) {
     if (report.verdict === 'unreadable' && report.problem !== null) {
@@ -213,29 +224,36 @@ function textVerdict(results: readonly { file: string; report: FileReport }[], e
     const s = report.summary;
     if (s === null) continue;
     const partial = report.partial === null ? ''
-      : `, ${report.partial.inferred} hidden steps inferred, ${report.partial.choicePoints} ambiguous lines ` +
-        `(up to ${report.partial.alternativesMax} alternatives), ${report.partial.explored}/${report.partial.budget} budget used`;
+      : `, ${report.partial.inferred} hidden steps inferred, ${report.partial.choicePoints} ` +
+        `ambiguous lines ` +
+        `(up to ${report.partial.alternativesMax} alternatives), ` +
+          `${report.partial.explored}/${report.partial.budget} budget used`;
     if (report.verdict === 'accepted') {
       const chosen = s.chosen.length === 0 ? 'nothing chosen'
-        : `chosen ${s.chosen.map((c) => `${c.value} (ballot ${c.ballot}${c.line > 0 ? `, line ${c.line}` : ''})`).join(', ')}`;
+        : `chosen ${s.chosen.map((c) => `${c.value} (ballot ${c.ballot}${c.line > 0
+          ? `, line ${c.line}` : ''})`).join(', ')}`;
       out.push(`${file}: accepted: ${s.events} events, ${s.steps} spec steps, ${chosen}${partial}`);
       continue;
     }
     for (const r of s.rejections) out.push(...rejectionText(file, r, excerpts.get(file)));
     if (report.partial !== null) {
       out.push(`  last matched line: ${report.partial.lastMatchedLine}${partial}`);
-      for (const c of report.partial.candidates) out.push(`  candidate state: ${c.conjunct}: ${c.why}`);
+      for (const c of report.partial.candidates) out.push(`  candidate state: ${c.conjunct}: ` +
+        `${c.why}`);
     }
   }
   const count = (v: string): number => results.filter((r) => r.report.verdict === v).length;
-  out.push(`${results.length} trace${results.length === 1 ? '' : 's'}: ${count('accepted')} accepted, ` +
+  out.push(`${results.length} trace${results.length === 1 ? '' : 's'}: ${count('accepted')} ` +
+    `accepted, ` +
     `${count('rejected')} rejected, ${count('unreadable')} unreadable`);
   return `${out.join('\n')}\n`;
 }
 
-function rejectionText(file: string, r: Rejection, lines: Map<number, string> | undefined): string[] {
+function rejectionText(file: string, r: Rejection, lines: Map<number,
+  string> | undefined): string[] {
   const out = [`${file}:${r.line}: rejected: ${r.rule}`, `  ${r.explanation}`];
-  if (r.action !== null) out.push(`  read as: ${r.action}${r.conjunct === null ? '' : `, which needs ${r.conjunct}`}`);
+  if (r.action !== null) out.push(`  read as: ${r.action}${r.conjunct === null ? '' : `,
+    which needs ${r.conjunct}`}`);
   else if (r.conjunct !== null) out.push(`  condition: ${r.conjunct}`);
   const w = r.witness;
   const facts = [
@@ -247,19 +265,24 @@ function rejectionText(file: string, r: Rejection, lines: Map<number, string> | 
   if (facts.length > 0) out.push(`  witness: ${facts.join(', ')}`);
   for (const m of w.messages ?? []) out.push(`    line ${m.line}: ${m.text}`);
   if (w.ballots !== undefined) {
-    out.push(`  ballots as logged: ${Object.entries(w.ballots).map(([n, pair]) => `${n} = ${pair}`).join(', ')}`);
+    out.push(`  ballots as logged: ${Object.entries(w.ballots).map(([n, pair]) => `${n} = ` +
+      `${pair}`).join(', ')}`);
   }
-  if (r.breaks.length > 1) out.push(`  also breaks: ${r.breaks.slice(1).map((b) => b.property).join(', ')}`);
-  if (r.skipped.length > 0) out.push(`  not evaluated (ballots too large): ${r.skipped.join(', ')}`);
+  if (r.breaks.length > 1) out.push(`  also breaks: ` +
+    `${r.breaks.slice(1).map((b) => b.property).join(', ')}`);
+  if (r.skipped.length > 0) out.push(`  not evaluated (ballots too large): ` +
+    `${r.skipped.join(', ')}`);
   if (lines !== undefined && r.excerpt.length > 0) {
     out.push('  excerpt:');
     const width = String(Math.max(...r.excerpt)).length;
-    for (const l of r.excerpt) out.push(`  ${l === r.line ? '>' : ' '} ${String(l).padStart(width)} | ${lines.get(l) ?? ''}`);
+    for (const l of r.excerpt) out.push(`  ${l === r.line ? '>' : ' '} ` +
+      `${String(l).padStart(width)} | ${lines.get(l) ?? ''}`);
   }
   return out;
 }
 
-function jsonVerdict(results: readonly { file: string; report: FileReport }[], excerpts: Map<string, Map<number, string>>) {
+function jsonVerdict(results: readonly { file: string; report: FileReport }[], excerpts: Map<string,
+  Map<number, string>>) {
   const count = (v: string): number => results.filter((r) => r.report.verdict === v).length;
   return {
     format: 'synod.trace/v1',
@@ -274,7 +297,8 @@ function jsonVerdict(results: readonly { file: string; report: FileReport }[], e
         messages: report.summary.messages,
         chosen: report.summary.chosen,
         rejections: report.summary.rejections.map((r) => ({
-          ...r, excerpt: r.excerpt.map((l) => ({ line: l, text: excerpts.get(file)?.get(l) ?? null })),
+          ...r, excerpt: r.excerpt.map((l) => ({ line: l, text: excerpts.get(file)?.get(l)
+            ?? null })),
         })),
       }),
       ...(report.partial === null ? {} : {
@@ -287,6 +311,7 @@ function jsonVerdict(results: readonly { file: string; report: FileReport }[], e
       }),
       ...(report.provenance === null ? {} : { provenance: report.provenance }),
     })),
-    summary: { files: results.length, accepted: count('accepted'), rejected: count('rejected'), unreadable: count('unreadable') },
+    summary: { files: results.length, accepted: count('accepted'), rejected: count('rejected'),
+      unreadable: count('unreadable') },
   };
 }

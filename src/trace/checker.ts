@@ -27,17 +27,21 @@
  * Left out here: hidden steps. A partial trace goes to partial.ts.
  */
 import {
-  send as sendSorted, type Action, type Ballot, type Constants, type Message, type Msg1b, type PaxosState,
+  send as sendSorted, type Action, type Ballot, type Constants, type Message, type Msg1b,
+    type PaxosState,
   type Value,
 } from '../../spec/paxos.js';
 import { firstViolation, stepProperties, type Names } from '../../spec/properties.js';
-import { constantsOf, type Cluster, type Durable, type Event, type NameTable, type TraceMessage } from './events.js';
+import { constantsOf, type Cluster, type Durable, type Event, type NameTable,
+  type TraceMessage } from './events.js';
 import {
   namesOf, refuseAction, refuseClaim, type RefusalContext, type Rejection, type Witness,
 } from './judge.js';
-import { addMessage, initialState, record, sentLine, toSpecState, votersOf, type TraceState } from './state.js';
+import { addMessage, initialState, record, sentLine, toSpecState, votersOf,
+  type TraceState } from './state.js';
 import { fromSpecState } from './rebuild.js';
-import { applyPhase1b, applyPhase2b, canPhase1b, canPhase2a, canPhase2b, reply1b } from './steps.js';
+import { applyPhase1b, applyPhase2b, canPhase1b, canPhase2a, canPhase2b,
+  reply1b } from './steps.js';
 
 export interface CheckOptions {
   /** After a rejection, take the step anyway and go on, up to this many rejections (default 1). */
@@ -54,7 +58,8 @@ export interface CheckSummary {
   readonly retransmissions: number;
   /** |msgs| at the end. */
   readonly messages: number;
-  readonly chosen: readonly { readonly value: string; readonly ballot: number; readonly line: number }[];
+  readonly chosen: readonly { readonly value: string; readonly ballot: number;
+    readonly line: number }[];
   readonly rejections: readonly Rejection[];
 }
 
@@ -66,7 +71,8 @@ export interface Checker {
 }
 
 
-export function createChecker(cluster: Cluster, table: NameTable, options: CheckOptions = {}): Checker {
+export function createChecker(cluster: Cluster, table: NameTable,
+  options: CheckOptions = {}): Checker {
   let s = initialState(cluster.acceptors.length, cluster.quorums);
   const rejections: Rejection[] = [];
   const rejectionsMax = options.rejectionsMax ?? 1;
@@ -93,7 +99,8 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
     const b = s.maxBal[a] as number;
     const r = s.ballots.get(b);
     const x1b = r?.oneB[a]?.[0];
-    if (x1b !== undefined) return [{ type: '1b', acc: a, bal: b, mbal: x1b.value.mbal, mval: x1b.value.mval }];
+    if (x1b !== undefined) return [{ type: '1b', acc: a, bal: b, mbal: x1b.value.mbal,
+      mval: x1b.value.mval }];
     const x2b = r?.twoB[a]?.[0];
     return x2b === undefined ? [] : [{ type: '2b', acc: a, bal: b, val: x2b.value }];
   };
@@ -101,7 +108,8 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
   const ifSent = (m: Message): Message[] => (sentLine(s, m) === -1 ? [] : [m]);
   const nameOf = (node: number): string => table.nodes[node] ?? `#${node}`;
   const acc = (a: number): string => cluster.acceptors[a] ?? `#${a}`;
-  const val = (v: Value | null): string => (v === null ? 'None' : (names ??= namesOf(cluster, table)).value(v));
+  const val = (v: Value | null): string => (v === null ? 'None' : (names ??= namesOf(cluster,
+    table)).value(v));
 
   /** Records a rejection; in keep-going mode the forced state becomes the state. */
   const reject = (r: Rejection, forced: PaxosState | null): false => {
@@ -119,14 +127,17 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
     const text = `Phase1b(${acc(a)}) on 1a(bal ${bal})`;
     const reply = reply1b(s, a, bal);
     const shown = logged ?? reply;
-    const forced = (p: PaxosState): PaxosState => withAcceptor(withMsg(p, shown), a, { maxBal: bal });
+    const forced = (p: PaxosState): PaxosState => withAcceptor(withMsg(p, shown), a,
+      { maxBal: bal });
     const action: Action = { name: 'Phase1b', a, m: m1a };
     if (!canPhase1b(s, a, bal)) {
-      const earlier = logged !== null && s.maxBal[a] === bal ? s.ballots.get(bal)?.oneB[a]?.[0] : undefined;
+      const earlier = logged !== null && s.maxBal[a] === bal
+        ? s.ballots.get(bal)?.oneB[a]?.[0] : undefined;
       const why = earlier === undefined ? null : {
         conjunct: 'mbal |-> maxVBal[a], mval |-> maxVal[a]',
         why: `${acc(a)} already sent its 1b for ballot ${bal} at line ${earlier.line}, reporting ` +
-          `<<${earlier.value.mbal}, ${val(earlier.value.mval)}>>; this one reports <<${shown.mbal}, ${val(shown.mval)}>>`,
+          `<<${earlier.value.mbal}, ${val(earlier.value.mval)}>>; this one reports ` +
+            `<<${shown.mbal}, ${val(shown.mval)}>>`,
       };
       const involved = [...ifSent(m1a), ...promiseOf(a), shown];
       if (why !== null) return refuse(refuseClaimAction(ctx(involved), action, text, why), forced);
@@ -135,7 +146,8 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
     if (logged !== null && (logged.mbal !== reply.mbal || logged.mval !== reply.mval)) {
       return refuse(refuseAction(ctx([m1a, shown]), action, text, forced, {
         conjunct: 'mbal |-> maxVBal[a], mval |-> maxVal[a]',
-        why: `${acc(a)}'s latest vote is <<${reply.mbal}, ${val(reply.mval)}>>, but its 1b reports ` +
+        why: `${acc(a)}'s latest vote is <<${reply.mbal}, ${val(reply.mval)}>>, but its 1b ` +
+          `reports ` +
           `<<${logged.mbal}, ${val(logged.mval)}>>`,
       }), forced);
     }
@@ -146,15 +158,18 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
 
   const phase2a = (bal: Ballot, v: Value): boolean => {
     const forced = (p: PaxosState): PaxosState => withMsg(p, { type: '2a', bal, val: v });
-    const involved = (): Message[] => [...toSpecState(s).msgs.filter((m) => m.bal === bal && (m.type === '1b' || m.type === '2a')),
+    const involved = (): Message[] => [...toSpecState(s).msgs.filter((m) => m.bal === bal
+      && (m.type === '1b' || m.type === '2a')),
       { type: '2a', bal, val: v }];
-    const refuse2a = (): false => refuse(refuseAction(ctx(involved()), { name: 'Phase2a', b: bal, v },
+    const refuse2a = (): false => refuse(refuseAction(ctx(involved()), { name: 'Phase2a', b: bal,
+      v },
       `Phase2a(${bal}, ${val(v)})`, forced, null), forced);
     if (!canPhase2a(s, bal, v)) return refuse2a();
     // R2' (incremental): only a new 2a can be a new "issued proposal"; compare it with the
     // chosen proposals below it. Implied by Inv3 and VotesSafe, so this is a safety net.
     const clash = s.chosen.find((c) => c.bal < bal && c.val !== v);
-    if (clash !== undefined) return refuse(refuseAction(ctx(involved()), { name: 'Phase2a', b: bal, v }, `Phase2a(${bal}, ${val(v)})`, forced,
+    if (clash !== undefined) return refuse(refuseAction(ctx(involved()), { name: 'Phase2a', b: bal,
+      v }, `Phase2a(${bal}, ${val(v)})`, forced,
       { conjunct: "R2'", why: `${val(clash.val)} was chosen in ballot ${clash.bal}` }), forced);
     addMessage(s, { type: '2a', bal, val: v }, line);
     steps++;
@@ -164,11 +179,13 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
   const phase2b = (a: number, bal: Ballot, v: Value): boolean => {
     // Taken anyway, the vote leaves a promise above bal in place: a buggy acceptor votes without
     // lowering maxBal, and R1 then names the broken promise rather than a withdrawn one.
-    const forced = (p: PaxosState): PaxosState => withAcceptor(withMsg(p, { type: '2b', acc: a, bal, val: v }), a,
+    const forced = (p: PaxosState): PaxosState => withAcceptor(withMsg(p, { type: '2b', acc: a, bal,
+      val: v }), a,
       { maxBal: Math.max(bal, p.maxBal[a] as number), maxVBal: bal, maxVal: v });
     if (!canPhase2b(s, a, bal, v)) {
       const m2a = { type: '2a', bal, val: v } as const;
-      const involved = [...ifSent(m2a), ...promiseOf(a), { type: '2b', acc: a, bal, val: v } as const];
+      const involved = [...ifSent(m2a), ...promiseOf(a), { type: '2b', acc: a, bal,
+        val: v } as const];
       return refuse(refuseAction(ctx(involved), { name: 'Phase2b', a, m: m2a },
         `Phase2b(${acc(a)}) on 2a(bal ${bal}, ${val(v)})`, forced, null), forced);
     }
@@ -190,7 +207,8 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
     if (other === -1 && !split) return true;
     const spec = toSpecState(s);
     const violation = firstViolation(k(), spec, names ??= namesOf(cluster, table));
-    if (violation === null) throw new Error(`checker: incremental check disagrees with the spec at line ${line}`);
+    if (violation === null) throw new Error(`checker: incremental check disagrees with the spec ` +
+      `at line ${line}`);
     return reject(refuseClaim(ctx(), violation.property, violation.summary, (p) => p), null);
   };
 
@@ -205,11 +223,14 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
   const covered = (m: Message): boolean => {
     if (m.type !== '1b' && m.type !== '2b') return true;
     const d = durable.get(m.acc);
-    if (d === undefined || (d.maxBal >= m.bal && (m.type === '1b' || d.maxVBal >= m.bal))) return true;
+    if (d === undefined || (d.maxBal >= m.bal && (m.type === '1b'
+      || d.maxVBal >= m.bal))) return true;
     const what = m.type === '1b' ? `its promise of ballot ${m.bal}` : `its vote in ballot ${m.bal}`;
     return refuse(refuseClaim(ctx([m]), 'persist-before-send',
-      `${acc(m.acc)} sent a ${m.type} announcing ${what} before making it durable (its last persist, at line ` +
-      `${d.line}, has maxBal ${d.maxBal} and maxVBal ${d.maxVBal}): a crash now would make it forget`, null,
+      `${acc(m.acc)} sent a ${m.type} announcing ${what} before making it durable (its last ` +
+        `persist, at line ` +
+      `${d.line}, has maxBal ${d.maxBal} and maxVBal ${d.maxVBal}): a crash now would make it ` +
+        `forget`, null,
       { acceptor: acc(m.acc), ballot: m.bal }), null);
   };
 
@@ -231,7 +252,8 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
         return phase2b(m.acc, m.bal, m.val);
       case 'commit':
         sentExtras.add(extraKey(m));
-        return claimChosen('commit', `${nameOf(node)} announced ${val(m.val)} as chosen`, m.val, m.bal);
+        return claimChosen('commit', `${nameOf(node)} announced ${val(m.val)} as chosen`, m.val,
+          m.bal);
       case 'reject':
         sentExtras.add(extraKey(m));
         return checkReject(m.acc, m.bal, m.promised);
@@ -242,14 +264,17 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
 
   const recv = (node: number, m: TraceMessage): boolean => {
     const sent = m.type === 'ext' ? true
-      : m.type === 'commit' || m.type === 'reject' ? sentExtras.has(extraKey(m)) : sentLine(s, m) !== -1;
+      : m.type === 'commit' || m.type === 'reject' ? sentExtras.has(extraKey(m)) : sentLine(s,
+        m) !== -1;
     if (sent) return true;
     return refuse(refuseClaim(ctx(), 'recv',
-      `${nameOf(node)} received a message that was never sent (m \\in msgs fails): ${JSON.stringify(m)}`, null), null);
+      `${nameOf(node)} received a message that was never sent (m \\in msgs fails): ` +
+        `${JSON.stringify(m)}`, null), null);
   };
 
   const claimChosen = (rule: string, claim: string, v: Value, bal: Ballot | -1): boolean => {
-    const chosen = bal === -1 ? s.chosen.some((c) => c.val === v) : s.ballots.get(bal)?.chosen.includes(v) === true;
+    const chosen = bal === -1
+      ? s.chosen.some((c) => c.val === v) : s.ballots.get(bal)?.chosen.includes(v) === true;
     if (chosen) return true;
     const where = bal === -1 ? 'in any ballot' : `in ballot ${bal}`;
     const votes = [...s.ballots.entries()]
@@ -263,7 +288,8 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
       `${claim}, but no quorum voted for it ${where} (votes seen: ${seen})`, null, witness), null);
   };
 
-  const maskNames = (mask: number): string[] => cluster.acceptors.filter((_, a) => ((mask >>> a) & 1) === 1);
+  const maskNames = (mask: number): string[] => cluster.acceptors.filter((_,
+    a) => ((mask >>> a) & 1) === 1);
 
   const checkReject = (a: number, bal: Ballot, promised: Ballot | -1 | null): boolean => {
     const maxBal = s.maxBal[a] as number;
@@ -271,7 +297,8 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
     if (claimed <= maxBal && bal <= claimed) return true;
     const why = claimed > maxBal
       ? `${acc(a)} claims to have promised ballot ${claimed}, but its maxBal is only ${maxBal}`
-      : `${acc(a)} refused ballot ${bal} though it had promised only ballot ${claimed} (maxBal ${maxBal})`;
+      : `${acc(a)} refused ballot ${bal} though it had promised only ballot ${claimed} (maxBal ` +
+        `${maxBal})`;
     return refuse(refuseClaim(ctx(), 'reject', why, null, { acceptor: acc(a), ballot: bal }), null);
   };
 
@@ -281,13 +308,15 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
    */
   const persist = (a: number, d: Durable): boolean => {
     const ok = persistStep(a, d);
-    if (ok) durable.set(a, { maxBal: s.maxBal[a] as number, maxVBal: s.maxVBal[a] as number, line });
+    if (ok) durable.set(a, { maxBal: s.maxBal[a] as number, maxVBal: s.maxVBal[a] as number,
+      line });
     return ok;
   };
 
   const persistStep = (a: number, d: Durable): boolean => {
     const vote = d.vote;
-    const sameVote = vote === null || (vote.maxVBal === s.maxVBal[a] && vote.maxVal === s.maxVal[a]);
+    const sameVote = vote === null || (vote.maxVBal === s.maxVBal[a]
+      && vote.maxVal === s.maxVal[a]);
     if (sameVote && d.maxBal === s.maxBal[a]) return true;
     if (sameVote && d.maxBal > (s.maxBal[a] as number)) return phase1b(a, d.maxBal, null);
     // A new vote is Phase2b, which sets maxBal to the vote's ballot; a vote logged under an
@@ -302,12 +331,16 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
   };
 
   const durableMismatch = (rule: string, a: number, d: Durable): false => {
-    const shown = (b: number, vb: number, v: Value | null): string => `<<maxBal ${b}, maxVBal ${vb}, maxVal ${val(v)}>>`;
-    const logged = shown(d.maxBal, d.vote?.maxVBal ?? (s.maxVBal[a] as number), d.vote === null ? s.maxVal[a] as Value | null : d.vote.maxVal);
-    const why = `${acc(a)}'s durable state is ${shown(s.maxBal[a] as number, s.maxVBal[a] as number, s.maxVal[a] as Value | null)} ` +
+    const shown = (b: number, vb: number,
+      v: Value | null): string => `<<maxBal ${b}, maxVBal ${vb}, maxVal ${val(v)}>>`;
+    const logged = shown(d.maxBal, d.vote?.maxVBal ?? (s.maxVBal[a] as number), d.vote === null
+      ? s.maxVal[a] as Value | null : d.vote.maxVal);
+    const why = `${acc(a)}'s durable state is ` +
+      `${shown(s.maxBal[a] as number, s.maxVBal[a] as number, s.maxVal[a] as Value | null)} ` +
       `in the spec, and no single step of ${acc(a)} leads to the logged ${logged}`;
     const forced = (p: PaxosState): PaxosState => withAcceptor(p, a, {
-      maxBal: d.maxBal, ...(d.vote === null ? {} : { maxVBal: d.vote.maxVBal, maxVal: d.vote.maxVal }),
+      maxBal: d.maxBal, ...(d.vote === null ? {} : { maxVBal: d.vote.maxVBal,
+        maxVal: d.vote.maxVal }),
     });
     return refuse(refuseClaim(ctx(), rule, why, forced, { acceptor: acc(a) }), forced);
   };
@@ -316,30 +349,38 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
     crashed.delete(node);
     if (d === null || node >= cluster.acceptors.length) return true;
     const same = d.maxBal === s.maxBal[node]
-      && (d.vote === null || (d.vote.maxVBal === s.maxVBal[node] && d.vote.maxVal === s.maxVal[node]));
+      && (d.vote === null || (d.vote.maxVBal === s.maxVBal[node]
+        && d.vote.maxVal === s.maxVal[node]));
     return same ? true : durableMismatch('restart', node, d);
   };
 
   const client = (e: Extract<Event, { kind: 'invoke' | 'return' }>): boolean => {
     const c = table.clients[e.client] ?? `#${e.client}`;
-    const fail = (why: string, lines: number[] = []): false => refuse(refuseClaim(ctx([], lines), 'client', why, null), null);
+    const fail = (why: string, lines: number[] = []): false => refuse(refuseClaim(ctx([], lines),
+      'client', why, null), null);
     const down = clientCrashed.get(e.client);
-    if (down !== undefined) return fail(`client ${c} crashed at line ${down} and did not come back`, [down]);
+    if (down !== undefined) return fail(`client ${c} crashed at line ${down} and did not come back`,
+      [down]);
     const call = pending.get(e.client);
     if (e.kind === 'invoke') {
-      if (call !== undefined) return fail(`client ${c} called ${e.op} while its call at line ${call.line} was pending`, [call.line]);
+      if (call !== undefined) return fail(`client ${c} called ${e.op} while its call at line ` +
+        `${call.line} was pending`, [call.line]);
       if (e.op === 'set' && e.val === null) return fail(`client ${c} called set without a value`);
       pending.set(e.client, { op: e.op, line });
       return true;
     }
-    if (call === undefined || call.op !== e.op) return fail(`client ${c} got a return of ${e.op} for a call it never made`);
+    if (call === undefined
+      || call.op !== e.op) return fail(`client ${c} got a return of ${e.op} for a call it never ` +
+        `made`);
     pending.delete(e.client);
     if (e.val === null) {
       // X is write-once: after any call has returned a value, X has it for good, so a GetVarX
       // invoked later that answers "not set" cannot be linearized (it must follow that return).
       if (settled === null || call.line < settled.line) return true;
-      return fail(`client ${c}'s get, invoked at line ${call.line}, returned "not set", but X was already ` +
-        `${val(settled.val)} when it was invoked (a call returned it at line ${settled.line}): not linearizable`,
+      return fail(`client ${c}'s get, invoked at line ${call.line}, returned "not set", but X ` +
+        `was already ` +
+        `${val(settled.val)} when it was invoked (a call returned it at line ${settled.line}): ` +
+          `not linearizable`,
       [call.line, settled.line]);
     }
     if (!claimChosen('client', `${c}'s ${e.op} returned ${val(e.val)}`, e.val, -1)) return false;
@@ -351,7 +392,8 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
     const down = crashed.get(node);
     if (down === undefined) return true;
     return refuse(refuseClaim(ctx([], [down]), 'crash',
-      `${nameOf(node)} crashed at line ${down} and has not restarted, yet it acts here`, null), null);
+      `${nameOf(node)} crashed at line ${down} and has not restarted, yet it acts ` +
+        `here`, null), null);
   };
 
   const dispatch = (e: Event): boolean => {
@@ -359,7 +401,8 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
       case 'send': return alive(e.node) && send(e.node, e.msg);
       case 'recv': return alive(e.node) && recv(e.node, e.msg);
       case 'persist': return alive(e.node) && persist(e.node, e.state);
-      case 'learn': return alive(e.node) && claimChosen('learn', `${nameOf(e.node)} learned ${val(e.val)}`, e.val, e.bal);
+      case 'learn': return alive(e.node) && claimChosen('learn',
+        `${nameOf(e.node)} learned ${val(e.val)}`, e.val, e.bal);
       case 'invoke': case 'return': return client(e);
       case 'crash': crashed.set(e.node, line); return true;
       case 'restart': return restart(e.node, e.state);
@@ -371,7 +414,8 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
   const fullCheck = (before: PaxosState | null): boolean => {
     const after = toSpecState(s);
     const n = names ??= namesOf(cluster, table);
-    const v = (before === null ? null : stepProperties.map((p) => p.check(k(), before, after, n)).find((x) => x !== null))
+    const v = (before === null ? null : stepProperties.map((p) => p.check(k(), before, after,
+      n)).find((x) => x !== null))
       ?? firstViolation(k(), after, n);
     if (v === null || v === undefined) return true;
     return reject(refuseClaim(ctx(), v.property, v.summary, (p) => p), null);
@@ -395,7 +439,8 @@ export function createChecker(cluster: Cluster, table: NameTable, options: Check
 }
 
 /** A refusal where the spec's guard fails for a reason the mismatch explains better. */
-function refuseClaimAction(c: RefusalContext, action: Action, text: string, why: { conjunct: string; why: string }): Rejection {
+function refuseClaimAction(c: RefusalContext, action: Action, text: string,
+  why: { conjunct: string; why: string }): Rejection {
   return { ...refuseClaim(c, action.name, why.why, null), action: text, conjunct: why.conjunct };
 }
 
@@ -417,5 +462,6 @@ function withAcceptor(
     next[a] = x;
     return next;
   };
-  return { ...p, maxBal: set(p.maxBal, d.maxBal), maxVBal: set(p.maxVBal, d.maxVBal), maxVal: set(p.maxVal, d.maxVal) };
+  return { ...p, maxBal: set(p.maxBal, d.maxBal), maxVBal: set(p.maxVBal, d.maxVBal),
+    maxVal: set(p.maxVal, d.maxVal) };
 }

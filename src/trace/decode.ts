@@ -9,13 +9,15 @@
  * well-formed trace; whether the run was allowed is checker.ts's business.
  */
 import * as t from 'io-ts';
-import { describeQuorumProblem, explicitQuorums, majorities, quorumProblem } from '../../spec/quorums.js';
+import { describeQuorumProblem, explicitQuorums, majorities,
+  quorumProblem } from '../../spec/quorums.js';
 import type { Ballot, Message, Value } from '../../spec/paxos.js';
 import * as F from './format.js';
 import type { Cluster, Durable, Event, NameTable, TraceMessage } from './events.js';
 import { problem, type InputProblem } from './lines.js';
 
-export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: InputProblem };
+export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false;
+  readonly problem: InputProblem };
 
 const ok = <T>(value: T): Decoded<T> => ({ ok: true, value });
 const fail = (line: number, field: string | null, message: string): Decoded<never> =>
@@ -27,7 +29,8 @@ export function parseJson(text: string, line: number, last: boolean): Decoded<un
     return ok(JSON.parse(text) as unknown);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    const why = last ? 'the file ends in the middle of this line (truncated?)' : 'this line is not valid JSON';
+    const why = last
+      ? 'the file ends in the middle of this line (truncated?)' : 'this line is not valid JSON';
     return fail(line, null, `${why}: ${detail}`);
   }
 }
@@ -37,7 +40,8 @@ export function parseJson(text: string, line: number, last: boolean): Decoded<un
 // ---------------------------------------------------------------------------------------------
 
 const expected: Readonly<Record<string, string>> = {
-  Name: `a non-empty string of at most ${F.limits.nameLengthMax} characters, without control characters`,
+  Name: `a non-empty string of at most ${F.limits.nameLengthMax} characters, without control ` +
+    `characters`,
   Nat: `a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`,
   Ballot: 'a ballot: a whole number >= 0, or a [round, "proposer"] pair',
   BallotOrNone: 'a ballot (a whole number >= 0 or [round, "proposer"]), or -1/null for none',
@@ -83,7 +87,8 @@ export function reportErrors(errors: t.Errors, prefix: string): { field: string;
   return { field: path, message };
 }
 
-function decodeWith<A>(codec: t.Decoder<unknown, A>, value: unknown, line: number, prefix: string): Decoded<A> {
+function decodeWith<A>(codec: t.Decoder<unknown, A>, value: unknown, line: number,
+  prefix: string): Decoded<A> {
   const r = codec.decode(value);
   if (r._tag === 'Right') return ok(r.right);
   const { field, message } = reportErrors(r.left, prefix);
@@ -101,11 +106,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** Decodes and resolves the header line: names distinct, quorums intersecting. */
 export function decodeHeader(json: unknown, line: number): Decoded<Cluster> {
   if (!isRecord(json) || json['format'] !== F.FORMAT_NAME) {
-    return fail(line, 'format', `the first line must be a header with "format": "${F.FORMAT_NAME}" ` +
+    return fail(line, 'format',
+      `the first line must be a header with "format": "${F.FORMAT_NAME}" ` +
       `(got ${showValue(isRecord(json) ? json['format'] : json)})`);
   }
   if (json['version'] !== F.FORMAT_VERSION) {
-    return fail(line, 'version', `this checker reads version ${F.FORMAT_VERSION}, got ${showValue(json['version'])}`);
+    return fail(line, 'version',
+      `this checker reads version ${F.FORMAT_VERSION}, got ${showValue(json['version'])}`);
   }
   const decoded = decodeWith(F.Header, json, line, '');
   if (!decoded.ok) return decoded;
@@ -129,7 +136,8 @@ export function decodeHeader(json: unknown, line: number): Decoded<Cluster> {
   });
 }
 
-function checkNames(line: number, names: readonly string[], field: string, min: number, max: number): Decoded<never> | null {
+function checkNames(line: number, names: readonly string[], field: string, min: number,
+  max: number): Decoded<never> | null {
   if (names.length < min || names.length > max) {
     return fail(line, field, `must list ${min} to ${max} names, got ${names.length}`);
   }
@@ -144,7 +152,8 @@ function checkNames(line: number, names: readonly string[], field: string, min: 
 function checkValues(line: number, values: readonly F.Value[] | undefined): Decoded<never> | null {
   if (values === undefined) return null;
   if (values.length === 0 || values.length > F.limits.valuesMax) {
-    return fail(line, 'values', `must list 1 to ${F.limits.valuesMax} values, got ${values.length}`);
+    return fail(line, 'values',
+      `must list 1 to ${F.limits.valuesMax} values, got ${values.length}`);
   }
   const seen = new Set<F.Value>();
   for (const [i, v] of values.entries()) {
@@ -154,10 +163,12 @@ function checkValues(line: number, values: readonly F.Value[] | undefined): Deco
   return null;
 }
 
-function resolveQuorums(line: number, acceptors: readonly string[], q: F.Header['cluster']['quorums'] & {}) {
+function resolveQuorums(line: number, acceptors: readonly string[],
+  q: F.Header['cluster']['quorums'] & {}) {
   if (q === 'majority') return ok(majorities(acceptors.length));
   if (q.length === 0 || q.length > F.limits.quorumsMax) {
-    return fail(line, 'cluster.quorums', `must list 1 to ${F.limits.quorumsMax} quorums, got ${q.length}`);
+    return fail(line, 'cluster.quorums',
+      `must list 1 to ${F.limits.quorumsMax} quorums, got ${q.length}`);
   }
   const index = new Map(acceptors.map((a, i) => [a, i]));
   const numbered: number[][] = [];
@@ -165,13 +176,15 @@ function resolveQuorums(line: number, acceptors: readonly string[], q: F.Header[
     const row: number[] = [];
     for (const [j, name] of members.entries()) {
       const a = index.get(name);
-      if (a === undefined) return fail(line, `cluster.quorums[${i}][${j}]`, `'${name}' is not an acceptor`);
+      if (a === undefined) return fail(line, `cluster.quorums[${i}][${j}]`,
+        `'${name}' is not an acceptor`);
       row.push(a);
     }
     numbered.push(row);
   }
   const p = quorumProblem(acceptors.length, numbered);
-  if (p !== null) return fail(line, 'cluster.quorums', describeQuorumProblem(p, (a) => acceptors[a] ?? String(a)));
+  if (p !== null) return fail(line, 'cluster.quorums', describeQuorumProblem(p, (a) => acceptors[a]
+    ?? String(a)));
   return ok(explicitQuorums(acceptors.length, numbered));
 }
 
@@ -181,21 +194,26 @@ function resolveQuorums(line: number, acceptors: readonly string[], q: F.Header[
 
 const eventCodecs: Readonly<Record<string, t.Decoder<unknown, F.TraceEvent>>> = {
   send: F.SendEvent, recv: F.RecvEvent, persist: F.PersistEvent, learn: F.LearnEvent,
-  invoke: F.InvokeEvent, return: F.ReturnEvent, crash: F.NodeLifecycleEvent, restart: F.NodeLifecycleEvent,
+  invoke: F.InvokeEvent, return: F.ReturnEvent, crash: F.NodeLifecycleEvent,
+    restart: F.NodeLifecycleEvent,
 };
 
 const msgCodecs: Readonly<Record<string, t.Decoder<unknown, F.Msg>>> = {
   '1a': F.Msg1a, prepare: F.Msg1a, '1b': F.Msg1b, promise: F.Msg1b, '2a': F.Msg2a, accept: F.Msg2a,
-  '2b': F.Msg2b, accepted: F.Msg2b, commit: F.MsgCommit, decide: F.MsgCommit, reject: F.MsgReject, nack: F.MsgReject,
+  '2b': F.Msg2b, accepted: F.Msg2b, commit: F.MsgCommit, decide: F.MsgCommit, reject: F.MsgReject,
+    nack: F.MsgReject,
 };
 
 /** Picks the codec for a line by its `ev` (and `msg.type`), so errors name one field. */
 export function decodeShape(json: unknown, line: number): Decoded<F.TraceEvent> {
-  if (!isRecord(json)) return fail(line, null, `an event must be a JSON object, got ${showValue(json)}`);
+  if (!isRecord(json)) return fail(line, null,
+    `an event must be a JSON object, got ${showValue(json)}`);
   const ev = json['ev'];
-  if (ev === undefined) return fail(line, 'ev', `is missing (expected one of ${F.EVENT_KINDS.join(', ')})`);
+  if (ev === undefined) return fail(line, 'ev',
+    `is missing (expected one of ${F.EVENT_KINDS.join(', ')})`);
   if (typeof ev !== 'string' || !Object.hasOwn(eventCodecs, ev)) {
-    return fail(line, 'ev', `unknown event type ${showValue(ev)} (expected one of ${F.EVENT_KINDS.join(', ')})`);
+    return fail(line, 'ev',
+      `unknown event type ${showValue(ev)} (expected one of ${F.EVENT_KINDS.join(', ')})`);
   }
   if (ev === 'send' || ev === 'recv') {
     const m = decodeMsgShape(json['msg'], line);
@@ -208,11 +226,14 @@ export function decodeShape(json: unknown, line: number): Decoded<F.TraceEvent> 
 }
 
 function decodeMsgShape(msg: unknown, line: number): Decoded<F.Msg> {
-  if (!isRecord(msg)) return fail(line, 'msg', `is ${msg === undefined ? 'missing' : `not an object: ${showValue(msg)}`}`);
+  if (!isRecord(msg)) return fail(line, 'msg',
+    `is ${msg === undefined ? 'missing' : `not an object: ${showValue(msg)}`}`);
   const type = msg['type'];
-  if (typeof type === 'string' && type.startsWith('x-')) return decodeWith(F.MsgExtension, msg, line, 'msg');
+  if (typeof type === 'string' && type.startsWith('x-')) return decodeWith(F.MsgExtension, msg,
+    line, 'msg');
   if (typeof type !== 'string' || !Object.hasOwn(msgCodecs, type)) {
-    return fail(line, 'msg.type', `unknown message type ${showValue(type)} (expected 1a, 1b, 2a, 2b, ` +
+    return fail(line, 'msg.type',
+      `unknown message type ${showValue(type)} (expected 1a, 1b, 2a, 2b, ` +
       'their aliases prepare, promise, accept, accepted, or commit, reject, or an "x-" extension)');
   }
   return decodeWith(msgCodecs[type] as t.Decoder<unknown, F.Msg>, msg, line, 'msg');
@@ -250,25 +271,30 @@ export function createResolver(cluster: Cluster): EventResolver {
   for (const v of cluster.header.values ?? []) valueIndex.set(v, names.values.push(v) - 1);
 
   const R = (): Resolve => {
-    const intern = (table: string[], index: Map<string, number>, name: string, field: string): number => {
+    const intern = (table: string[], index: Map<string, number>, name: string,
+      field: string): number => {
       const i = index.get(name);
       if (i !== undefined) return i;
-      if (table.length >= NAMES_MAX) throw new ResolveError(field, `more than ${NAMES_MAX} distinct names`);
+      if (table.length >= NAMES_MAX) throw new ResolveError(field,
+        `more than ${NAMES_MAX} distinct names`);
       index.set(name, table.length);
       return table.push(name) - 1;
     };
     const acceptor = (name: string, field: string): number => {
       const a = nodeIndex.get(name);
       if (a === undefined || a >= nAcceptors) {
-        throw new ResolveError(field, `'${name}' is not an acceptor (the header lists ${cluster.acceptors.join(', ')})`);
+        throw new ResolveError(field,
+          `'${name}' is not an acceptor (the header lists ${cluster.acceptors.join(', ')})`);
       }
       return a;
     };
     const value = (v: F.Value, field: string): Value => {
       const i = valueIndex.get(v);
       if (i !== undefined) return i;
-      if (cluster.valuesClosed) throw new ResolveError(field, `${showValue(v)} is not one of the header's values`);
-      if (names.values.length >= F.limits.valuesMax) throw new ResolveError(field, `more than ${F.limits.valuesMax} distinct values`);
+      if (cluster.valuesClosed) throw new ResolveError(field,
+        `${showValue(v)} is not one of the header's values`);
+      if (names.values.length >= F.limits.valuesMax) throw new ResolveError(field,
+        `more than ${F.limits.valuesMax} distinct values`);
       valueIndex.set(v, names.values.length);
       return names.values.push(v) - 1;
     };
@@ -276,9 +302,11 @@ export function createResolver(cluster: Cluster): EventResolver {
       if (typeof b === 'number') return b;
       const [round, proposer] = b;
       const p = proposerIndex.get(proposer);
-      if (p === undefined) throw new ResolveError(`${field}[1]`, `'${proposer}' is not a proposer (the header lists ${cluster.proposers.join(', ')})`);
+      if (p === undefined) throw new ResolveError(`${field}[1]`,
+        `'${proposer}' is not a proposer (the header lists ${cluster.proposers.join(', ')})`);
       const n = round * cluster.proposers.length + p;
-      if (!Number.isSafeInteger(n)) throw new ResolveError(field, `ballot ${showValue(b)} is too large`);
+      if (!Number.isSafeInteger(n)) throw new ResolveError(field,
+        `ballot ${showValue(b)} is too large`);
       return n;
     };
     const ballotOrNone = (b: F.BallotOrNone | undefined, field: string): Ballot | -1 =>
@@ -295,7 +323,8 @@ export function createResolver(cluster: Cluster): EventResolver {
   const helpers = R();
   return {
     names,
-    tables: { nodeIndex, nAcceptors, proposerIndex, nProposers: cluster.proposers.length, valueIndex },
+    tables: { nodeIndex, nAcceptors, proposerIndex, nProposers: cluster.proposers.length,
+      valueIndex },
     resolve: (e, line) => {
       try {
         return ok(resolveEvent(helpers, e));
@@ -331,17 +360,21 @@ function resolveEvent(r: Resolve, e: F.TraceEvent): Event {
     case 'recv':
       return { kind: e.ev, node: r.node(e.node, 'node'), msg: resolveMsg(r, e.msg) };
     case 'persist':
-      return { kind: 'persist', node: r.acceptor(e.node, 'node'), state: resolveDurable(r, e, true) as Durable };
+      return { kind: 'persist', node: r.acceptor(e.node, 'node'), state: resolveDurable(r, e,
+        true) as Durable };
     case 'learn':
-      return { kind: 'learn', node: r.node(e.node, 'node'), val: r.value(e.val, 'val'), bal: r.ballotOrNone(e.bal, 'bal') };
+      return { kind: 'learn', node: r.node(e.node, 'node'), val: r.value(e.val, 'val'),
+        bal: r.ballotOrNone(e.bal, 'bal') };
     case 'invoke':
     case 'return':
       if (e.node !== undefined) r.node(e.node, 'node');
-      return { kind: e.ev, client: r.client(e.client, 'client'), op: e.op, val: r.valueOrNone(e.val, 'val') };
+      return { kind: e.ev, client: r.client(e.client, 'client'), op: e.op, val: r.valueOrNone(e.val,
+        'val') };
     case 'crash':
     case 'restart':
       if ('client' in e && !('node' in e)) {
-        return { kind: e.ev === 'crash' ? 'client-crash' : 'client-restart', client: r.client(e.client, 'client') };
+        return { kind: e.ev === 'crash' ? 'client-crash' : 'client-restart',
+          client: r.client(e.client, 'client') };
       }
       return resolveLifecycle(r, e as t.TypeOf<typeof F.NodeLifecycleEvent>);
   }
@@ -373,14 +406,18 @@ function resolveDurable(
 }
 
 /** <<-1, None>> means "no vote"; a ballot without a value (or the reverse) is contradictory. */
-function checkVotePair(bal: Ballot | -1, val: Value | null, balField: string, valField: string): void {
-  if (bal === -1 && val !== null) throw new ResolveError(valField, `must be null when ${balField} is -1 (no vote)`);
-  if (bal !== -1 && val === null) throw new ResolveError(valField, `must be the value voted for in ${balField} ${bal}, got null`);
+function checkVotePair(bal: Ballot | -1, val: Value | null, balField: string,
+  valField: string): void {
+  if (bal === -1 && val !== null) throw new ResolveError(valField,
+    `must be null when ${balField} is -1 (no vote)`);
+  if (bal !== -1 && val === null) throw new ResolveError(valField,
+    `must be the value voted for in ${balField} ${bal}, got null`);
 }
 
 function resolveMsg(r: Resolve, m: F.Msg): TraceMessage {
   if ('slot' in m && m.slot !== undefined && m.slot !== 0) {
-    throw new ResolveError('msg.slot', `format v1 checks single-decree Paxos (slot 0), got slot ${m.slot}`);
+    throw new ResolveError('msg.slot',
+      `format v1 checks single-decree Paxos (slot 0), got slot ${m.slot}`);
   }
   switch (m.type) {
     case '1a': case 'prepare':
@@ -389,14 +426,17 @@ function resolveMsg(r: Resolve, m: F.Msg): TraceMessage {
       const mbal = r.ballotOrNone(m.mbal, 'msg.mbal');
       const mval = r.valueOrNone(m.mval, 'msg.mval');
       checkVotePair(mbal, mval, 'msg.mbal', 'msg.mval');
-      return { type: '1b', acc: r.acceptor(m.acc, 'msg.acc'), bal: r.ballot(m.bal, 'msg.bal'), mbal, mval } satisfies Message;
+      return { type: '1b', acc: r.acceptor(m.acc, 'msg.acc'), bal: r.ballot(m.bal, 'msg.bal'), mbal,
+        mval } satisfies Message;
     }
     case '2a': case 'accept':
       return { type: '2a', bal: r.ballot(m.bal, 'msg.bal'), val: r.value(m.val, 'msg.val') };
     case '2b': case 'accepted':
-      return { type: '2b', acc: r.acceptor(m.acc, 'msg.acc'), bal: r.ballot(m.bal, 'msg.bal'), val: r.value(m.val, 'msg.val') };
+      return { type: '2b', acc: r.acceptor(m.acc, 'msg.acc'), bal: r.ballot(m.bal, 'msg.bal'),
+        val: r.value(m.val, 'msg.val') };
     case 'commit': case 'decide':
-      return { type: 'commit', val: r.value(m.val, 'msg.val'), bal: r.ballotOrNone(m.bal, 'msg.bal') };
+      return { type: 'commit', val: r.value(m.val, 'msg.val'), bal: r.ballotOrNone(m.bal,
+        'msg.bal') };
     case 'reject': case 'nack':
       return {
         type: 'reject', acc: r.acceptor(m.acc, 'msg.acc'), bal: r.ballot(m.bal, 'msg.bal'),

@@ -11,10 +11,12 @@ import type { QuorumSystem } from '../../spec/quorums.js';
 import type { Header, Value as ValueName } from './format.js';
 
 /** A commit message: val announced as chosen, in ballot bal (-1 when the line gave none). */
-export interface MsgCommit { readonly type: 'commit'; readonly val: Value; readonly bal: Ballot | -1 }
+export interface MsgCommit { readonly type: 'commit'; readonly val: Value;
+  readonly bal: Ballot | -1 }
 /** A reject: acc refuses ballot bal, having promised `promised` (null when not logged). */
 export interface MsgReject {
-  readonly type: 'reject'; readonly acc: number; readonly bal: Ballot; readonly promised: Ballot | -1 | null;
+  readonly type: 'reject'; readonly acc: number; readonly bal: Ballot;
+  readonly promised: Ballot | -1 | null;
 }
 export interface MsgExtension { readonly type: 'ext' }
 
@@ -30,9 +32,12 @@ export type Event =
   | { readonly kind: 'send'; readonly node: number; readonly msg: TraceMessage }
   | { readonly kind: 'recv'; readonly node: number; readonly msg: TraceMessage }
   | { readonly kind: 'persist'; readonly node: number; readonly state: Durable }
-  | { readonly kind: 'learn'; readonly node: number; readonly val: Value; readonly bal: Ballot | -1 }
-  | { readonly kind: 'invoke'; readonly client: number; readonly op: 'set' | 'get'; readonly val: Value | null }
-  | { readonly kind: 'return'; readonly client: number; readonly op: 'set' | 'get'; readonly val: Value | null }
+  | { readonly kind: 'learn'; readonly node: number; readonly val: Value;
+    readonly bal: Ballot | -1 }
+  | { readonly kind: 'invoke'; readonly client: number; readonly op: 'set' | 'get';
+    readonly val: Value | null }
+  | { readonly kind: 'return'; readonly client: number; readonly op: 'set' | 'get';
+    readonly val: Value | null }
   | { readonly kind: 'crash' | 'restart'; readonly node: number; readonly state: Durable | null }
   | { readonly kind: 'client-crash' | 'client-restart'; readonly client: number };
 

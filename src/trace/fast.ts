@@ -32,7 +32,8 @@ const NO = Symbol('no');
 let src = '';
 let pos = 0;
 const f: Fields = {
-  ev: undefined, node: undefined, msg: false, maxBal: undefined, maxVBal: undefined, maxVal: undefined,
+  ev: undefined, node: undefined, msg: false, maxBal: undefined, maxVBal: undefined,
+    maxVal: undefined,
   t: undefined, seq: undefined, to: undefined, from: undefined, type: undefined, bal: undefined,
   acc: undefined, mbal: undefined, mval: undefined, val: undefined, slot: undefined,
 };
@@ -44,7 +45,8 @@ function reset(): void {
 }
 
 /** The decoded event, or null when the line must take the slow path. */
-export function fastDecode(text: string, _line: number, resolver: EventResolver): { ok: true; value: Event } | null {
+export function fastDecode(text: string, _line: number,
+  resolver: EventResolver): { ok: true; value: Event } | null {
   if (text.indexOf('\\') !== -1) return null;
   src = text;
   pos = 0;
@@ -95,7 +97,8 @@ function topKey(): string {
   switch (src.charCodeAt(pos + 1)) {
     case 101: return is('ev') ? 'ev' : '';
     case 110: return is('node') ? 'node' : '';
-    case 109: return is('msg') ? 'msg' : is('maxBal') ? 'maxBal' : is('maxVBal') ? 'maxVBal' : is('maxVal') ? 'maxVal' : '';
+    case 109: return is('msg')
+      ? 'msg' : is('maxBal') ? 'maxBal' : is('maxVBal') ? 'maxVBal' : is('maxVal') ? 'maxVal' : '';
     case 116: return is('t') ? 't' : is('to') ? 'to' : '';
     case 102: return is('from') ? 'from' : '';
     case 115: return is('seq') ? 'seq' : '';
@@ -177,7 +180,8 @@ function int(): number | typeof NO {
   if (negative) pos++;
   const start = pos;
   let n = 0;
-  for (let c = src.charCodeAt(pos); c >= 48 && c <= 57; c = src.charCodeAt(++pos)) n = n * 10 + (c - 48);
+  for (let c = src.charCodeAt(pos); c >= 48
+    && c <= 57; c = src.charCodeAt(++pos)) n = n * 10 + (c - 48);
   const digits = pos - start;
   if (digits === 0 || digits > 15 || (digits > 1 && src.charCodeAt(start) === 48)) return NO;
   const next = src.charCodeAt(pos);
@@ -221,7 +225,8 @@ function toEvent(T: ResolverTables): Event | null {
   const node = typeof f.node === 'string' ? T.nodeIndex.get(f.node) : undefined;
   if (node === undefined) return null;
   if (f.ev === 'send' || f.ev === 'recv') {
-    if (!f.msg || f.maxBal !== undefined || f.maxVBal !== undefined || f.maxVal !== undefined) return null;
+    if (!f.msg || f.maxBal !== undefined || f.maxVBal !== undefined
+      || f.maxVal !== undefined) return null;
     const msg = toMessage(T);
     return msg === null ? null : { kind: f.ev, node, msg };
   }
@@ -287,23 +292,28 @@ function toMessage(T: ResolverTables): Message | null {
   const bal = ballot(T, f.bal);
   if (bal === null) return null;
   switch (f.type) {
-    case '1a':
-      return f.acc === undefined && f.mbal === undefined && f.mval === undefined && f.val === undefined ? { type: '1a', bal } : null;
+    case '1a': {
+      const bare = f.acc === undefined && f.mbal === undefined && f.mval === undefined && f.val === undefined;
+      return bare ? { type: '1a', bal } : null;
+    }
     case '1b': {
       const acc = acceptor(T, f.acc);
       const mbal = ballotOrNone(T, f.mbal);
       const mval = valueOrNone(T, f.mval);
-      if (acc === null || mbal === null || mval === null || f.val !== undefined || (mbal === -1) !== (mval === -1)) return null;
+      if (acc === null || mbal === null || mval === null || f.val !== undefined
+        || (mbal === -1) !== (mval === -1)) return null;
       return { type: '1b', acc, bal, mbal, mval: mval === -1 ? null : mval };
     }
     case '2a': {
       const val = valueOf(T, f.val);
-      return val === null || f.acc !== undefined || f.mbal !== undefined || f.mval !== undefined ? null : { type: '2a', bal, val };
+      return val === null || f.acc !== undefined || f.mbal !== undefined || f.mval !== undefined
+        ? null : { type: '2a', bal, val };
     }
     case '2b': {
       const acc = acceptor(T, f.acc);
       const val = valueOf(T, f.val);
-      return acc === null || val === null || f.mbal !== undefined || f.mval !== undefined ? null : { type: '2b', acc, bal, val };
+      return acc === null || val === null || f.mbal !== undefined || f.mval !== undefined
+        ? null : { type: '2b', acc, bal, val };
     }
     default:
       return null;

@@ -50,8 +50,10 @@ function hinted<C extends t.Mixed>(codec: C, hint: Record<string, unknown>): C {
 
 /** A node, client, acceptor or proposer name: non-empty, bounded, no control characters. */
 export const Name = hinted(
-  t.refinement(t.string, (s) => s.length > 0 && s.length <= limits.nameLengthMax && !/[\u0000-\u001f]/.test(s), 'Name'),
-  { type: 'string', minLength: 1, maxLength: limits.nameLengthMax, pattern: '^[^\\u0000-\\u001f]+$' },
+  t.refinement(t.string, (s) => s.length > 0 && s.length <= limits.nameLengthMax
+    && !/[\u0000-\u001f]/.test(s), 'Name'),
+  { type: 'string', minLength: 1, maxLength: limits.nameLengthMax,
+    pattern: '^[^\\u0000-\\u001f]+$' },
 );
 export type Name = t.TypeOf<typeof Name>;
 
@@ -110,7 +112,8 @@ export const Msg1b = t.intersection([
   t.partial({ mbal: BallotOrNone, mval: ValueOrNone, slot: Nat }),
 ], 'Msg1b');
 /** 2a (accept): the leader of ballot bal asks acceptors to vote for val. */
-export const Msg2a = t.intersection([t.type({ type: Type2a, bal: Ballot, val: Value }), Slot], 'Msg2a');
+export const Msg2a = t.intersection([t.type({ type: Type2a, bal: Ballot, val: Value }), Slot],
+  'Msg2a');
 /** 2b (accepted): acceptor acc voted for val in ballot bal. */
 export const Msg2b = t.intersection([
   t.type({ type: Type2b, acc: Name, bal: Ballot, val: Value }), Slot,
@@ -213,7 +216,8 @@ export type InvokeEvent = t.TypeOf<typeof InvokeEvent>;
 export type ReturnEvent = t.TypeOf<typeof ReturnEvent>;
 
 /** Every `ev` the format knows, for the reader's "unknown event type" message. */
-export const EVENT_KINDS = ['send', 'recv', 'persist', 'learn', 'invoke', 'return', 'crash', 'restart'] as const;
+export const EVENT_KINDS = ['send', 'recv', 'persist', 'learn', 'invoke', 'return', 'crash',
+  'restart'] as const;
 
 // ---------------------------------------------------------------------------------------------
 // The header: the first line.
@@ -243,7 +247,8 @@ export const Provenance = t.partial({
  * What a test corpus expects the checker to say (traces/invalid/): rejected at `line` for
  * `rule`. Ignored when checking; the tests hold the checker to it.
  */
-export const Expectation = t.type({ verdict: t.keyof({ accepted: null, rejected: null }) }, 'Expectation');
+export const Expectation = t.type({ verdict: t.keyof({ accepted: null, rejected: null }) },
+  'Expectation');
 export const ExpectationDetail = t.intersection([
   Expectation, t.partial({ line: Nat, rule: t.string }),
 ], 'ExpectationDetail');

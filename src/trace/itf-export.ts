@@ -18,7 +18,8 @@ import { constantsOf } from './events.js';
 /** States are kept in memory: a bound on how many. */
 export const ITF_STATES_MAX = 100_000;
 
-export function traceToItf(text: string | Uint8Array): { ok: true; itf: unknown } | { ok: false; problem: InputProblem } {
+export function traceToItf(text: string | Uint8Array): { ok: true; itf: unknown } | { ok: false;
+  problem: InputProblem } {
   const read = collectEvents(text);
   if (!read.ok) return read;
   const { cluster, names, events } = read;
@@ -35,6 +36,7 @@ export function traceToItf(text: string | Uint8Array): { ok: true; itf: unknown 
     if (!more || states.length >= ITF_STATES_MAX) break;
   }
   const rejection = checker.summary().rejections[0];
-  const meta = { lines, ...(rejection === undefined ? {} : { rejected: { line: rejection.line, rule: rejection.rule } }) };
+  const meta = { lines, ...(rejection === undefined ? {} : { rejected: { line: rejection.line,
+    rule: rejection.rule } }) };
   return { ok: true, itf: writeItf(states, cluster.acceptors, names.values, meta) };
 }

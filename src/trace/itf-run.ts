@@ -8,9 +8,11 @@
  * the trace's next state exactly. In reports, `line` is the index of the state in "states".
  */
 import {
-  compareMessages, init, sameState, testStep, type Action, type Constants, type Message, type PaxosState,
+  compareMessages, init, sameState, testStep, type Action, type Constants, type Message,
+    type PaxosState,
 } from '../../spec/paxos.js';
-import { explicitQuorums, majorities, quorumProblem, describeQuorumProblem } from '../../spec/quorums.js';
+import { explicitQuorums, majorities, quorumProblem,
+  describeQuorumProblem } from '../../spec/quorums.js';
 import type { CheckSummary } from './checker.js';
 import type { Cluster, NameTable } from './events.js';
 import { brokenProperties, namesOf, withNames, type Rejection } from './judge.js';
@@ -29,21 +31,25 @@ export async function checkItf(text: string, mapping: Mapping | null): Promise<F
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return { ...base, verdict: 'unreadable', summary: null, problem: { line: 0, field: null, message: `not JSON: ${(e as Error).message}` } };
+    return { ...base, verdict: 'unreadable', summary: null, problem: { line: 0, field: null,
+      message: `not JSON: ${(e as Error).message}` } };
   }
   let trace: ItfTrace;
   try {
     trace = readItf(doc, mapping ?? {});
   } catch (e) {
     if (!(e instanceof ItfError)) throw e;
-    return { ...base, verdict: 'unreadable', summary: null, problem: { line: 0, field: e.where, message: e.message } };
+    return { ...base, verdict: 'unreadable', summary: null, problem: { line: 0, field: e.where,
+      message: e.message } };
   }
   const quorums = resolveQuorums(trace);
   if (typeof quorums === 'string') {
-    return { ...base, verdict: 'unreadable', summary: null, problem: { line: 0, field: 'mapping.quorums', message: quorums } };
+    return { ...base, verdict: 'unreadable', summary: null, problem: { line: 0,
+      field: 'mapping.quorums', message: quorums } };
   }
   const summary = checkStates(trace, quorums);
-  return { ...base, verdict: summary.rejections.length > 0 ? 'rejected' : 'accepted', problem: null, summary };
+  return { ...base, verdict: summary.rejections.length > 0 ? 'rejected' : 'accepted', problem: null,
+    summary };
 }
 
 function resolveQuorums(trace: ItfTrace): Constants['quorums'] | string {
@@ -52,24 +58,30 @@ function resolveQuorums(trace: ItfTrace): Constants['quorums'] | string {
   if (trace.quorums === null) return majorities(n);
   const numbered = trace.quorums.map((q) => q.map((a) => trace.acceptors.indexOf(a)));
   const p = quorumProblem(n, numbered);
-  return p === null ? explicitQuorums(n, numbered) : describeQuorumProblem(p, (a) => trace.acceptors[a] ?? String(a));
+  return p === null ? explicitQuorums(n, numbered) : describeQuorumProblem(p,
+    (a) => trace.acceptors[a] ?? String(a));
 }
 
 /** The checks of the file header, state by state; stops at the first rejection. */
 export function checkStates(trace: ItfTrace, quorums: Constants['quorums']): CheckSummary {
-  const k: Constants = { acceptors: trace.acceptors.length, values: Math.max(1, trace.values.length), quorums, maxBallot: Infinity };
+  const k: Constants = { acceptors: trace.acceptors.length, values: Math.max(1,
+    trace.values.length), quorums, maxBallot: Infinity };
   const cluster: Cluster = {
     header: { format: 'synod.trace', version: 1, cluster: { acceptors: [...trace.acceptors] } },
-    acceptors: trace.acceptors, proposers: trace.acceptors, quorums, valuesClosed: true, partial: false,
+    acceptors: trace.acceptors, proposers: trace.acceptors, quorums, valuesClosed: true,
+      partial: false,
   };
   const table: NameTable = { nodes: [...trace.acceptors], clients: [], values: [...trace.values] };
   const names = namesOf(cluster, table);
   let steps = 0;
   const reject = (r: Rejection): CheckSummary =>
-    ({ events: trace.states.length, steps, retransmissions: 0, messages: 0, chosen: [], rejections: [r] });
+    ({ events: trace.states.length, steps, retransmissions: 0, messages: 0, chosen: [],
+      rejections: [r] });
   const first = trace.states[0] as PaxosState;
   if (!sameState(first, init(k))) {
-    return reject(rejection(0, 'Init', 'state 0 is not Init: every acceptor starts with maxBal = maxVBal = -1, maxVal = None, and msgs = {}'));
+    return reject(rejection(0, 'Init',
+      'state 0 is not Init: every acceptor starts with maxBal = maxVBal = -1, maxVal = None, ' +
+        'and msgs = {}'));
   }
   for (let i = 1; i < trace.states.length; i++) {
     const s = trace.states[i - 1] as PaxosState;
@@ -80,19 +92,24 @@ export function checkStates(trace: ItfTrace, quorums: Constants['quorums']): Che
       const b = broken[0];
       const why = withNames(verdict.why, names);
       return reject({
-        ...rejection(i, b?.property ?? verdict.rule, `state ${i - 1} -> ${i}: ${b === undefined ? why : `${b.summary}. ${why}`}`),
-        action: verdict.action, conjunct: verdict.conjunct, breaks: broken.map((v) => ({ property: v.property, summary: v.summary })),
+        ...rejection(i, b?.property ?? verdict.rule,
+          `state ${i - 1} -> ${i}: ${b === undefined ? why : `${b.summary}. ${why}`}`),
+        action: verdict.action, conjunct: verdict.conjunct,
+          breaks: broken.map((v) => ({ property: v.property, summary: v.summary })),
       });
     }
     if (!sameState(s, t)) steps++;
   }
   const last = trace.states[trace.states.length - 1] as PaxosState;
-  const chosen = chosenProposals(k, votingState(k, last)).map((p) => ({ value: names.value(p.val), ballot: p.bal, line: 0 }));
-  return { events: trace.states.length, steps, retransmissions: 0, messages: last.msgs.length, chosen, rejections: [] };
+  const chosen = chosenProposals(k, votingState(k, last)).map((p) => ({ value: names.value(p.val),
+    ballot: p.bal, line: 0 }));
+  return { events: trace.states.length, steps, retransmissions: 0, messages: last.msgs.length,
+    chosen, rejections: [] };
 }
 
 function rejection(index: number, rule: string, explanation: string): Rejection {
-  return { line: index, rule, action: null, conjunct: null, explanation, witness: {}, breaks: [], skipped: [], excerpt: [] };
+  return { line: index, rule, action: null, conjunct: null, explanation, witness: {}, breaks: [],
+    skipped: [], excerpt: [] };
 }
 
 /** Null when t follows s by one spec step or a stutter; else why not. */
@@ -103,7 +120,8 @@ function judgeStep(k: Constants, s: PaxosState, t: PaxosState):
   const lost = s.msgs.filter((m) => !t.msgs.some((x) => sameMessage(x, m)));
   if (lost.length > 0 || added.length !== 1) {
     return { rule: 'Next', action: null, conjunct: null,
-      why: `no single action explains it: ${added.length} messages added and ${lost.length} removed (each action sends exactly one, and msgs never shrinks)` };
+      why: `no single action explains it: ${added.length} messages added and ${lost.length} ` +
+        `removed (each action sends exactly one, and msgs never shrinks)` };
   }
   const m = added[0] as Message;
   const action = actionOf(m);
@@ -111,7 +129,8 @@ function judgeStep(k: Constants, s: PaxosState, t: PaxosState):
   if (!r.ok) return { rule: action.name, action: action.name, conjunct: r.conjunct, why: r.why };
   if (!sameState(r.next, t)) {
     return { rule: action.name, action: action.name, conjunct: 'UNCHANGED / EXCEPT',
-      why: `${action.name} sends this message, but the acceptor variables are not the ones it leaves` };
+      why: `${action.name} sends this message, but the acceptor variables are not the ones it ` +
+        `leaves` };
   }
   return null;
 }

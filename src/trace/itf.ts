@@ -67,7 +67,8 @@ function setItems(v: unknown, where: string): unknown[] {
 function mapEntries(v: unknown, where: string): [unknown, unknown][] {
   if (isRecord(v) && Array.isArray(v['#map'])) {
     return v['#map'].map((e, i) => {
-      if (!Array.isArray(e) || e.length !== 2) throw new ItfError(`${where}[${i}]`, 'expected a [key, value] pair');
+      if (!Array.isArray(e) || e.length !== 2) throw new ItfError(`${where}[${i}]`,
+        'expected a [key, value] pair');
       return [e[0], e[1]] as [unknown, unknown];
     });
   }
@@ -100,7 +101,8 @@ function noneOr(v: unknown): unknown {
 function lookup(state: Record<string, unknown>, name: string, where: string): unknown {
   if (name in state) return state[name];
   const key = Object.keys(state).find((k) => k.endsWith(`::${name}`) || k.endsWith(`.${name}`));
-  if (key === undefined) throw new ItfError(where, `has no variable ${name} (nor a module-qualified one)`);
+  if (key === undefined) throw new ItfError(where,
+    `has no variable ${name} (nor a module-qualified one)`);
   return state[key];
 }
 
@@ -113,7 +115,8 @@ interface Interner {
   readonly value: (v: unknown, where: string) => number;
 }
 
-function decodeMessage(raw: unknown, where: string, f: (n: string) => string, I: Interner): Message {
+function decodeMessage(raw: unknown, where: string, f: (n: string) => string,
+  I: Interner): Message {
   let type: Message['type'] | undefined;
   let body: unknown = raw;
   if (isRecord(raw) && typeof raw['tag'] === 'string' && 'value' in raw && !(f('type') in raw)) {
@@ -123,7 +126,8 @@ function decodeMessage(raw: unknown, where: string, f: (n: string) => string, I:
     const t = raw[f('type')];
     type = TYPE_BY_TAG.find(([re]) => typeof t === 'string' && re.test(t))?.[1];
   }
-  if (!isRecord(body) || type === undefined) throw new ItfError(where, `expected a 1a/1b/2a/2b message, got ${show(raw)}`);
+  if (!isRecord(body) || type === undefined) throw new ItfError(where,
+    `expected a 1a/1b/2a/2b message, got ${show(raw)}`);
   const get = (k: string): unknown => body[f(k)];
   const bal = plainInt(get('bal'), `${where}.${f('bal')}`);
   switch (type) {
@@ -137,20 +141,24 @@ function decodeMessage(raw: unknown, where: string, f: (n: string) => string, I:
       };
     }
     case '2a': return { type, bal, val: I.value(get('val'), `${where}.${f('val')}`) };
-    default: return { type: '2b', acc: I.acceptor(get('acc'), `${where}.${f('acc')}`), bal, val: I.value(get('val'), `${where}.${f('val')}`) };
+    default: return { type: '2b', acc: I.acceptor(get('acc'), `${where}.${f('acc')}`), bal,
+      val: I.value(get('val'), `${where}.${f('val')}`) };
   }
 }
 
 /** Decodes an ITF document into spec states. Throws ItfError naming the JSON path. */
 export function readItf(doc: unknown, mapping: Mapping = {}): ItfTrace {
-  if (!isRecord(doc) || !Array.isArray(doc['states'])) throw new ItfError('$', 'expected an ITF object with "states"');
+  if (!isRecord(doc) || !Array.isArray(doc['states'])) throw new ItfError('$',
+    'expected an ITF object with "states"');
   const states = doc['states'];
   if (states.length === 0) throw new ItfError('$.states', 'is empty');
-  if (states.length > STATES_MAX) throw new ItfError('$.states', `has more than ${STATES_MAX} states`);
+  if (states.length > STATES_MAX) throw new ItfError('$.states',
+    `has more than ${STATES_MAX} states`);
   const f = (n: string): string => mapping[n] ?? n;
   const first = states[0];
   if (!isRecord(first)) throw new ItfError('$.states[0]', 'expected an object');
-  const acceptors = mapEntries(lookup(first, f('maxBal'), '$.states[0]'), `$.states[0].${f('maxBal')}`)
+  const acceptors = mapEntries(lookup(first, f('maxBal'), '$.states[0]'),
+    `$.states[0].${f('maxBal')}`)
     .map(([k], i) => String(nameOf(k, `$.states[0].${f('maxBal')}[${i}]`)));
   const accIndex = new Map(acceptors.map((a, i) => [a, i]));
   const values: ValueName[] = [];
@@ -158,7 +166,8 @@ export function readItf(doc: unknown, mapping: Mapping = {}): ItfTrace {
   const I: Interner = {
     acceptor: (v, where) => {
       const a = accIndex.get(String(nameOf(v, where)));
-      if (a === undefined) throw new ItfError(where, `${show(v)} is not an acceptor (acceptors: ${acceptors.join(', ')})`);
+      if (a === undefined) throw new ItfError(where,
+        `${show(v)} is not an acceptor (acceptors: ${acceptors.join(', ')})`);
       return a;
     },
     value: (v, where) => {
@@ -179,28 +188,36 @@ export function readItf(doc: unknown, mapping: Mapping = {}): ItfTrace {
 function parseQuorums(text: string): string[][] {
   try {
     const q = JSON.parse(text) as unknown;
-    if (Array.isArray(q) && q.every((x) => Array.isArray(x) && x.every((a) => typeof a === 'string'))) return q as string[][];
+    if (Array.isArray(q) && q.every((x) => Array.isArray(x)
+      && x.every((a) => typeof a === 'string'))) return q as string[][];
   } catch {
     // Fall through to the error below.
   }
-  throw new ItfError('mapping.quorums', 'expected a JSON list of quorums, like "[[\\"a1\\",\\"a2\\"]]"');
+  throw new ItfError('mapping.quorums',
+    'expected a JSON list of quorums, like "[[\\"a1\\",\\"a2\\"]]"');
 }
 
-function decodeState(raw: unknown, where: string, f: (n: string) => string, I: Interner, n: number): PaxosState {
+function decodeState(raw: unknown, where: string, f: (n: string) => string, I: Interner,
+  n: number): PaxosState {
   if (!isRecord(raw)) throw new ItfError(where, 'expected an object');
-  const fn = (name: string, decode: (v: unknown, w: string) => number | null): (number | null)[] => {
+  const fn = (name: string, decode: (v: unknown,
+    w: string) => number | null): (number | null)[] => {
     const out: (number | null)[] = Array.from({ length: n }, () => null);
     const w = `${where}.${f(name)}`;
     const entries = mapEntries(lookup(raw, f(name), where), w);
-    if (entries.length !== n) throw new ItfError(w, `maps ${entries.length} acceptors, expected ${n}`);
-    for (const [i, [k, v]] of entries.entries()) out[I.acceptor(k, `${w}[${i}][0]`)] = decode(v, `${w}[${i}][1]`);
+    if (entries.length !== n) throw new ItfError(w,
+      `maps ${entries.length} acceptors, expected ${n}`);
+    for (const [i, [k, v]] of entries.entries()) out[I.acceptor(k, `${w}[${i}][0]`)] = decode(v,
+      `${w}[${i}][1]`);
     return out;
   };
   const maxBal = fn('maxBal', plainInt) as number[];
   const maxVBal = fn('maxVBal', plainInt) as number[];
-  const maxVal = fn('maxVal', (v, w) => { const x = noneOr(v); return x === null ? null : I.value(x, w); });
+  const maxVal = fn('maxVal', (v, w) => { const x = noneOr(v); return x === null ? null : I.value(x,
+    w); });
   const w = `${where}.${f('msgs')}`;
-  const msgs = setItems(lookup(raw, f('msgs'), where), w).map((m, i) => decodeMessage(m, `${w}[${i}]`, f, I));
+  const msgs = setItems(lookup(raw, f('msgs'), where), w).map((m, i) => decodeMessage(m,
+    `${w}[${i}]`, f, I));
   msgs.sort(compareMessages);
   const unique = msgs.filter((m, i) => i === 0 || compareMessages(msgs[i - 1] as Message, m) !== 0);
   return { maxBal, maxVBal, maxVal, msgs: unique };
@@ -213,19 +230,23 @@ export function writeItf(
   values: readonly ValueName[],
   meta: Readonly<Record<string, unknown>> = {},
 ): unknown {
-  const name = (v: number | null): unknown => (v === null ? { tag: 'None', value: { '#tup': [] } } : values[v] ?? v);
+  const name = (v: number | null): unknown => (v === null ? { tag: 'None', value: { '#tup': [] } }
+    : values[v] ?? v);
   const fn = (xs: readonly (number | null)[], enc: (x: number | null) => unknown): unknown =>
     ({ '#map': xs.map((x, a) => [acceptors[a], enc(x)]) });
   const msg = (m: Message): unknown => {
     switch (m.type) {
       case '1a': return { type: '1a', bal: m.bal };
-      case '1b': return { type: '1b', acc: acceptors[m.acc], bal: m.bal, mbal: m.mbal, mval: name(m.mval) };
+      case '1b': return { type: '1b', acc: acceptors[m.acc], bal: m.bal, mbal: m.mbal,
+        mval: name(m.mval) };
       case '2a': return { type: '2a', bal: m.bal, val: name(m.val) };
       case '2b': return { type: '2b', acc: acceptors[m.acc], bal: m.bal, val: name(m.val) };
     }
   };
   return {
-    '#meta': { format: 'ITF', 'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html', source: 'synod', ...meta },
+    '#meta': { format: 'ITF',
+      'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html', source: 'synod',
+        ...meta },
     vars: [...SPEC_VARS],
     states: states.map((s, i) => ({
       '#meta': { index: i },

@@ -130,7 +130,8 @@ export function refuseAction(
   const before = toSpec(c);
   const r = testStep(c.k, before, action);
   const failed = r.ok ? mismatch : { conjunct: r.conjunct, why: r.why };
-  if (failed === null) throw new Error(`refuseAction: the spec allows ${actionText} (a checker bug)`);
+  if (failed === null) throw new Error(`refuseAction: the spec allows ${actionText} (a checker ` +
+    `bug)`);
   return refusal(c, {
     rule: action.name, action: actionText, conjunct: failed.conjunct, why: failed.why,
     before, forced: forced(before),
@@ -146,7 +147,8 @@ export function refuseClaim(
   witness: Witness = {},
 ): Rejection {
   const before = toSpec(c);
-  return refusal(c, { rule, action: null, conjunct: null, why, before, forced: forced?.(before) ?? null }, witness);
+  return refusal(c, { rule, action: null, conjunct: null, why, before, forced: forced?.(before)
+    ?? null }, witness);
 }
 
 /** The spec's form of the checker's state (O(|msgs|), paid once per rejection). */
@@ -165,14 +167,19 @@ interface RefusalFacts {
 
 function refusal(c: RefusalContext, f: RefusalFacts, extra: Witness = {}): Rejection {
   const names = namesOf(c.cluster, c.table);
-  const { broken, skipped } = f.forced === null ? { broken: [], skipped: [] } : brokenProperties(c.k, f.before, f.forced, names);
+  const { broken, skipped } = f.forced === null ? { broken: [],
+    skipped: [] } : brokenProperties(c.k, f.before, f.forced, names);
   const first = broken[0];
   const base = first === undefined ? extra : { ...extra, ...witnessOf(c, first, names) };
-  const messages = mergeMessages(base.messages ?? [], (c.involved ?? []).map((m) => messageWitness(c, m, names)));
-  const legend = ballotLegend(c, [base.ballot, ...(c.involved ?? []).map((m) => m.bal), ...(first?.witness.messages ?? []).map((m) => m.bal)]);
-  const witness = { ...base, ...(messages.length === 0 ? {} : { messages }), ...(legend === null ? {} : { ballots: legend }) };
+  const messages = mergeMessages(base.messages ?? [], (c.involved
+    ?? []).map((m) => messageWitness(c, m, names)));
+  const legend = ballotLegend(c, [base.ballot, ...(c.involved ?? []).map((m) => m.bal),
+    ...(first?.witness.messages ?? []).map((m) => m.bal)]);
+  const witness = { ...base, ...(messages.length === 0 ? {} : { messages }), ...(legend === null
+    ? {} : { ballots: legend }) };
   const why = withNames(f.why, names);
-  const explanation = first === undefined ? why : `${first.summary}. ${capitalize(why)}`.replace(/\.\. /g, '. ');
+  const explanation = first === undefined ? why : `${first.summary}. ` +
+    `${capitalize(why)}`.replace(/\.\. /g, '. ');
   return {
     line: c.line,
     rule: first?.property ?? f.rule,
@@ -193,7 +200,8 @@ function witnessOf(c: RefusalContext, v: Violation, names: Names): Witness {
     ...(w.value === undefined ? {} : { value: names.value(w.value) }),
     ...(w.quorum === undefined ? {} : { quorum: w.quorum.map(names.acceptor) }),
     ...(w.acceptor === undefined ? {} : { acceptor: names.acceptor(w.acceptor) }),
-    ...(w.messages === undefined ? {} : { messages: w.messages.map((m) => messageWitness(c, m, names)) }),
+    ...(w.messages === undefined ? {} : { messages: w.messages.map((m) => messageWitness(c, m,
+      names)) }),
   };
 }
 
@@ -201,7 +209,8 @@ function witnessOf(c: RefusalContext, v: Violation, names: Names): Witness {
  * The spec numbers ballots; a trace that logged [round, proposer] pairs gets each number named
  * back (round * |proposers| + index, decode.ts), so the report reads in the implementation's terms.
  */
-function ballotLegend(c: RefusalContext, ballots: readonly (number | undefined)[]): Record<string, string> | null {
+function ballotLegend(c: RefusalContext,
+  ballots: readonly (number | undefined)[]): Record<string, string> | null {
   if (c.cluster.header.cluster.proposers === undefined) return null;
   const p = c.cluster.proposers.length;
   const out: Record<string, string> = {};
@@ -216,7 +225,8 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function mergeMessages(a: readonly WitnessMessage[], b: readonly WitnessMessage[]): WitnessMessage[] {
+function mergeMessages(a: readonly WitnessMessage[],
+  b: readonly WitnessMessage[]): WitnessMessage[] {
   const out = [...a];
   for (const m of b) if (!out.some((x) => x.text === m.text)) out.push(m);
   return out.sort((x, y) => x.line - y.line);

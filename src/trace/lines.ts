@@ -54,7 +54,8 @@ export function createLineSplitter(onLine: LineHandler, lengthMax: number): Line
   };
 
   const feed = (text: string): InputProblem | 'stop' | null => {
-    if (text.includes('\u0000')) return binary(lineNo + 1 + countNewlines(carry + text.slice(0, text.indexOf('\u0000'))));
+    if (text.includes('\u0000')) return binary(lineNo + 1 + countNewlines(carry + text.slice(0,
+      text.indexOf('\u0000'))));
     let start = 0;
     let buffered = carry;
     for (;;) {

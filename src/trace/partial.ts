@@ -28,11 +28,13 @@
  * crash and reject lines are taken as logged. Fully logged traces go to checker.ts, which is
  * incremental and a hundred times faster.
  */
-import { testStep, type Action, type Ballot, type Message, type Msg1b, type Value } from '../../spec/paxos.js';
+import { testStep, type Action, type Ballot, type Message, type Msg1b,
+  type Value } from '../../spec/paxos.js';
 import type { CheckSummary } from './checker.js';
 import { constantsOf, type Cluster, type Event, type NameTable } from './events.js';
 import { namesOf, withNames, type Rejection } from './judge.js';
-import { cloneState, initialState, sentLine, toSpecState, votersOf, type TraceState } from './state.js';
+import { cloneState, initialState, sentLine, toSpecState, votersOf,
+  type TraceState } from './state.js';
 import { canPhase1b, canPhase2a, canPhase2b, reply1b, step } from './steps.js';
 
 /** Why a line could not be explained from one candidate state. */
@@ -62,7 +64,8 @@ interface Alt { readonly actions: readonly Action[]; readonly hidden: number }
 /** What a line needs: nothing, a claim to hold, or one of several action lists. */
 type Need =
   | { readonly kind: 'ok' }
-  | { readonly kind: 'alts'; readonly alts: readonly Alt[]; readonly failed: Action | null; readonly claim?: string };
+  | { readonly kind: 'alts'; readonly alts: readonly Alt[]; readonly failed: Action | null;
+    readonly claim?: string };
 
 const ALTS_MAX = 8;
 const CANDIDATES_SHOWN = 5;
@@ -70,7 +73,8 @@ const OK: Need = { kind: 'ok' };
 const none = (failed: Action | null, claim?: string): Need =>
   ({ kind: 'alts', alts: [], failed, ...(claim === undefined ? {} : { claim }) });
 
-const alt = (actions: readonly Action[], own: boolean): Alt => ({ actions, hidden: actions.length - (own ? 1 : 0) });
+const alt = (actions: readonly Action[], own: boolean): Alt => ({ actions,
+  hidden: actions.length - (own ? 1 : 0) });
 
 /** Phase2a(b, v), with the hidden 1a and 1b steps of one quorum per alternative. */
 function need2a(s: TraceState, b: Ballot, v: Value, own: boolean): Need {
@@ -82,7 +86,8 @@ function need2a(s: TraceState, b: Ballot, v: Value, own: boolean): Need {
   const alts: Alt[] = [];
   for (const Q of s.quorums.quorums) {
     const actions: Action[] = (r?.oneA ?? -1) === -1 ? [{ name: 'Phase1a', b }] : [];
-    for (const a of Q) if (r?.oneB[a] === undefined) actions.push({ name: 'Phase1b', a, m: { type: '1a', bal: b } });
+    for (const a of Q) if (r?.oneB[a] === undefined) actions.push({ name: 'Phase1b', a,
+      m: { type: '1a', bal: b } });
     actions.push(act);
     alts.push(alt(actions, own));
   }
@@ -96,7 +101,9 @@ function need2b(s: TraceState, a: number, b: Ballot, v: Value, own: boolean): Ne
   if (canPhase2b(s, a, b, v)) return { kind: 'alts', alts: [alt([act], own)], failed: null };
   // No hidden step lowers maxBal, so this conjunct fails in every extension of s.
   if (b < (s.maxBal[a] as number)) {
-    return none(null, `Phase2b: m.bal \\geq maxBal[a] | acceptor ${a} has maxBal ${s.maxBal[a]}, so it promised not to vote in ballot ${b}`);
+    return none(null,
+      `Phase2b: m.bal \\geq maxBal[a] | acceptor ${a} has maxBal ${s.maxBal[a]}, so it promised ` +
+        `not to vote in ballot ${b}`);
   }
   const before = need2a(s, b, v, false);
   if (before.kind === 'ok') return none(act);
@@ -109,27 +116,34 @@ function need1b(s: TraceState, m: Msg1b, own: boolean): Need {
   const a = m.acc;
   const act: Action = { name: 'Phase1b', a, m: { type: '1a', bal: m.bal } };
   const sameVote = s.maxVBal[a] === m.mbal && s.maxVal[a] === m.mval;
-  if (sameVote && canPhase1b(s, a, m.bal)) return { kind: 'alts', alts: [alt([act], own)], failed: null };
+  if (sameVote && canPhase1b(s, a, m.bal)) return { kind: 'alts', alts: [alt([act], own)],
+    failed: null };
   if (!(m.bal > (s.maxBal[a] as number))) {
-    return none(null, `Phase1b: m.bal > maxBal[a] | acceptor ${a} has maxBal ${s.maxBal[a]}, so it cannot join ballot ${m.bal}`);
+    return none(null,
+      `Phase1b: m.bal > maxBal[a] | acceptor ${a} has maxBal ${s.maxBal[a]}, so it cannot join ` +
+        `ballot ${m.bal}`);
   }
   let prefixes: readonly Alt[] = [{ actions: [], hidden: 0 }];
   if (!sameVote) {
     if (!(m.mbal > (s.maxVBal[a] as number)) || m.mval === null || m.mbal >= m.bal) {
-      return none(act, `Phase1b: mbal |-> maxVBal[a], mval |-> maxVal[a] | acceptor ${a}'s latest vote is ` +
+      return none(act,
+        `Phase1b: mbal |-> maxVBal[a], mval |-> maxVal[a] | acceptor ${a}'s latest vote is ` +
         `<<${s.maxVBal[a]}, ${s.maxVal[a]}>>, and no later step makes it <<${m.mbal}, ${m.mval}>>`);
     }
     const vote = need2b(s, a, m.mbal, m.mval, false);
-    if (vote.kind === 'ok' || vote.alts.length === 0) return none(vote.kind === 'ok' ? act : vote.failed);
+    if (vote.kind === 'ok' || vote.alts.length === 0) return none(vote.kind === 'ok' ? act
+      : vote.failed);
     prefixes = vote.alts;
   }
   const open = (s.ballots.get(m.bal)?.oneA ?? -1) === -1;
   const tail: Action[] = open ? [{ name: 'Phase1a', b: m.bal }, act] : [act];
-  return { kind: 'alts', alts: prefixes.map((p) => alt([...p.actions, ...tail], own)), failed: act };
+  return { kind: 'alts', alts: prefixes.map((p) => alt([...p.actions, ...tail], own)),
+    failed: act };
 }
 
 function isChosen(s: TraceState, v: Value, bal: Ballot | -1): boolean {
-  return bal === -1 ? s.chosen.some((c) => c.val === v) : s.ballots.get(bal)?.chosen.includes(v) === true;
+  return bal === -1
+    ? s.chosen.some((c) => c.val === v) : s.ballots.get(bal)?.chosen.includes(v) === true;
 }
 
 /**
@@ -148,19 +162,23 @@ function needChosen(s: TraceState, v: Value, bal: Ballot | -1): Need {
     for (const qm of s.quorums.masks) {
       const actions: Action[] = [];
       for (let a = 0; a < s.n; a++) {
-        if (((qm >>> a) & 1) === 1 && ((voted >>> a) & 1) === 0) actions.push({ name: 'Phase2b', a, m: { type: '2a', bal: b, val: v } });
+        if (((qm >>> a) & 1) === 1 && ((voted >>> a) & 1) === 0) actions.push({ name: 'Phase2b', a,
+          m: { type: '2a', bal: b, val: v } });
       }
-      if (actions.every((x) => x.name === 'Phase2b' && b >= (s.maxBal[x.a] as number))) alts.push(alt(actions, false));
+      if (actions.every((x) => x.name === 'Phase2b'
+        && b >= (s.maxBal[x.a] as number))) alts.push(alt(actions, false));
     }
     if (alts.length >= ALTS_MAX) break;
   }
   return { kind: 'alts', alts, failed: null, claim: `val \\in chosen | value ${v} is not chosen` +
-    `${bal === -1 ? '' : ` in ballot ${bal}`}, and no ballot with a 2a for it can get a quorum of votes` };
+    `${bal === -1 ? '' : ` in ballot ${bal}`}, and no ballot with a 2a for it can get a quorum ` +
+      `of votes` };
 }
 
 function needMessage(s: TraceState, m: Message, own: boolean): Need {
   switch (m.type) {
-    case '1a': return sentLine(s, m) !== -1 ? OK : { kind: 'alts', alts: [alt([{ name: 'Phase1a', b: m.bal }], own)], failed: null };
+    case '1a': return sentLine(s, m) !== -1 ? OK : { kind: 'alts', alts: [alt([{ name: 'Phase1a',
+      b: m.bal }], own)], failed: null };
     case '1b': return need1b(s, m, own);
     case '2a': return need2a(s, m.bal, m.val, own);
     case '2b': return need2b(s, m.acc, m.bal, m.val, own);
@@ -180,11 +198,15 @@ function needOf(s: TraceState, e: Event): Need {
     case 'persist': {
       const a = e.node;
       const d = e.state;
-      const sameVote = d.vote === null || (d.vote.maxVBal === s.maxVBal[a] && d.vote.maxVal === s.maxVal[a]);
+      const sameVote = d.vote === null || (d.vote.maxVBal === s.maxVBal[a]
+        && d.vote.maxVal === s.maxVal[a]);
       if (sameVote && d.maxBal === s.maxBal[a]) return OK;
-      if (sameVote && d.maxBal > (s.maxBal[a] as number)) return need1b(s, reply1b(s, a, d.maxBal), true);
-      if (d.vote !== null && d.vote.maxVal !== null && d.vote.maxVBal === d.maxBal) return need2b(s, a, d.maxBal, d.vote.maxVal, true);
-      return none(null, `persist | acceptor ${a}'s durable state cannot become the logged one by spec steps`);
+      if (sameVote && d.maxBal > (s.maxBal[a] as number)) return need1b(s, reply1b(s, a, d.maxBal),
+        true);
+      if (d.vote !== null && d.vote.maxVal !== null && d.vote.maxVBal === d.maxBal) return need2b(s,
+        a, d.maxBal, d.vote.maxVal, true);
+      return none(null,
+        `persist | acceptor ${a}'s durable state cannot become the logged one by spec steps`);
     }
     case 'learn': return needChosen(s, e.val, e.bal);
     case 'return': return e.val === null ? OK : needChosen(s, e.val, -1);
@@ -198,7 +220,8 @@ function apply(s: TraceState, actions: readonly Action[], line: number): Action 
   return null;
 }
 
-interface Frame { readonly index: number; readonly alts: readonly Alt[]; readonly need: Need; next: number }
+interface Frame { readonly index: number; readonly alts: readonly Alt[]; readonly need: Need;
+  next: number }
 
 /**
  * A copy of the state before line `index`. Backtracking restores the latest checkpoint at or
@@ -240,7 +263,8 @@ export function checkPartial(
     let c: CandidateFailure;
     if (failed !== null) {
       const r = testStep(k, toSpecState(s), failed);
-      c = r.ok ? { conjunct: failed.name, why: withNames(claim?.split(' | ').pop() ?? 'its hidden steps are not enabled', names) }
+      c = r.ok ? { conjunct: failed.name, why: withNames(claim?.split(' | ').pop()
+        ?? 'its hidden steps are not enabled', names) }
         : { conjunct: `${failed.name}: ${r.conjunct}`, why: withNames(r.why, names) };
     } else {
       const [conjunct, why] = (claim ?? 'unexplained | no explanation').split(' | ');
@@ -273,8 +297,10 @@ export function checkPartial(
     const cp = checkpoints[checkpoints.length - 1] as Checkpoint;
     s = cloneState(cp.state);
     for (let e = cp.index; e < j; e++) {
-      if (apply(s, chosenAt[e] as readonly Action[], (events[e] as { line: number }).line) !== null) {
-        throw new Error(`checkPartial: replaying line ${(events[e] as { line: number }).line} failed (a checker bug)`);
+      if (apply(s, chosenAt[e] as readonly Action[],
+        (events[e] as { line: number }).line) !== null) {
+        throw new Error(`checkPartial: replaying line ${(events[e] as { line: number }).line} ` +
+          `failed (a checker bug)`);
       }
     }
   };
@@ -295,7 +321,8 @@ export function checkPartial(
 
   let i = 0;
   while (i < events.length && i >= 0) {
-    if (i % CHECKPOINT_EVERY === 0 && (checkpoints[checkpoints.length - 1] as Checkpoint).index < i) {
+    if (i % CHECKPOINT_EVERY === 0
+      && (checkpoints[checkpoints.length - 1] as Checkpoint).index < i) {
       checkpoints.push({ index: i, state: cloneState(s) });
     }
     const need = needOf(s, (events[i] as { e: Event }).e);
@@ -350,7 +377,8 @@ function report(
   events: readonly { readonly e: Event; readonly line: number }[], end: SearchEnd,
 ): PartialReport {
   const failLine = events[end.failedAt]?.line ?? 0;
-  const lastMatchedLine = end.accepted ? (events[events.length - 1]?.line ?? 0) : (events[end.failedAt - 1]?.line ?? 0);
+  const lastMatchedLine = end.accepted ? (events[events.length - 1]?.line
+    ?? 0) : (events[end.failedAt - 1]?.line ?? 0);
   const first = end.candidates[0];
   const rejection: Rejection | null = end.accepted ? null : {
     line: failLine,
@@ -358,8 +386,10 @@ function report(
     action: null,
     conjunct: end.exhausted ? null : first?.conjunct ?? null,
     explanation: end.exhausted
-      ? `the search for hidden steps used its budget of ${end.budget} steps before explaining line ${failLine} (raise --budget)`
-      : `no choice of hidden steps makes line ${failLine} a spec step: ${first?.why ?? 'no candidate state'}`,
+      ? `the search for hidden steps used its budget of ${end.budget} steps before explaining ` +
+        `line ${failLine} (raise --budget)`
+      : `no choice of hidden steps makes line ${failLine} a spec step: ` +
+        `${first?.why ?? 'no candidate state'}`,
     witness: {},
     breaks: [],
     skipped: [],
@@ -380,7 +410,8 @@ function report(
       steps: end.steps,
       retransmissions: 0,
       messages: final.size,
-      chosen: end.accepted ? final.chosen.map((c) => ({ value: names.value(c.val), ballot: c.bal, line: 0 })) : [],
+      chosen: end.accepted ? final.chosen.map((c) => ({ value: names.value(c.val), ballot: c.bal,
+        line: 0 })) : [],
       rejections: rejection === null ? [] : [rejection],
     },
   };

@@ -8,7 +8,8 @@
  * and it does not judge the run (checker.ts does).
  */
 import { createLineSplitter, problem, type InputProblem } from './lines.js';
-import { createResolver, decodeHeader, decodeShape, parseJson, type EventResolver } from './decode.js';
+import { createResolver, decodeHeader, decodeShape, parseJson,
+  type EventResolver } from './decode.js';
 import { fastDecode } from './fast.js';
 import type { Cluster, Event, NameTable } from './events.js';
 import { limits } from './format.js';
@@ -52,7 +53,8 @@ export function createTraceReader(handler: TraceHandler): TraceReader {
   };
   const splitter = createLineSplitter(onLine, limits.lineBytesMax);
   const outcome = (r: InputProblem | 'stop' | null): ReadOutcome | null =>
-    r === null ? null : r === 'stop' ? { kind: 'stopped', line: stoppedAt } : { kind: 'problem', problem: r };
+    r === null ? null : r === 'stop' ? { kind: 'stopped', line: stoppedAt } : { kind: 'problem',
+      problem: r };
   return {
     push: (chunk) => outcome(splitter.push(chunk)),
     end: () => {
@@ -60,7 +62,8 @@ export function createTraceReader(handler: TraceHandler): TraceReader {
       if (r !== null) return r;
       if (resolver === null) {
         return { kind: 'problem', problem: problem(Math.max(1, splitter.lines()), null,
-          'the file is empty: a trace starts with a header line {"format":"synod.trace","version":1,...}') };
+          'the file is empty: a trace starts with a header line ' +
+            '{"format":"synod.trace","version":1,...}') };
       }
       return { kind: 'done', lines: splitter.lines() };
     },
@@ -96,7 +99,8 @@ export function readTraceText(text: string | Uint8Array, handler: TraceHandler):
 
 /** Every event of a trace in memory, or the first problem: for tests and the partial search. */
 export function collectEvents(text: string | Uint8Array):
-  | { readonly ok: true; readonly cluster: Cluster; readonly names: NameTable; readonly events: { e: Event; line: number }[] }
+  | { readonly ok: true; readonly cluster: Cluster; readonly names: NameTable;
+    readonly events: { e: Event; line: number }[] }
   | { readonly ok: false; readonly problem: InputProblem } {
   let cluster: Cluster | null = null;
   let names: NameTable | null = null;

@@ -32,7 +32,8 @@ export interface FileReport {
 /** Partial traces are searched in memory; this bounds how many events that may hold. */
 export const PARTIAL_EVENTS_MAX = 1_000_000;
 
-export async function checkTrace(source: AsyncIterable<Uint8Array | string>, options: RunOptions = {}): Promise<FileReport> {
+export async function checkTrace(source: AsyncIterable<Uint8Array | string>,
+  options: RunOptions = {}): Promise<FileReport> {
   let checker: ReturnType<typeof createChecker> | null = null;
   let cluster: Cluster | null = null;
   let table: NameTable | null = null;
@@ -60,26 +61,33 @@ export async function checkTrace(source: AsyncIterable<Uint8Array | string>, opt
   const c = cluster as Cluster | null;
   const base = { provenance: c?.header.provenance ?? null, expect: c?.header.expect ?? null };
   if (sourceError !== null) {
-    const problem = { line: 0, field: null, message: `cannot read the file: ${sourceError as string}` };
+    const problem = { line: 0, field: null,
+      message: `cannot read the file: ${sourceError as string}` };
     return { verdict: 'unreadable', problem, summary: null, partial: null, ...base };
   }
-  if (outcome.kind === 'problem') return { verdict: 'unreadable', problem: outcome.problem, summary: null, partial: null, ...base };
+  if (outcome.kind === 'problem') return { verdict: 'unreadable', problem: outcome.problem,
+    summary: null, partial: null, ...base };
   if (overflow > 0) {
-    const problem = { line: overflow, field: null, message: `a partial trace is limited to ${PARTIAL_EVENTS_MAX} events` };
+    const problem = { line: overflow, field: null,
+      message: `a partial trace is limited to ${PARTIAL_EVENTS_MAX} events` };
     return { verdict: 'unreadable', problem, summary: null, partial: null, ...base };
   }
   if (c === null || table === null) throw new Error('checkTrace: read a trace without a header');
   if (!partial) {
     const summary = (checker as unknown as ReturnType<typeof createChecker>).summary();
-    return { verdict: summary.rejections.length > 0 ? 'rejected' : 'accepted', problem: null, summary, partial: null, ...base };
+    return { verdict: summary.rejections.length > 0 ? 'rejected' : 'accepted', problem: null,
+      summary, partial: null, ...base };
   }
   const report = checkPartial(c, table, held, options.budget ?? 100_000);
   return {
-    verdict: report.accepted ? 'accepted' : 'rejected', problem: null, summary: report.summary, partial: report, ...base,
+    verdict: report.accepted ? 'accepted' : 'rejected', problem: null, summary: report.summary,
+      partial: report, ...base,
   };
 }
 
-/** The source's chunks; an error reading them (a missing file, a directory) is reported, not thrown. */
+/**
+ * The source's chunks; an error reading them (a missing file, a directory) is reported, not thrown.
+ */
 async function* guarded(
   source: AsyncIterable<Uint8Array | string>,
   onError: (message: string) => void,

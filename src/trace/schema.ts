@@ -25,7 +25,8 @@ export function traceSchema(): Schema {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `https://synod.invalid/schema/${FORMAT_NAME}-v${FORMAT_VERSION}.json`,
     title: `${FORMAT_NAME} v${FORMAT_VERSION}: one line of a trace (the first line is the header)`,
-    description: 'Generated from src/trace/format.ts by src/trace/schema.ts; do not edit. See docs/trace-format.md.',
+    description: 'Generated from src/trace/format.ts by src/trace/schema.ts; do not edit. See ' +
+      'docs/trace-format.md.',
     anyOf: [header, event],
     $defs: defs,
   };
@@ -36,7 +37,8 @@ function toSchema(codec: t.Mixed, defs: Record<string, Schema>): Schema {
   const hint = schemaHints.get(codec);
   if (hint !== undefined) return hint;
   const tagged = codec as unknown as Tagged;
-  const named = /^[A-Z][A-Za-z0-9]*$/.test(tagged.name) && !['UnknownRecord', 'UnknownArray'].includes(tagged.name);
+  const named = /^[A-Z][A-Za-z0-9]*$/.test(tagged.name) && !['UnknownRecord',
+    'UnknownArray'].includes(tagged.name);
   if (!named) return structural(codec, defs);
   if (!(tagged.name in defs)) {
     defs[tagged.name] = {};
@@ -58,18 +60,21 @@ function structural(codec: t.Mixed, defs: Record<string, Schema>): Schema {
     case 'ArrayType': return { type: 'array', items: sub(c['type']) };
     case 'TupleType': {
       const types = c['types'] as unknown[];
-      return { type: 'array', prefixItems: types.map(sub), minItems: types.length, maxItems: types.length };
+      return { type: 'array', prefixItems: types.map(sub), minItems: types.length,
+        maxItems: types.length };
     }
     case 'InterfaceType': return object(c['props'] as Record<string, unknown>, true, sub);
     case 'PartialType': return object(c['props'] as Record<string, unknown>, false, sub);
     case 'IntersectionType': return { allOf: (c['types'] as unknown[]).map(sub) };
     case 'UnionType': return { anyOf: (c['types'] as unknown[]).map(sub) };
     default:
-      throw new Error(`traceSchema: no JSON Schema for io-ts ${c._tag} '${c.name}' (add a schemaHint)`);
+      throw new Error(`traceSchema: no JSON Schema for io-ts ${c._tag} '${c.name}' (add a ` +
+        `schemaHint)`);
   }
 }
 
-function object(props: Record<string, unknown>, required: boolean, sub: (x: unknown) => Schema): Schema {
+function object(props: Record<string, unknown>, required: boolean,
+  sub: (x: unknown) => Schema): Schema {
   const properties = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, sub(v)]));
   return { type: 'object', properties, ...(required ? { required: Object.keys(props) } : {}) };
 }

@@ -36,7 +36,8 @@ export interface BallotRecord {
   readonly chosen: Value[];
 }
 
-export interface ChosenAt { readonly bal: Ballot; readonly val: Value; readonly mask: number; readonly line: number }
+export interface ChosenAt { readonly bal: Ballot; readonly val: Value; readonly mask: number;
+  readonly line: number }
 
 export interface TraceState {
   readonly n: number;
@@ -86,7 +87,8 @@ export function sentLine(s: TraceState, m: Message): number {
   if (r === undefined) return -1;
   switch (m.type) {
     case '1a': return r.oneA;
-    case '1b': return r.oneB[m.acc]?.find((x) => x.value.mbal === m.mbal && x.value.mval === m.mval)?.line ?? -1;
+    case '1b': return r.oneB[m.acc]?.find((x) => x.value.mbal === m.mbal
+      && x.value.mval === m.mval)?.line ?? -1;
     case '2a': return r.twoA.find((x) => x.value === m.val)?.line ?? -1;
     case '2b': return r.twoB[m.acc]?.find((x) => x.value === m.val)?.line ?? -1;
   }
@@ -109,7 +111,8 @@ export function addMessage(s: TraceState, m: Message, line: number): boolean {
       break;
     case '2b':
       (r.twoB[m.acc] ??= []).push({ value: m.val, line });
-      insertVote(s.votes[m.acc] as Sent<{ bal: Ballot; val: Value }>[], { value: { bal: m.bal, val: m.val }, line });
+      insertVote(s.votes[m.acc] as Sent<{ bal: Ballot; val: Value }>[], { value: { bal: m.bal,
+        val: m.val }, line });
       noteChosen(s, r, m.bal, m.val, line);
       break;
   }
@@ -118,7 +121,8 @@ export function addMessage(s: TraceState, m: Message, line: number): boolean {
 }
 
 /** Votes are kept sorted by ballot; in a spec run each new vote is the highest, so this appends. */
-function insertVote(list: Sent<{ bal: Ballot; val: Value }>[], vote: Sent<{ bal: Ballot; val: Value }>): void {
+function insertVote(list: Sent<{ bal: Ballot; val: Value }>[],
+  vote: Sent<{ bal: Ballot; val: Value }>): void {
   let i = list.length;
   while (i > 0 && (list[i - 1] as Sent<{ bal: Ballot }>).value.bal > vote.value.bal) i--;
   list.splice(i, 0, vote);
@@ -158,7 +162,8 @@ export function toSpecState(s: TraceState): PaxosState {
   for (const [bal, r] of s.ballots) {
     if (r.oneA !== -1) msgs.push({ type: '1a', bal });
     for (let acc = 0; acc < s.n; acc++) {
-      for (const x of r.oneB[acc] ?? []) msgs.push({ type: '1b', acc, bal, mbal: x.value.mbal, mval: x.value.mval });
+      for (const x of r.oneB[acc] ?? []) msgs.push({ type: '1b', acc, bal, mbal: x.value.mbal,
+        mval: x.value.mval });
       for (const x of r.twoB[acc] ?? []) msgs.push({ type: '2b', acc, bal, val: x.value });
     }
     for (const x of r.twoA) msgs.push({ type: '2a', bal, val: x.value });

@@ -15,7 +15,8 @@ export function canPhase1b(s: TraceState, a: number, b: Ballot): boolean {
 
 /** The 1b that Phase1b(a) sends for ballot b: a's latest vote. */
 export function reply1b(s: TraceState, a: number, b: Ballot): Msg1b {
-  return { type: '1b', acc: a, bal: b, mbal: s.maxVBal[a] as Ballot | -1, mval: s.maxVal[a] as Value | null };
+  return { type: '1b', acc: a, bal: b, mbal: s.maxVBal[a] as Ballot | -1,
+    mval: s.maxVal[a] as Value | null };
 }
 
 export function applyPhase1b(s: TraceState, a: number, b: Ballot, line: number): void {
@@ -37,7 +38,8 @@ export function canPhase2a(s: TraceState, b: Ballot, v: Value): boolean {
     const q1b: Msg1b[] = [];
     for (let a = 0; a < s.n; a++) {
       if (((qm >>> a) & 1) === 0) continue;
-      for (const x of r.oneB[a] ?? []) q1b.push({ type: '1b', acc: a, bal: b, mbal: x.value.mbal, mval: x.value.mval });
+      for (const x of r.oneB[a] ?? []) q1b.push({ type: '1b', acc: a, bal: b, mbal: x.value.mbal,
+        mval: x.value.mval });
     }
     if (showsSafe(q1b, v)) return true;
   }

@@ -58,7 +58,8 @@ export function* fullTrace(events: number, ballotsMax = Infinity): Generator<str
 
 /** A partial trace of about `events` lines: only 2a sends, one 2b send per ballot, and learns. */
 export function partialTrace(events: number): string {
-  const lines = [JSON.stringify({ format: 'synod.trace', version: 1, cluster: { acceptors: ACC }, partial: true })];
+  const lines = [JSON.stringify({ format: 'synod.trace', version: 1, cluster: { acceptors: ACC },
+    partial: true })];
   for (let b = 0; lines.length <= events; b++) {
     lines.push(`{"ev":"send","node":"${ACC[b % 3]}","msg":{"type":"2a","bal":${b},"val":"v0"}}`);
     lines.push(`{"ev":"recv","node":"${ACC[(b + 1) % 3]}","msg":{"type":"2a","bal":${b},"val":"v0"}}`);

@@ -16,7 +16,8 @@ import { collectEvents } from '../../src/trace/reader.js';
 import { checkPartial } from '../../src/trace/partial.js';
 import { fullTrace, partialTrace } from './trace-gen.js';
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const median = (xs: number[]): number => [...xs].sort((a,
+  b) => a - b)[Math.floor(xs.length / 2)] as number;
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 
 async function writeTrace(file: string, events: number, ballotsMax: number): Promise<void> {
@@ -24,7 +25,8 @@ async function writeTrace(file: string, events: number, ballotsMax: number): Pro
   for (const chunk of fullTrace(events, ballotsMax)) {
     if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e)
+    : resolve())));
 }
 
 interface Figure { events: number; wallMs: number; cpuMs: number; heapMiB: number; verdict: string }
@@ -43,7 +45,8 @@ async function checkFile(file: string): Promise<Figure> {
 
 export async function run(log: (line: string) => void, flags: readonly string[]): Promise<void> {
   const quick = flags.includes('--trace-quick');
-  const runs = Number(flags.find((f) => f.startsWith('--trace-runs='))?.split('=')[1] ?? (quick ? 1 : 3));
+  const runs = Number(flags.find((f) => f.startsWith('--trace-runs='))?.split('=')[1] ?? (quick ? 1
+    : 3));
   const dir = mkdtempSync(path.join(tmpdir(), 'synod-bench-trace-'));
   log('| trace | events | runs | median wall | events/s (wall) | events/s (CPU) | heap after | verdict |');
   log('|---|---:|---:|---:|---:|---:|---:|---|');
@@ -51,7 +54,8 @@ export async function run(log: (line: string) => void, flags: readonly string[])
     ['fully logged, fresh ballots', 1_000_000, Infinity],
     ['fully logged, 100 ballots resent', 1_000_000, 100],
   ];
-  if (!quick) cases.push(['fully logged, fresh ballots', 10_000_000, Infinity], ['fully logged, 100 ballots resent', 10_000_000, 100]);
+  if (!quick) cases.push(['fully logged, fresh ballots', 10_000_000, Infinity],
+    ['fully logged, 100 ballots resent', 10_000_000, 100]);
   try {
     for (const [name, events, ballotsMax] of cases) {
       const file = path.join(dir, 'trace.jsonl');

@@ -33,12 +33,16 @@ describe('synod trace check', () => {
   });
 
   it('prints one synod.trace/v1 object with --json', async () => {
-    const r = await run('check', '--json', 'traces/invalid/ignores-reported-vote.jsonl', 'traces/valid/basic-majority.jsonl');
-    const v = JSON.parse(r.out) as { format: string; files: { verdict: string; rejections: { rule: string; witness: { messages: { line: number }[] } }[] }[]; summary: unknown };
+    const r = await run('check', '--json', 'traces/invalid/ignores-reported-vote.jsonl',
+      'traces/valid/basic-majority.jsonl');
+    const v = JSON.parse(r.out) as { format: string; files: { verdict: string;
+      rejections: { rule: string;
+        witness: { messages: { line: number }[] } }[] }[]; summary: unknown };
     expect(v.format).toBe('synod.trace/v1');
     expect(v.files.map((f) => f.verdict)).toEqual(['rejected', 'accepted']);
     expect(v.files[0]?.rejections[0]?.rule).toBe("R2'");
-    expect(v.files[0]?.rejections[0]?.witness.messages.map((m) => m.line)).toEqual([6, 7, 9, 10, 11]);
+    expect(v.files[0]?.rejections[0]?.witness.messages.map((m) => m.line)).toEqual([6, 7, 9, 10,
+      11]);
     expect(v.summary).toEqual({ files: 2, accepted: 1, rejected: 1, unreadable: 0 });
   });
 
@@ -55,9 +59,11 @@ describe('synod trace check', () => {
       { ev: 'recv', node: 's1', msg: { type: '1a', bal: 1 } },
       { ev: 'send', node: 's1', msg: { type: '1a', bal: 1 } },
       { ev: 'learn', node: 's2', val: 'x' }));
-    const one = JSON.parse((await run('check', '--json', file)).out) as { files: { rejections: { line: number }[] }[] };
+    const one = JSON.parse((await run('check', '--json',
+      file)).out) as { files: { rejections: { line: number }[] }[] };
     expect(one.files[0]?.rejections.map((x) => x.line)).toEqual([2]);
-    const all = JSON.parse((await run('check', '--json', '--keep-going', '5', file)).out) as typeof one;
+    const all = JSON.parse((await run('check', '--json', '--keep-going', '5',
+      file)).out) as typeof one;
     expect(all.files[0]?.rejections.map((x) => x.line)).toEqual([2, 4]);
   });
 
@@ -69,7 +75,8 @@ describe('synod trace check', () => {
 
   it('prints the schema and converts to ITF', async () => {
     expect(JSON.parse((await run('schema')).out)).toHaveProperty('$defs.TraceEvent');
-    const itf = JSON.parse((await run('itf', 'traces/valid/basic-majority.jsonl')).out) as { states: unknown[] };
+    const itf = JSON.parse((await run('itf',
+      'traces/valid/basic-majority.jsonl')).out) as { states: unknown[] };
     expect(itf.states.length).toBe(7);
   });
 

@@ -10,7 +10,8 @@ import { checkItf } from '../../src/trace/itf-run.js';
 import { checkTrace, type FileReport } from '../../src/trace/run.js';
 import { chunksOf } from './helpers.js';
 
-const dir = (d: string): string[] => readdirSync(d).filter((f) => f.endsWith('.jsonl') || f.endsWith('.itf.json')).sort();
+const dir = (d: string): string[] => readdirSync(d).filter((f) => f.endsWith('.jsonl')
+  || f.endsWith('.itf.json')).sort();
 
 async function check(path: string, chunk?: number): Promise<FileReport> {
   const text = readFileSync(path, 'utf8');
@@ -36,7 +37,8 @@ describe('traces/invalid', () => {
       expect(expected).not.toBeNull();
       expect(whole.verdict).toBe('rejected');
       const r = whole.summary?.rejections[0];
-      expect({ line: r?.line, rule: r?.rule }).toEqual({ line: expected?.line, rule: expected?.rule });
+      expect({ line: r?.line, rule: r?.rule }).toEqual({ line: expected?.line,
+        rule: expected?.rule });
       if (!f.endsWith('.itf.json')) {
         const chunked = await check(path, 7);
         expect(chunked.summary?.rejections[0]?.line).toBe(r?.line);
@@ -47,6 +49,7 @@ describe('traces/invalid', () => {
 
 /** ITF files state their expectation in "#meta".expect. */
 function expectationOf(path: string): { line?: number; rule?: string } | null {
-  const doc = JSON.parse(readFileSync(path, 'utf8')) as { '#meta'?: { expect?: { line?: number; rule?: string } } };
+  const doc = JSON.parse(readFileSync(path,
+    'utf8')) as { '#meta'?: { expect?: { line?: number; rule?: string } } };
   return doc['#meta']?.expect ?? null;
 }

@@ -10,15 +10,19 @@ import { checkTrace } from '../../src/trace/run.js';
 import { chunksOf } from './helpers.js';
 
 const runs = [
-  { file: 'correct-run.jsonl', args: ['--seed', '2'], verdict: 'accepted', line: undefined, rule: undefined },
-  { file: 'ignore-promises-run.jsonl', args: ['--seed', '3', '--bug', 'ignore-promises'], verdict: 'rejected', line: 42, rule: "R2'" },
-  { file: 'accept-any-run.jsonl', args: ['--seed', '2', '--bug', 'accept-any'], verdict: 'rejected', line: 28, rule: 'R1' },
+  { file: 'correct-run.jsonl', args: ['--seed', '2'], verdict: 'accepted', line: undefined,
+    rule: undefined },
+  { file: 'ignore-promises-run.jsonl', args: ['--seed', '3', '--bug', 'ignore-promises'],
+    verdict: 'rejected', line: 42, rule: "R2'" },
+  { file: 'accept-any-run.jsonl', args: ['--seed', '2', '--bug', 'accept-any'], verdict: 'rejected',
+    line: 28, rule: 'R1' },
 ];
 
 describe('docs/examples/paxos.js', () => {
   for (const r of runs) {
     it(`writes ${r.file} from ${r.args.join(' ')}, and the checker says ${r.verdict}${r.rule === undefined ? '' : ` ${r.rule} at line ${r.line}`}`, async () => {
-      const text = execFileSync(process.execPath, ['docs/examples/paxos.js', ...r.args], { encoding: 'utf8' });
+      const text = execFileSync(process.execPath, ['docs/examples/paxos.js', ...r.args],
+        { encoding: 'utf8' });
       expect(text).toBe(readFileSync(`docs/examples/${r.file}`, 'utf8'));
       const report = await checkTrace(chunksOf(text));
       expect(report.verdict).toBe(r.verdict);
@@ -29,8 +33,10 @@ describe('docs/examples/paxos.js', () => {
 
   it('is accepted on every seed of a sweep without a bug', async () => {
     for (let seed = 1; seed <= 6; seed++) {
-      const text = execFileSync(process.execPath, ['docs/examples/paxos.js', '--seed', String(seed)], { encoding: 'utf8' });
-      expect({ seed, verdict: (await checkTrace(chunksOf(text))).verdict }).toEqual({ seed, verdict: 'accepted' });
+      const text = execFileSync(process.execPath, ['docs/examples/paxos.js', '--seed',
+        String(seed)], { encoding: 'utf8' });
+      expect({ seed, verdict: (await checkTrace(chunksOf(text))).verdict }).toEqual({ seed,
+        verdict: 'accepted' });
     }
   });
 });

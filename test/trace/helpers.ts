@@ -4,7 +4,8 @@
  */
 import type { Header } from '../../src/trace/format.js';
 
-export async function* chunksOf(text: string | Uint8Array, size = 1 << 20): AsyncGenerator<Uint8Array> {
+export async function* chunksOf(text: string | Uint8Array,
+  size = 1 << 20): AsyncGenerator<Uint8Array> {
   const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }

@@ -9,7 +9,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  enabledSteps, hasMessage, init, testStep, type Action, type Constants, type Message, type PaxosState,
+  enabledSteps, hasMessage, init, testStep, type Action, type Constants, type Message,
+    type PaxosState,
 } from '../../spec/paxos.js';
 import { firstViolation, stepProperties } from '../../spec/properties.js';
 import { majorities } from '../../spec/quorums.js';
@@ -38,16 +39,19 @@ function reference(msgs: readonly Message[]): number {
     if (hasMessage(s.msgs, m)) continue;
     const r = testStep(k, s, actionOf(m));
     if (!r.ok || !r.next.msgs.some((x) => JSON.stringify(x) === JSON.stringify(m))) return i;
-    if (stepProperties.some((p) => p.check(k, s, r.next) !== null) || firstViolation(k, r.next) !== null) return i;
+    if (stepProperties.some((p) => p.check(k, s, r.next) !== null) || firstViolation(k,
+      r.next) !== null) return i;
     s = r.next;
   }
   return -1;
 }
 
-const choice = fc.record({ pick: fc.nat(1000), bug: fc.nat(30), a: fc.nat(2), b: fc.nat(3), v: fc.nat(1), mb: fc.integer({ min: -1, max: 3 }) });
+const choice = fc.record({ pick: fc.nat(1000), bug: fc.nat(30), a: fc.nat(2), b: fc.nat(3),
+  v: fc.nat(1), mb: fc.integer({ min: -1, max: 3 }) });
 
 /** A random walk of enabled steps; a choice with bug = 0 sends a random message instead. */
-function walk(choices: readonly { pick: number; bug: number; a: number; b: number; v: number; mb: number }[]): Message[] {
+function walk(choices: readonly { pick: number; bug: number; a: number; b: number; v: number;
+  mb: number }[]): Message[] {
   let s = init(k);
   const out: Message[] = [];
   for (const c of choices) {
@@ -81,13 +85,15 @@ function toTrace(msgs: readonly Message[]): string {
   const line = (m: Message): Record<string, unknown> => {
     switch (m.type) {
       case '1a': return { type: '1a', bal: m.bal };
-      case '1b': return { type: '1b', acc: ACC[m.acc], bal: m.bal, mbal: m.mbal, mval: m.mval === null ? null : VAL[m.mval] };
+      case '1b': return { type: '1b', acc: ACC[m.acc], bal: m.bal, mbal: m.mbal,
+        mval: m.mval === null ? null : VAL[m.mval] };
       case '2a': return { type: '2a', bal: m.bal, val: VAL[m.val] };
       case '2b': return { type: '2b', acc: ACC[m.acc], bal: m.bal, val: VAL[m.val] };
     }
   };
   const header = { ...header3, values: VAL };
-  return [header, ...msgs.map((m) => ({ ev: 'send', node: 's1', msg: line(m) }))].map((x) => JSON.stringify(x)).join('\n');
+  return [header, ...msgs.map((m) => ({ ev: 'send', node: 's1',
+    msg: line(m) }))].map((x) => JSON.stringify(x)).join('\n');
 }
 
 describe('the incremental checker', () => {

@@ -10,7 +10,8 @@ import { checkItf } from '../../src/trace/itf-run.js';
 import { traceToItf } from '../../src/trace/itf-export.js';
 import { readItf } from '../../src/trace/itf.js';
 
-const apalache = JSON.parse(readFileSync('traces/valid/paxos-apalache.itf.json', 'utf8')) as unknown;
+const apalache = JSON.parse(readFileSync('traces/valid/paxos-apalache.itf.json',
+  'utf8')) as unknown;
 const quint = JSON.parse(readFileSync('traces/valid/paxos-quint.itf.json', 'utf8')) as unknown;
 
 describe('readItf', () => {
@@ -23,14 +24,17 @@ describe('readItf', () => {
   });
 
   it('renames variables and fields through a mapping', () => {
-    const renamed = JSON.parse(JSON.stringify(quint).replaceAll('"maxBal"', '"promised"').replaceAll('"bal"', '"ballot"')) as unknown;
+    const renamed = JSON.parse(JSON.stringify(quint).replaceAll('"maxBal"',
+      '"promised"').replaceAll('"bal"', '"ballot"')) as unknown;
     expect(() => readItf(renamed)).toThrow(/no variable maxBal/);
-    expect(readItf(renamed, { maxBal: 'promised', bal: 'ballot' }).states).toEqual(readItf(quint).states);
+    expect(readItf(renamed, { maxBal: 'promised',
+      bal: 'ballot' }).states).toEqual(readItf(quint).states);
   });
 
   it('names the JSON path of a value it cannot read', () => {
     const broken = JSON.parse(JSON.stringify(apalache)) as { states: Record<string, unknown>[] };
-    (broken.states[1] as Record<string, unknown>)['Paxos::msgs'] = { '#set': [{ type: '1a', bal: 'one' }] };
+    (broken.states[1] as Record<string, unknown>)['Paxos::msgs'] = { '#set': [{ type: '1a',
+      bal: 'one' }] };
     expect(() => readItf(broken)).toThrow(/integer/);
   });
 });
@@ -65,7 +69,8 @@ describe('checkItf', () => {
 });
 
 describe('traceToItf', () => {
-  it('writes the spec states of a synod trace, which read back and check as a valid run', async () => {
+  it('writes the spec states of a synod trace, which read back and check as a valid run',
+    async () => {
     const r = traceToItf(readFileSync('traces/valid/competing-ballots-dups-reorder.jsonl'));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -74,7 +79,8 @@ describe('traceToItf', () => {
     expect(back.summary?.chosen.map((c) => c.value)).toEqual(['"y"']);
   });
 
-  it('ends a rejected trace with the refused step, which the ITF check rejects for the same rule', async () => {
+  it('ends a rejected trace with the refused step, which the ITF check rejects for the same rule',
+    async () => {
     const r = traceToItf(readFileSync('traces/invalid/r1-vote-below-promise.jsonl'));
     if (!r.ok) throw new Error(r.problem.message);
     const back = await checkItf(JSON.stringify(r.itf), null);

@@ -27,7 +27,8 @@ describe('checkPartial', () => {
   });
 
   it('infers the send behind a logged receive', () => {
-    const r = partial(100, { ev: 'recv', node: 's2', msg: { type: '2b', acc: 's3', bal: 2, val: 'x' } });
+    const r = partial(100, { ev: 'recv', node: 's2', msg: { type: '2b', acc: 's3', bal: 2,
+      val: 'x' } });
     expect(r.accepted).toBe(true);
     expect(r.inferred).toBe(5);
   });
@@ -66,7 +67,9 @@ describe('checkPartial', () => {
   });
 
   it('learns only values a quorum can vote for, in a ballot with a 2a for them', () => {
-    expect(partial(100, send('s1', { type: '2a', bal: 1, val: 'x' }), { ev: 'learn', node: 's1', val: 'x' }).accepted).toBe(true);
-    expect(partial(100, send('s1', { type: '2a', bal: 1, val: 'x' }), { ev: 'learn', node: 's1', val: 'y' }).accepted).toBe(false);
+    expect(partial(100, send('s1', { type: '2a', bal: 1, val: 'x' }), { ev: 'learn', node: 's1',
+      val: 'x' }).accepted).toBe(true);
+    expect(partial(100, send('s1', { type: '2a', bal: 1, val: 'x' }), { ev: 'learn', node: 's1',
+      val: 'y' }).accepted).toBe(false);
   });
 });

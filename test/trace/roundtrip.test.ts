@@ -15,7 +15,8 @@ import { checkTrace } from '../../src/trace/run.js';
 import * as M from '../checker/mutants.js';
 
 const base: PaxosCheckSettings = {
-  acceptors: 3, values: 2, maxBallot: 1, quorums: null, symmetry: false, refinement: false, model: 'readable',
+  acceptors: 3, values: 2, maxBallot: 1, quorums: null, symmetry: false, refinement: false,
+    model: 'readable',
 };
 const consistencyOnly = {
   state: specProperties.state.filter((p) => p.name === 'Consistency'), step: [], reachability: [],
@@ -34,19 +35,23 @@ const mutants = [
 
 describe('model-checker counterexamples', () => {
   for (const m of mutants) {
-    it(`of ${m.name} are rejected at the last step, breaking the property the model checker named`, async () => {
+    it(`of ${m.name} are rejected at the last step, breaking the property the model checker named`,
+      async () => {
       const check = checkPaxos({ ...base, impl: m.impl });
-      const lines = counterexampleLines(check.constants, check.result.trace, check.result.violation);
+      const lines = counterexampleLines(check.constants, check.result.trace,
+        check.result.violation);
       const report = await checkTrace(once(lines.join('')));
       const r = report.summary?.rejections[0];
       expect(r?.line).toBe(lines.length);
       expect(r?.breaks.map((b) => b.property)).toContain(check.result.violation?.property);
     });
 
-    it(`of ${m.name}, run on to two values chosen, show Consistency broken at the last line`, async () => {
+    it(`of ${m.name}, run on to two values chosen, show Consistency broken at the last line`,
+      async () => {
       const check = checkPaxos({ ...base, impl: m.impl, properties: consistencyOnly });
       expect(check.result.violation?.property).toBe('Consistency');
-      const lines = counterexampleLines(check.constants, check.result.trace, check.result.violation);
+      const lines = counterexampleLines(check.constants, check.result.trace,
+        check.result.violation);
       const report = await checkTrace(once(lines.join('')), { rejectionsMax: 50 });
       const rejections = report.summary?.rejections ?? [];
       expect(rejections[0]?.line).toBeLessThan(lines.length);

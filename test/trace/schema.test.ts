@@ -12,7 +12,8 @@ type Schema = Record<string, unknown>;
 
 /** Enough of JSON Schema for what schema.ts emits. */
 function valid(s: Schema, v: unknown, root: Schema): boolean {
-  if (typeof s['$ref'] === 'string') return valid((root['$defs'] as Record<string, Schema>)[s['$ref'].slice(8)] as Schema, v, root);
+  if (typeof s['$ref'] === 'string') return valid((root['$defs'] as Record<string,
+    Schema>)[s['$ref'].slice(8)] as Schema, v, root);
   if (Array.isArray(s['anyOf'])) return (s['anyOf'] as Schema[]).some((x) => valid(x, v, root));
   if (Array.isArray(s['allOf'])) return (s['allOf'] as Schema[]).every((x) => valid(x, v, root));
   if ('const' in s) return JSON.stringify(s['const']) === JSON.stringify(v);
@@ -21,7 +22,8 @@ function valid(s: Schema, v: unknown, root: Schema): boolean {
     case 'string': return typeof v === 'string' && v.length >= ((s['minLength'] as number) ?? 0)
       && (s['pattern'] === undefined || new RegExp(s['pattern'] as string).test(v));
     case 'number': return typeof v === 'number';
-    case 'integer': return Number.isInteger(v) && (v as number) >= ((s['minimum'] as number) ?? -Infinity);
+    case 'integer': return Number.isInteger(v) && (v as number) >= ((s['minimum'] as number)
+      ?? -Infinity);
     case 'boolean': return typeof v === 'boolean';
     case 'null': return v === null;
     case 'array': {
@@ -33,7 +35,8 @@ function valid(s: Schema, v: unknown, root: Schema): boolean {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
       const o = v as Record<string, unknown>;
       if (!((s['required'] as string[] | undefined) ?? []).every((k) => k in o)) return false;
-      return Object.entries((s['properties'] as Record<string, Schema>) ?? {}).every(([k, p]) => !(k in o) || valid(p, o[k], root));
+      return Object.entries((s['properties'] as Record<string, Schema>) ?? {}).every(([k,
+        p]) => !(k in o) || valid(p, o[k], root));
     }
     default: return true;
   }
@@ -41,7 +44,8 @@ function valid(s: Schema, v: unknown, root: Schema): boolean {
 
 describe('docs/schema/synod-trace-v1.schema.json', () => {
   it('is what the codecs generate today', () => {
-    const shipped = JSON.parse(readFileSync('docs/schema/synod-trace-v1.schema.json', 'utf8')) as unknown;
+    const shipped = JSON.parse(readFileSync('docs/schema/synod-trace-v1.schema.json',
+      'utf8')) as unknown;
     expect(shipped).toEqual(traceSchema());
   });
 
@@ -49,14 +53,17 @@ describe('docs/schema/synod-trace-v1.schema.json', () => {
     const schema = traceSchema();
     for (const f of readdirSync('traces/valid').filter((x) => x.endsWith('.jsonl'))) {
       for (const line of readFileSync(`traces/valid/${f}`, 'utf8').trim().split('\n')) {
-        expect({ f, line, ok: valid(schema, JSON.parse(line), schema) }).toEqual({ f, line, ok: true });
+        expect({ f, line, ok: valid(schema, JSON.parse(line), schema) }).toEqual({ f, line,
+          ok: true });
       }
     }
   });
 
   it('refuses a line the codecs refuse', () => {
     const schema = traceSchema();
-    expect(valid(schema, { ev: 'send', node: 's1', msg: { type: '1a', bal: -2 } }, schema)).toBe(false);
-    expect(valid(schema, { ev: 'send', node: 's1', msg: { type: '1a', bal: 2 } }, schema)).toBe(true);
+    expect(valid(schema, { ev: 'send', node: 's1', msg: { type: '1a', bal: -2 } },
+      schema)).toBe(false);
+    expect(valid(schema, { ev: 'send', node: 's1', msg: { type: '1a', bal: 2 } },
+      schema)).toBe(true);
   });
 });
