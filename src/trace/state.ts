@@ -52,8 +52,6 @@ export interface TraceState {
    * many ballots choose that value again.
    */
   readonly chosen: ChosenAt[];
-  /** Votes of each acceptor in ballot order (Phase2b only votes at or above maxBal). */
-  readonly votes: Sent<{ bal: Ballot; val: Value }>[][];
   /** Number of distinct messages: |msgs|. */
   size: number;
 }
@@ -67,7 +65,6 @@ export function initialState(n: number, quorums: QuorumSystem): TraceState {
     maxVal: Array.from({ length: n }, () => null),
     ballots: new Map(),
     chosen: [],
-    votes: Array.from({ length: n }, () => []),
     size: 0,
   };
 }
@@ -111,21 +108,11 @@ export function addMessage(s: TraceState, m: Message, line: number): boolean {
       break;
     case '2b':
       (r.twoB[m.acc] ??= []).push({ value: m.val, line });
-      insertVote(s.votes[m.acc] as Sent<{ bal: Ballot; val: Value }>[], { value: { bal: m.bal,
-        val: m.val }, line });
       noteChosen(s, r, m.bal, m.val, line);
       break;
   }
   s.size++;
   return true;
-}
-
-/** Votes are kept sorted by ballot; in a spec run each new vote is the highest, so this appends. */
-function insertVote(list: Sent<{ bal: Ballot; val: Value }>[],
-  vote: Sent<{ bal: Ballot; val: Value }>): void {
-  let i = list.length;
-  while (i > 0 && (list[i - 1] as Sent<{ bal: Ballot }>).value.bal > vote.value.bal) i--;
-  list.splice(i, 0, vote);
 }
 
 /** The acceptors that voted for v in ballot b (a bitmask). */
@@ -188,6 +175,6 @@ export function cloneState(s: TraceState): TraceState {
   return {
     n: s.n, quorums: s.quorums,
     maxBal: [...s.maxBal], maxVBal: [...s.maxVBal], maxVal: [...s.maxVal],
-    ballots, chosen: s.chosen.slice(), votes: s.votes.map((v) => v.slice()), size: s.size,
+    ballots, chosen: s.chosen.slice(), size: s.size,
   };
 }
