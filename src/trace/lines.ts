@@ -45,9 +45,10 @@ export function createLineSplitter(onLine: LineHandler, lengthMax: number): Line
 
   const deliver = (raw: string, last: boolean): InputProblem | 'stop' | null => {
     lineNo++;
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (text.length > lengthMax) return tooLong(lineNo, lengthMax);
-    if (isBlank(text)) return null;
+    // A line that starts with '{' (almost all) is not blank; only others need the scan.
+    if (text.charCodeAt(0) !== 123 && isBlank(text)) return null;
     const r = onLine(text, lineNo, last);
     if (r === false) return 'stop';
     return r === true ? null : r;
