@@ -18,7 +18,7 @@ import { traceSchema } from '../trace/schema.js';
 import { traceToItf } from '../trace/itf-export.js';
 import type { Rejection } from '../trace/judge.js';
 
-const HELP = `usage: synod trace check [flags] FILE|DIR...
+const HELP = `usage: synod trace check [flags] FILE|DIR|-...
        synod trace itf FILE        (print the trace's spec states as ITF JSON)
        synod trace schema          (print the JSON Schema of a trace line)
 
@@ -36,6 +36,8 @@ flags:
 `;
 
 const TRACE_EXTENSIONS = ['.jsonl', '.ndjson', '.itf.json'];
+/** `-` reads the trace from standard input (a pipe from a running system or a log tool). */
+const STDIN = '-';
 const EXCERPT_CONTEXT = 240;
 
 export const traceCommand: Command = async (args, io) => {
@@ -85,7 +87,7 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     if (progress) io.err(`[${i + 1}/${files.length}] ${file}\n`);
     const report = isItfPath(file)
       ? await checkItf(await readSmall(file), mapping)
-      : await checkTrace(openChunks(file), options);
+      : await checkTrace(file === STDIN ? stdinChunks() : openChunks(file), options);
     results.push({ file, report });
   }
   const excerpts = await excerptsOf(results);
@@ -113,6 +115,10 @@ async function toItf(args: readonly string[], io: Io): Promise<number> {
   }
   io.out(`${JSON.stringify(r.itf)}\n`);
   return EXIT_OK;
+}
+
+async function* stdinChunks(): AsyncGenerator<Uint8Array> {
+  yield* process.stdin as AsyncIterable<Uint8Array>;
 }
 
 /** The chunks of a file; an open error becomes an input problem on line 0 via run.ts's reader. */
@@ -149,6 +155,10 @@ async function readMapping(file: string): Promise<Record<string, string>> {
 async function expand(paths: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
+    if (p === STDIN) {
+      out.push(p);
+      continue;
+    }
     let stat;
     try {
       stat = await fsp.stat(p);
@@ -180,7 +190,7 @@ async function excerptsOf(results: readonly { file: string;
   for (const { file, report } of results) {
     const wanted = new Set<number>();
     for (const r of report.summary?.rejections ?? []) for (const l of r.excerpt) wanted.add(l);
-    if (wanted.size === 0 || isItfPath(file)) continue;
+    if (wanted.size === 0 || isItfPath(file) || file === STDIN) continue;
     out.set(file, await readLines(file, wanted));
   }
   return out;
