@@ -100,10 +100,18 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
   /** VotesSafe's verdict for the analyzed state (-1: not yet computed); Inv4 reuses it. */
   let votesSafe = -1;
 
+  // The words last analyzed: the engine asks several questions of each new state (targets,
+  // then properties), and comparing a few words is cheaper than building the masks again.
+  const seen = new Uint32Array(L.words);
+  let analyzed = false;
+
   const analyze = (buf: Uint32Array, off: number): void => {
-    votesSafe = -1;
     buf0 = buf;
     off0 = off;
+    if (analyzed && sameAs(buf, off)) return;
+    for (let i = 0; i < L.words; i++) seen[i] = buf[off + i] as number;
+    analyzed = true;
+    votesSafe = -1;
     voters.fill(0);
     votedAny.fill(0);
     for (let a = 0; a < A; a++) {
@@ -122,6 +130,11 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
         for (let v = 0; v < V; v++) if ((mask >>> v) & 1) voters[b * V + v]! |= 1 << a;
       }
     }
+  };
+
+  const sameAs = (buf: Uint32Array, off: number): boolean => {
+    for (let i = 0; i < L.words; i++) if (seen[i] !== buf[off + i]) return false;
+    return true;
   };
 
   /** The acceptors whose maxBal is at least b. */
