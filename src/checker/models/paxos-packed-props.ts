@@ -39,47 +39,71 @@ export interface PackedProperties {
   readonly votingUnchanged: StepTest;
 }
 
-export function packedProperties(L: PaxosLayout): PackedProperties {
+/** What the layout says, computed once: quorum lookup, and where each message run starts. */
+interface Facts {
+  readonly A: number;
+  readonly B: number;
+  readonly V: number;
+  /** hasQuorum[S] = 1 when the set of acceptors S includes a quorum. */
+  readonly hasQuorum: Uint8Array;
+  readonly qmasks: Int32Array;
+  /** First bit of the 1b messages of (a, b): 1b(a, b, -1, None), then (mbal, mval) in order. */
+  readonly group1b: Int32Array;
+  /** The 1b messages as one run: its first bit, its length, and what each bit says. */
+  readonly base1b: number;
+  readonly region1b: number;
+  readonly acc1b: Int32Array;
+  readonly bal1b: Int32Array;
+  readonly mbal1b: Int32Array;
+  readonly mval1b: Int32Array;
+  /** First bits of the 2a run (ballot-major, b*V+v) and the 2b run (ballot-major, (b*A+a)*V+v). */
+  readonly base2a: number;
+  readonly base2b: number;
+  readonly fieldWord: Int32Array;
+  readonly balShift: Int32Array;
+  readonly balMask: number;
+}
+
+function layoutFacts(L: PaxosLayout): Facts {
   const { A, B, V } = L;
-  const k = L.k;
+  if (A * V > 31) throw new RangeError('packed properties: at most 31 acceptor-value pairs');
   const hasQuorum = new Uint8Array(1 << A);
   for (let S = 0; S < 1 << A; S++) {
-    hasQuorum[S] = k.quorums.masks.some((Q) => (Q & S) === Q) ? 1 : 0;
+    hasQuorum[S] = L.k.quorums.masks.some((Q) => (Q & S) === Q) ? 1 : 0;
   }
-  const qmasks = Int32Array.from(k.quorums.masks);
   const group1b = new Int32Array(A * B);
   for (let a = 0; a < A; a++) {
     for (let b = 0; b < B; b++) group1b[a * B + b] = L.bit1b[index1b(L, a, b, -1, null)] as number;
   }
-  // The 1b messages, likewise one contiguous run: what each bit of it says.
   const first1b = L.messages.findIndex((m) => m.type === '1b');
-  const region1b = L.messages.filter((m) => m.type === '1b').length;
-  const base1b = L.msgBase + first1b;
-  const acc1b = new Int32Array(region1b);
-  const bal1b = new Int32Array(region1b);
-  const mbal1b = new Int32Array(region1b);
-  const mval1b = new Int32Array(region1b);
-  for (let i = 0; i < region1b; i++) {
-    const m = L.messages[first1b + i]!;
-    if (m.type !== '1b') throw new Error('checker bug: 1b messages are not contiguous');
-    acc1b[i] = m.acc;
-    bal1b[i] = m.bal;
-    mbal1b[i] = m.mbal;
-    mval1b[i] = m.mval ?? -1;
+  const ones = L.messages.filter((m) => m.type === '1b');
+  if (ones.some((m, i) => L.messages[first1b + i] !== m)) {
+    throw new Error('checker bug: 1b messages are not contiguous in the layout');
   }
-  const maxBal = new Int32Array(A);
-  const maxVBal = new Int32Array(A);
-  const maxVal = new Int32Array(A);
-  const votes = new Int32Array(A * B);
-  const voters = new Int32Array(B * V);
-  const votedAny = new Int32Array(B);
-  const twoA = new Int32Array(B);
-  let buf0: Uint32Array = new Uint32Array(0);
-  let off0 = 0;
+  assertContiguous(L);
+  return {
+    A, B, V, hasQuorum, qmasks: Int32Array.from(L.k.quorums.masks), group1b,
+    base1b: L.msgBase + first1b,
+    region1b: ones.length,
+    acc1b: Int32Array.from(ones, (m) => m.acc),
+    bal1b: Int32Array.from(ones, (m) => m.bal),
+    mbal1b: Int32Array.from(ones, (m) => m.mbal),
+    mval1b: Int32Array.from(ones, (m) => m.mval ?? -1),
+    base2a: L.bit2a[0] as number,
+    base2b: L.bit2b[0] as number,
+    fieldWord: Int32Array.from(L.fieldWord),
+    balShift: Int32Array.from(L.maxBalShift),
+    balMask: (1 << L.balBits) - 1,
+  };
+}
 
-  // compareMessages sorts by type, then ballot, acceptor, value: all 2b messages form one
-  // contiguous run of bits, ballot-major, and so do all 2a messages. Reading V (or A*V) bits at
-  // a time is what makes the analysis cheap; the layout is checked to be so.
+/**
+ * compareMessages sorts by type, then ballot, acceptor, value: all 2b messages form one
+ * contiguous run of bits, ballot-major, and so do all 2a messages. Reading V (or A*V) bits at a
+ * time is what makes the analysis cheap; this checks the layout is so.
+ */
+function assertContiguous(L: PaxosLayout): void {
+  const { A, B, V } = L;
   const base2b = L.bit2b[0] as number;
   const base2a = L.bit2a[0] as number;
   for (let a = 0; a < A; a++) {
@@ -94,61 +118,91 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
       }
     }
   }
-  if (A * V > 31) throw new RangeError('packed properties: at most 31 acceptor-value pairs');
-  const valueMask = (1 << V) - 1;
+}
 
-  /** VotesSafe's verdict for the analyzed state (-1: not yet computed); Inv4 reuses it. */
-  let votesSafe = -1;
+/**
+ * The masks of one state, and the small predicates of Voting.tla over them. `analyze` fills
+ * them; the property checks only read them.
+ */
+class Analysis {
+  readonly maxBal: Int32Array;
+  readonly maxVBal: Int32Array;
+  readonly maxVal: Int32Array;
+  /** votes[a*B+b]: the values a voted for in b. */
+  readonly votes: Int32Array;
+  /** voters[b*V+v]: the acceptors that voted v in b. */
+  readonly voters: Int32Array;
+  /** votedAny[b]: the acceptors that voted in b. */
+  readonly votedAny: Int32Array;
+  /** twoA[b]: the values of ballot b's 2a messages. */
+  readonly twoA: Int32Array;
+  buf: Uint32Array = new Uint32Array(0);
+  off = 0;
+  /** VotesSafe's verdict for this state (-1: not yet computed); Inv4 reuses it. */
+  votesSafe = -1;
+  /** The words last analyzed: the engine asks several questions of each new state, and
+   *  comparing a few words is cheaper than building the masks again. */
+  private readonly seen: Uint32Array;
+  private analyzed = false;
 
-  // The words last analyzed: the engine asks several questions of each new state (targets,
-  // then properties), and comparing a few words is cheaper than building the masks again.
-  const seen = new Uint32Array(L.words);
-  let analyzed = false;
+  constructor(readonly L: PaxosLayout, readonly f: Facts) {
+    this.maxBal = new Int32Array(f.A);
+    this.maxVBal = new Int32Array(f.A);
+    this.maxVal = new Int32Array(f.A);
+    this.votes = new Int32Array(f.A * f.B);
+    this.voters = new Int32Array(f.B * f.V);
+    this.votedAny = new Int32Array(f.B);
+    this.twoA = new Int32Array(f.B);
+    this.seen = new Uint32Array(L.words);
+  }
 
-  const analyze = (buf: Uint32Array, off: number): void => {
-    buf0 = buf;
-    off0 = off;
-    if (analyzed && sameAs(buf, off)) return;
-    for (let i = 0; i < L.words; i++) seen[i] = buf[off + i] as number;
-    analyzed = true;
-    votesSafe = -1;
-    voters.fill(0);
-    votedAny.fill(0);
+  analyze(buf: Uint32Array, off: number): void {
+    this.buf = buf;
+    this.off = off;
+    if (this.analyzed && this.sameAs(buf, off)) return;
+    for (let i = 0; i < this.L.words; i++) this.seen[i] = buf[off + i] as number;
+    this.analyzed = true;
+    this.votesSafe = -1;
+    const { A, B, V, base2a, base2b } = this.f;
+    const L = this.L;
+    this.voters.fill(0);
+    this.votedAny.fill(0);
     for (let a = 0; a < A; a++) {
-      maxBal[a] = getMaxBal(L, buf, off, a);
-      maxVBal[a] = getMaxVBal(L, buf, off, a);
-      maxVal[a] = getMaxVal(L, buf, off, a);
+      this.maxBal[a] = getMaxBal(L, buf, off, a);
+      this.maxVBal[a] = getMaxVBal(L, buf, off, a);
+      this.maxVal[a] = getMaxVal(L, buf, off, a);
     }
+    const valueMask = (1 << V) - 1;
     for (let b = 0; b < B; b++) {
-      twoA[b] = bitsAt(buf, off, base2a + b * V, V);
+      this.twoA[b] = bitsAt(buf, off, base2a + b * V, V);
       const row = bitsAt(buf, off, base2b + b * A * V, A * V);
       for (let a = 0; a < A; a++) {
         const mask = (row >>> (a * V)) & valueMask;
-        votes[a * B + b] = mask;
+        this.votes[a * B + b] = mask;
         if (mask === 0) continue;
-        votedAny[b]! |= 1 << a;
-        for (let v = 0; v < V; v++) if ((mask >>> v) & 1) voters[b * V + v]! |= 1 << a;
+        this.votedAny[b]! |= 1 << a;
+        for (let v = 0; v < V; v++) if ((mask >>> v) & 1) this.voters[b * V + v]! |= 1 << a;
       }
     }
-  };
+  }
 
-  const sameAs = (buf: Uint32Array, off: number): boolean => {
-    for (let i = 0; i < L.words; i++) if (seen[i] !== buf[off + i]) return false;
+  private sameAs(buf: Uint32Array, off: number): boolean {
+    for (let i = 0; i < this.L.words; i++) if (this.seen[i] !== buf[off + i]) return false;
     return true;
-  };
+  }
 
   /** The acceptors whose maxBal is at least b. */
-  const joinedAtLeast = (b: number): number => {
+  joinedAtLeast(b: number): number {
     let mask = 0;
-    for (let a = 0; a < A; a++) if ((maxBal[a] as number) >= b) mask |= 1 << a;
+    for (let a = 0; a < this.f.A; a++) if ((this.maxBal[a] as number) >= b) mask |= 1 << a;
     return mask;
-  };
+  }
 
   /** The highest ballot d < b in which some member of S voted, or -1. */
-  const highestVoteBelow = (S: number, b: number): number => {
-    for (let d = b - 1; d >= 0; d--) if (((votedAny[d] as number) & S) !== 0) return d;
+  highestVoteBelow(S: number, b: number): number {
+    for (let d = b - 1; d >= 0; d--) if (((this.votedAny[d] as number) & S) !== 0) return d;
     return -1;
-  };
+  }
 
   /**
    * ShowsSafeAt(Q, b, v): all of Q has maxBal >= b, and some c in -1..b-1 has (c = -1 or a
@@ -156,112 +210,156 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
    * where a member voted, c must be >= hi (silence above c) and, if c # -1, <= hi (a vote in
    * c); so the condition is hi = -1, or a member voted v in hi.
    */
-  const showsSafeAt = (Q: number, b: number, v: number): boolean => {
-    if ((joinedAtLeast(b) & Q) !== Q) return false;
-    const hi = highestVoteBelow(Q, b);
-    return hi === -1 || ((voters[hi * V + v] as number) & Q) !== 0;
-  };
+  showsSafeAt(Q: number, b: number, v: number): boolean {
+    if ((this.joinedAtLeast(b) & Q) !== Q) return false;
+    const hi = this.highestVoteBelow(Q, b);
+    return hi === -1 || ((this.voters[hi * this.f.V + v] as number) & Q) !== 0;
+  }
 
   /**
    * NoneOtherChoosableAt(c, v): some quorum whose members each voted v in c, or have
    * maxBal > c and no vote in c. The members that qualify form a mask; ask for a quorum in it.
    */
-  const noneOtherChoosableAt = (c: number, v: number): boolean => {
-    let ok = voters[c * V + v] as number;
-    const silent = ~(votedAny[c] as number);
-    for (let a = 0; a < A; a++) if ((maxBal[a] as number) > c && (silent >> a) & 1) ok |= 1 << a;
-    return hasQuorum[ok] === 1;
-  };
+  noneOtherChoosableAt(c: number, v: number): boolean {
+    let ok = this.voters[c * this.f.V + v] as number;
+    const silent = ~(this.votedAny[c] as number);
+    for (let a = 0; a < this.f.A; a++) {
+      if ((this.maxBal[a] as number) > c && (silent >> a) & 1) ok |= 1 << a;
+    }
+    return this.f.hasQuorum[ok] === 1;
+  }
 
-  const chosenAt = (b: number, v: number): boolean => hasQuorum[voters[b * V + v] as number] === 1;
+  /** ChosenAt(b, v): the acceptors that voted v in b include a quorum. */
+  chosenAt(b: number, v: number): boolean {
+    return this.f.hasQuorum[this.voters[b * this.f.V + v] as number] === 1;
+  }
 
-  /** The lowest ballot with a chosen value, and its values as a mask, or -1. */
-  const chosenValuesFrom = (b0: number): number => {
+  /** The values chosen in ballots b0 and above, as a mask. */
+  chosenValuesFrom(b0: number): number {
     let mask = 0;
-    for (let b = b0; b < B; b++) for (let v = 0; v < V; v++) if (chosenAt(b, v)) mask |= 1 << v;
+    for (let b = b0; b < this.f.B; b++) {
+      for (let v = 0; v < this.f.V; v++) if (this.chosenAt(b, v)) mask |= 1 << v;
+    }
     return mask;
-  };
+  }
 
-  const state: Record<string, PackedCheck> = {
+  chosenAtBallot(b: number): boolean {
+    for (let v = 0; v < this.f.V; v++) if (this.chosenAt(b, v)) return true;
+    return false;
+  }
+
+  /** The members of S that voted in b for a value other than v. */
+  otherVoters(b: number, v: number, S: number): number {
+    let mask = 0;
+    for (let w = 0; w < this.f.V; w++) {
+      if (w !== v) mask |= (this.voters[b * this.f.V + w] as number) & S;
+    }
+    return mask;
+  }
+}
+
+/** TypeOK and Paxos.tla's Inv1..Inv3. */
+function invariantChecks(x: Analysis): Record<string, PackedCheck> {
+  const { A, B, V } = x.f;
+  return {
     /** TypeOK: every encodable message is in Message; only the fields can be out of range. */
     TypeOK: () => {
       for (let a = 0; a < A; a++) {
-        if ((maxBal[a] as number) >= B || (maxVBal[a] as number) >= B) return false;
-        if ((maxVal[a] as number) >= V) return false;
+        if ((x.maxBal[a] as number) >= B || (x.maxVBal[a] as number) >= B) return false;
+        if ((x.maxVal[a] as number) >= V) return false;
       }
       return true;
     },
     Inv1: () => {
       for (let a = 0; a < A; a++) {
-        const b = maxVBal[a] as number;
-        const v = maxVal[a] as number;
+        const b = x.maxVBal[a] as number;
+        const v = x.maxVal[a] as number;
         if (b === -1) {
           if (v !== -1) return false;
-        } else if (v === -1 || !(((votes[a * B + b] as number) >> v) & 1)) {
+        } else if (v === -1 || !(((x.votes[a * B + b] as number) >> v) & 1)) {
           return false;
         }
       }
       return true;
     },
-    /** Inv2 over the 1b groups: the sender joined the ballot; a reported vote was cast. */
-    /** Inv2, over the set bits of the 1b messages (one contiguous run of the layout). */
+    /** Inv2, over the set bits of the 1b run: the sender joined; a reported vote was cast. */
     Inv2: () => {
-      for (let start = 0; start < region1b; start += 31) {
-        const len = Math.min(31, region1b - start);
-        let bits = bitsAt(buf0, off0, base1b + start, len);
+      const f = x.f;
+      for (let start = 0; start < f.region1b; start += 31) {
+        let bits = bitsAt(x.buf, x.off, f.base1b + start, Math.min(31, f.region1b - start));
         while (bits !== 0) {
           const low = bits & -bits;
           const i = start + 31 - Math.clz32(low);
-          const a = acc1b[i] as number;
-          const mbal = mbal1b[i] as number;
-          if ((maxBal[a] as number) < (bal1b[i] as number)) return false;
-          const reported = mbal < 0 ? 0 : (votes[a * B + mbal] as number) >>> (mval1b[i] as number);
-          if (mbal >= 0 && !(reported & 1)) return false;
+          const a = f.acc1b[i] as number;
+          const mbal = f.mbal1b[i] as number;
+          if ((x.maxBal[a] as number) < (f.bal1b[i] as number)) return false;
+          if (mbal >= 0 && !(((x.votes[a * B + mbal] as number) >>> (f.mval1b[i] as number)) & 1)) {
+            return false;
+          }
           bits ^= low;
         }
       }
       return true;
     },
+    /** Inv3: one value per ballot among 2a messages, each shown safe by some quorum. */
     Inv3: () => {
       for (let b = 0; b < B; b++) {
-        const vals = twoA[b] as number;
+        const vals = x.twoA[b] as number;
         if (vals === 0) continue;
         if (popcount(vals) > 1) return false;
         const v = 31 - Math.clz32(vals);
         let shown = false;
-        for (let q = 0; q < qmasks.length && !shown; q++) {
-          shown = showsSafeAt(qmasks[q] as number, b, v);
+        for (let q = 0; q < x.f.qmasks.length && !shown; q++) {
+          shown = x.showsSafeAt(x.f.qmasks[q] as number, b, v);
         }
         if (!shown) return false;
       }
       return true;
     },
-    VotesSafe: () => {
-      if (votesSafe !== -1) return votesSafe === 1;
-      votesSafe = 0;
-      for (let b = 0; b < B; b++) {
-        for (let v = 0; v < V; v++) {
-          if (voters[b * V + v] === 0) continue;
-          for (let c = 0; c < b; c++) if (!noneOtherChoosableAt(c, v)) return false;
-        }
+  };
+}
+
+/** Voting's invariants and Consistency, through the refinement mapping. */
+function votingChecks(x: Analysis): Record<string, PackedCheck> {
+  const { B, V } = x.f;
+  const votesSafe = (): boolean => {
+    for (let b = 0; b < B; b++) {
+      for (let v = 0; v < V; v++) {
+        if (x.voters[b * V + v] === 0) continue;
+        for (let c = 0; c < b; c++) if (!x.noneOtherChoosableAt(c, v)) return false;
       }
-      votesSafe = 1;
-      return true;
-    },
-    OneValuePerBallot: () => {
-      for (let b = 0; b < B; b++) {
-        let vals = 0;
-        for (let v = 0; v < V; v++) if (voters[b * V + v] !== 0) vals |= 1 << v;
-        if (popcount(vals) > 1) return false;
-      }
-      return true;
-    },
-    Consistency: () => popcount(chosenValuesFrom(0)) <= 1,
+    }
+    return true;
+  };
+  const oneValuePerBallot = (): boolean => {
+    for (let b = 0; b < B; b++) {
+      let vals = 0;
+      for (let v = 0; v < V; v++) if (x.voters[b * V + v] !== 0) vals |= 1 << v;
+      if (popcount(vals) > 1) return false;
+    }
+    return true;
+  };
+  const VotesSafe = (): boolean => {
+    if (x.votesSafe === -1) x.votesSafe = votesSafe() ? 1 : 0;
+    return x.votesSafe === 1;
+  };
+  return {
+    VotesSafe,
+    OneValuePerBallot: oneValuePerBallot,
+    Inv4: () => VotesSafe() && oneValuePerBallot(),
+    Consistency: () => popcount(x.chosenValuesFrom(0)) <= 1,
+  };
+}
+
+/** Paxos Made Simple's R2, R2' and I1. */
+function paperChecks(x: Analysis): Record<string, PackedCheck> {
+  const { B, V } = x.f;
+  return {
     /** R2: a chosen (b, v) and a chosen (b', v') with b' > b and v' # v. */
     R2: () => {
       for (let b = 0; b < B; b++) {
         for (let v = 0; v < V; v++) {
-          if (chosenAt(b, v) && (chosenValuesFrom(b + 1) & ~(1 << v)) !== 0) return false;
+          if (x.chosenAt(b, v) && (x.chosenValuesFrom(b + 1) & ~(1 << v)) !== 0) return false;
         }
       }
       return true;
@@ -270,8 +368,10 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
     "R2'": () => {
       for (let b = 0; b < B; b++) {
         for (let v = 0; v < V; v++) {
-          if (!chosenAt(b, v)) continue;
-          for (let c = b + 1; c < B; c++) if (((twoA[c] as number) & ~(1 << v)) !== 0) return false;
+          if (!x.chosenAt(b, v)) continue;
+          for (let c = b + 1; c < B; c++) {
+            if (((x.twoA[c] as number) & ~(1 << v)) !== 0) return false;
+          }
         }
       }
       return true;
@@ -283,12 +383,12 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
     I1: () => {
       for (let b = 0; b < B; b++) {
         for (let v = 0; v < V; v++) {
-          if (!(((twoA[b] as number) >> v) & 1)) continue;
+          if (!(((x.twoA[b] as number) >> v) & 1)) continue;
           let ok = false;
-          for (let q = 0; q < qmasks.length && !ok; q++) {
-            const S = qmasks[q] as number;
-            const hi = highestVoteBelow(S, b);
-            ok = hi === -1 || otherVoters(hi, v, S) === 0;
+          for (let q = 0; q < x.f.qmasks.length && !ok; q++) {
+            const S = x.f.qmasks[q] as number;
+            const hi = x.highestVoteBelow(S, b);
+            ok = hi === -1 || x.otherVoters(hi, v, S) === 0;
           }
           if (!ok) return false;
         }
@@ -296,40 +396,36 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
       return true;
     },
   };
-  const otherVoters = (b: number, v: number, S: number): number => {
-    let mask = 0;
-    for (let w = 0; w < V; w++) if (w !== v) mask |= (voters[b * V + w] as number) & S;
-    return mask;
-  };
-  state.Inv4 = () => state.VotesSafe!() && state.OneValuePerBallot!();
+}
 
-  /** The "sometimes" targets of spec/properties.ts over the same masks. */
-  const reachTargets = (): Record<string, PackedCheck> => ({
-    ValueChosen: () => chosenValuesFrom(0) !== 0,
+/** The "sometimes" targets of spec/properties.ts over the same masks. */
+function reachChecks(x: Analysis): Record<string, PackedCheck> {
+  const { A, B, V } = x.f;
+  return {
+    ValueChosen: () => x.chosenValuesFrom(0) !== 0,
     /** Two 2a messages with different ballots and different values. */
     TwoBallotsCompete: () => {
       for (let b = 0; b < B; b++) {
         for (let c = b + 1; c < B; c++) {
-          const x = twoA[b] as number;
-          const y = twoA[c] as number;
+          const vals = (x.twoA[b] as number) | (x.twoA[c] as number);
           // Some value of one differs from some value of the other unless both are {v}.
-          if (x !== 0 && y !== 0 && popcount(x | y) >= 2) return true;
+          if (x.twoA[b] !== 0 && x.twoA[c] !== 0 && popcount(vals) >= 2) return true;
         }
       }
       return false;
     },
     ProposalAboveChosen: () => {
       for (let b = 0; b < B; b++) {
-        if (!chosenAtBallot(b)) continue;
-        for (let c = b + 1; c < B; c++) if (twoA[c] !== 0) return true;
+        if (!x.chosenAtBallot(b)) continue;
+        for (let c = b + 1; c < B; c++) if (x.twoA[c] !== 0) return true;
       }
       return false;
     },
+    /** Bits above bit 0 of a 1b group report a vote (mbal >= 0). */
     PromiseReportsVote: () => {
       for (let a = 0; a < A; a++) {
         for (let b = 1; b < B; b++) {
-          // Bits above bit 0 of a 1b group report a vote (mbal >= 0).
-          if (bitsAt(buf0, off0, group1b[a * B + b] as number, 1 + b * V) > 1) return true;
+          if (bitsAt(x.buf, x.off, x.f.group1b[a * B + b] as number, 1 + b * V) > 1) return true;
         }
       }
       return false;
@@ -337,35 +433,29 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
     AcceptorVotesTwice: () => {
       for (let a = 0; a < A; a++) {
         let ballots = 0;
-        for (let b = 0; b < B; b++) if (votes[a * B + b] !== 0) ballots++;
+        for (let b = 0; b < B; b++) if (x.votes[a * B + b] !== 0) ballots++;
         if (ballots >= 2) return true;
       }
       return false;
     },
     ProposalBelowPromise: () => {
       let top = -1;
-      for (let a = 0; a < A; a++) top = Math.max(top, maxBal[a] as number);
-      for (let b = 0; b < top; b++) if (twoA[b] !== 0) return true;
+      for (let a = 0; a < A; a++) top = Math.max(top, x.maxBal[a] as number);
+      for (let b = 0; b < top; b++) if (x.twoA[b] !== 0) return true;
       return false;
     },
-  });
-  const chosenAtBallot = (b: number): boolean => {
-    for (let v = 0; v < V; v++) if (chosenAt(b, v)) return true;
-    return false;
   };
+}
 
+/** R1 and the refinement shortcut: they read both states of a step directly. */
+function stepTests(L: PaxosLayout, f: Facts): Pick<PackedProperties, 'r1' | 'votingUnchanged'> {
+  const { A, B, V, fieldWord, balShift, balMask, base2b } = f;
   const region2b = A * B * V;
-  const fieldWord = Int32Array.from(L.fieldWord);
-  const balShift = Int32Array.from(L.maxBalShift);
-  const balMask = (1 << L.balBits) - 1;
+  const balOf = (buf: Uint32Array, off: number, a: number): number =>
+    ((buf[off + (fieldWord[a] as number)] as number) >>> (balShift[a] as number)) & balMask;
   /** R1: no maxBal decreases, and every 2b sent in the step has m.bal >= maxBal[m.acc]. */
   const r1: StepTest = (src, srcOff, dst, dstOff) => {
-    for (let a = 0; a < A; a++) {
-      const w = fieldWord[a] as number;
-      const sh = balShift[a] as number;
-      const after = ((dst[dstOff + w] as number) >>> sh) & balMask;
-      if (after < (((src[srcOff + w] as number) >>> sh) & balMask)) return false;
-    }
+    for (let a = 0; a < A; a++) if (balOf(dst, dstOff, a) < balOf(src, srcOff, a)) return false;
     for (let start = 0; start < region2b; start += 31) {
       const len = Math.min(31, region2b - start);
       let sent = bitsAt(dst, dstOff, base2b + start, len);
@@ -382,12 +472,7 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
     return true;
   };
   const votingUnchanged: StepTest = (src, srcOff, dst, dstOff) => {
-    for (let a = 0; a < A; a++) {
-      const w = fieldWord[a] as number;
-      const sh = balShift[a] as number;
-      const after = ((dst[dstOff + w] as number) >>> sh) & balMask;
-      if (after !== (((src[srcOff + w] as number) >>> sh) & balMask)) return false;
-    }
+    for (let a = 0; a < A; a++) if (balOf(dst, dstOff, a) !== balOf(src, srcOff, a)) return false;
     for (let start = 0; start < region2b; start += 31) {
       const len = Math.min(31, region2b - start);
       const after = bitsAt(dst, dstOff, base2b + start, len);
@@ -395,5 +480,16 @@ export function packedProperties(L: PaxosLayout): PackedProperties {
     }
     return true;
   };
-  return { analyze, state, reach: reachTargets(), r1, votingUnchanged };
+  return { r1, votingUnchanged };
+}
+
+export function packedProperties(L: PaxosLayout): PackedProperties {
+  const f = layoutFacts(L);
+  const x = new Analysis(L, f);
+  return {
+    analyze: (buf, off) => x.analyze(buf, off),
+    state: { ...invariantChecks(x), ...votingChecks(x), ...paperChecks(x) },
+    reach: reachChecks(x),
+    ...stepTests(L, f),
+  };
 }
