@@ -8,3 +8,4 @@ export * from './paxos.js';
 export * as Voting from './voting.js';
 export * as Consensus from './consensus.js';
 export * from './properties.js';
+export * from './names.js';

@@ -21,6 +21,7 @@
  * the model checker needs (`enabledSteps`) is that same function applied to every parameter the
  * constants allow, so the two forms cannot disagree.
  */
+import { defaultNames, type Names } from './names.js';
 import type { Acceptor, QuorumSystem, Quorum } from './quorums.js';
 
 export type { Acceptor } from './quorums.js';
@@ -184,7 +185,7 @@ function isBallot(k: Constants, b: number): boolean {
  * Phase1a(b). Who: the leader of ballot b. Enabled: always (any ballot may be started at any
  * time, by anyone; safety never depends on who leads). Does: sends a 1a message for b.
  */
-export function Phase1a(k: Constants, s: PaxosState, b: Ballot): StepResult {
+export function Phase1a(k: Constants, s: PaxosState, b: Ballot, _n: Names = defaultNames): StepResult {
   if (!isBallot(k, b)) return refuse('b \\in Ballot', `ballot ${b} is not in 0..${k.maxBallot}`);
   return { ok: true, next: { ...s, msgs: send(s.msgs, { type: '1a', bal: b }) } };
 }
@@ -194,12 +195,12 @@ export function Phase1a(k: Constants, s: PaxosState, b: Ballot): StepResult {
  * msgs whose ballot is above maxBal[a]. Does: sets maxBal[a] to m.bal (a promise never to take
  * part in a lower ballot: P1a of Paxos Made Simple) and sends a 1b reporting a's latest vote.
  */
-export function Phase1b(k: Constants, s: PaxosState, a: Acceptor, m: Msg1a): StepResult {
+export function Phase1b(k: Constants, s: PaxosState, a: Acceptor, m: Msg1a, n: Names = defaultNames): StepResult {
   if (!(a >= 0 && a < k.acceptors)) return refuse('a \\in Acceptor', `${a} is not an acceptor`);
   if (!hasMessage(s.msgs, m)) return refuse('m \\in msgs', `no 1a message for ballot ${m.bal} was sent`);
   const maxBal = s.maxBal[a] as number;
   if (!(m.bal > maxBal)) {
-    return refuse('m.bal > maxBal[a]', `acceptor ${a} has maxBal ${maxBal}, so it cannot join ballot ${m.bal}`);
+    return refuse('m.bal > maxBal[a]', `acceptor ${n.acceptor(a)} has maxBal ${maxBal}, so it cannot join ballot ${m.bal}`);
   }
   const reply: Msg1b = {
     type: '1b', acc: a, bal: m.bal, mbal: s.maxVBal[a] as number, mval: s.maxVal[a] as Value | None,
@@ -239,13 +240,13 @@ export function showsSafe(Q1b: readonly Msg1b[], v: Value): boolean {
  * (one proposal per ballot), and (ii) some quorum Q has sent 1b messages for b that show v is
  * safe at b. Does: sends a 2a message asking acceptors to vote for v in b.
  */
-export function Phase2a(k: Constants, s: PaxosState, b: Ballot, v: Value): StepResult {
+export function Phase2a(k: Constants, s: PaxosState, b: Ballot, v: Value, n: Names = defaultNames): StepResult {
   if (!isBallot(k, b)) return refuse('b \\in Ballot', `ballot ${b} is not in 0..${k.maxBallot}`);
   if (!(v >= 0 && v < k.values)) return refuse('v \\in Value', `${v} is not a value`);
   const sent = s.msgs.find((m) => m.type === '2a' && m.bal === b);
   if (sent !== undefined) {
     return refuse('~ \\E m \\in msgs : m.type = "2a" /\\ m.bal = b',
-      `a 2a message for ballot ${b} was already sent (value ${(sent as Msg2a).val})`);
+      `a 2a message for ballot ${b} was already sent (value ${n.value((sent as Msg2a).val)})`);
   }
   let joined = false;
   for (const Q of k.quorums.quorums) {
@@ -261,7 +262,7 @@ export function Phase2a(k: Constants, s: PaxosState, b: Ballot, v: Value): StepR
       `no quorum has sent 1b messages for ballot ${b}`);
   }
   return refuse('Q1bv = {} \\/ \\E m \\in Q1bv : m.mval = v /\\ \\A mm \\in Q1bv : m.mbal >= mm.mbal',
-    `in every quorum that joined ballot ${b}, the highest reported vote is for a value other than ${v}`);
+    `in every quorum that joined ballot ${b}, the highest reported vote is for a value other than ${n.value(v)}`);
 }
 
 /**
@@ -269,15 +270,15 @@ export function Phase2a(k: Constants, s: PaxosState, b: Ballot, v: Value): StepR
  * msgs whose ballot is at least maxBal[a] (a has not promised a higher ballot). Does: votes for
  * m.val in m.bal — records the vote in maxBal/maxVBal/maxVal and sends a 2b announcing it.
  */
-export function Phase2b(k: Constants, s: PaxosState, a: Acceptor, m: Msg2a): StepResult {
+export function Phase2b(k: Constants, s: PaxosState, a: Acceptor, m: Msg2a, n: Names = defaultNames): StepResult {
   if (!(a >= 0 && a < k.acceptors)) return refuse('a \\in Acceptor', `${a} is not an acceptor`);
   if (!hasMessage(s.msgs, m)) {
-    return refuse('m \\in msgs', `no 2a message for ballot ${m.bal} with value ${m.val} was sent`);
+    return refuse('m \\in msgs', `no 2a message for ballot ${m.bal} with value ${n.value(m.val)} was sent`);
   }
   const maxBal = s.maxBal[a] as number;
   if (!(m.bal >= maxBal)) {
     return refuse('m.bal \\geq maxBal[a]',
-      `acceptor ${a} has maxBal ${maxBal}, so it promised not to vote in ballot ${m.bal}`);
+      `acceptor ${n.acceptor(a)} has maxBal ${maxBal}, so it promised not to vote in ballot ${m.bal}`);
   }
   const vote: Msg2b = { type: '2b', acc: a, bal: m.bal, val: m.val };
   return {
@@ -302,12 +303,14 @@ export interface Actions {
 export const actions: Actions = { Phase1a, Phase1b, Phase2a, Phase2b };
 
 /** Tests one step of Next: the test form the trace checker uses. */
-export function testStep(k: Constants, s: PaxosState, act: Action, impl: Actions = actions): StepResult {
+export function testStep(
+  k: Constants, s: PaxosState, act: Action, impl: Actions = actions, n: Names = defaultNames,
+): StepResult {
   switch (act.name) {
-    case 'Phase1a': return impl.Phase1a(k, s, act.b);
-    case 'Phase1b': return impl.Phase1b(k, s, act.a, act.m);
-    case 'Phase2a': return impl.Phase2a(k, s, act.b, act.v);
-    case 'Phase2b': return impl.Phase2b(k, s, act.a, act.m);
+    case 'Phase1a': return impl.Phase1a(k, s, act.b, n);
+    case 'Phase1b': return impl.Phase1b(k, s, act.a, act.m, n);
+    case 'Phase2a': return impl.Phase2a(k, s, act.b, act.v, n);
+    case 'Phase2b': return impl.Phase2b(k, s, act.a, act.m, n);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   hasMessage, votesOf, type Acceptor, type Ballot, type Constants, type Message, type Msg1b,
   type Msg2a, type Msg2b, type PaxosState, type Value,
 } from './paxos.js';
+import { defaultNames, type Names } from './names.js';
 import type { Quorum } from './quorums.js';
 import {
   chosen, chosenProposals, OneValuePerBallotWitness, ShowsSafeAt, unsafeBallot, type VotingState,
@@ -38,16 +39,7 @@ export interface Violation {
   readonly witness: Witness;
 }
 
-/** How acceptors and values are written in summaries. */
-export interface Names {
-  readonly acceptor: (a: Acceptor) => string;
-  readonly value: (v: Value) => string;
-}
-
-export const defaultNames: Names = {
-  acceptor: (a) => `a${a + 1}`,
-  value: (v) => `v${v + 1}`,
-};
+export { defaultNames, type Names } from './names.js';
 
 /** A message written for people: 2b(a1, bal 2, v1). */
 export function showMessage(m: Message, n: Names = defaultNames): string {

@@ -8,14 +8,15 @@
  * the trace's next state exactly. In reports, `line` is the index of the state in "states".
  */
 import {
-  compareMessages, init, sameState, testStep, type Action, type Constants, type Message,
+  actions, compareMessages, init, sameState, testStep, type Action, type Constants, type Message,
     type PaxosState,
 } from '../../spec/paxos.js';
 import { explicitQuorums, majorities, quorumProblem,
   describeQuorumProblem } from '../../spec/quorums.js';
 import type { CheckSummary } from './checker.js';
 import type { Cluster, NameTable } from './events.js';
-import { brokenProperties, namesOf, withNames, type Rejection } from './judge.js';
+import { brokenProperties, namesOf, type Rejection } from './judge.js';
+import type { Names } from '../../spec/names.js';
 import { votingState } from '../../spec/properties.js';
 import { chosenProposals } from '../../spec/voting.js';
 import { ItfError, readItf, type ItfTrace, type Mapping } from './itf.js';
@@ -86,11 +87,11 @@ export function checkStates(trace: ItfTrace, quorums: Constants['quorums']): Che
   for (let i = 1; i < trace.states.length; i++) {
     const s = trace.states[i - 1] as PaxosState;
     const t = trace.states[i] as PaxosState;
-    const verdict = judgeStep(k, s, t);
+    const verdict = judgeStep(k, s, t, names);
     if (verdict !== null) {
       const { broken } = brokenProperties(k, s, t, names);
       const b = broken[0];
-      const why = withNames(verdict.why, names);
+      const why = verdict.why;
       return reject({
         ...rejection(i, b?.property ?? verdict.rule,
           `state ${i - 1} -> ${i}: ${b === undefined ? why : `${b.summary}. ${why}`}`),
@@ -113,7 +114,7 @@ function rejection(index: number, rule: string, explanation: string): Rejection 
 }
 
 /** Null when t follows s by one spec step or a stutter; else why not. */
-function judgeStep(k: Constants, s: PaxosState, t: PaxosState):
+function judgeStep(k: Constants, s: PaxosState, t: PaxosState, names: Names):
   { rule: string; action: string | null; conjunct: string | null; why: string } | null {
   if (sameState(s, t)) return null;
   const added = t.msgs.filter((m) => !s.msgs.some((x) => sameMessage(x, m)));
@@ -125,7 +126,7 @@ function judgeStep(k: Constants, s: PaxosState, t: PaxosState):
   }
   const m = added[0] as Message;
   const action = actionOf(m);
-  const r = testStep(k, s, action);
+  const r = testStep(k, s, action, actions, names);
   if (!r.ok) return { rule: action.name, action: action.name, conjunct: r.conjunct, why: r.why };
   if (!sameState(r.next, t)) {
     return { rule: action.name, action: action.name, conjunct: 'UNCHANGED / EXCEPT',

@@ -15,7 +15,7 @@
  * ballots exceed BALLOT_LITERAL_MAX; the report says so rather than hang.
  */
 import {
-  testStep, type Action, type Constants, type Message, type PaxosState,
+  actions, testStep, type Action, type Constants, type Message, type PaxosState,
 } from '../../spec/paxos.js';
 import {
   showMessage, stateProperties, stepProperties, type Names, type PropertyName, type Violation,
@@ -128,7 +128,7 @@ export function refuseAction(
   mismatch: { conjunct: string; why: string } | null,
 ): Rejection {
   const before = toSpec(c);
-  const r = testStep(c.k, before, action);
+  const r = testStep(c.k, before, action, actions, namesOf(c.cluster, c.table));
   const failed = r.ok ? mismatch : { conjunct: r.conjunct, why: r.why };
   if (failed === null) throw new Error(`refuseAction: the spec allows ${actionText} (a checker ` +
     `bug)`);
@@ -177,7 +177,7 @@ function refusal(c: RefusalContext, f: RefusalFacts, extra: Witness = {}): Rejec
     ...(first?.witness.messages ?? []).map((m) => m.bal)]);
   const witness = { ...base, ...(messages.length === 0 ? {} : { messages }), ...(legend === null
     ? {} : { ballots: legend }) };
-  const why = withNames(f.why, names);
+  const why = f.why;
   const explanation = first === undefined ? why : `${first.summary}. ` +
     `${capitalize(why)}`.replace(/\.\. /g, '. ');
   return {
@@ -233,8 +233,9 @@ function mergeMessages(a: readonly WitnessMessage[],
 }
 
 /**
- * The spec's `why` texts number acceptors and values ("acceptor 1", "value 0"); the report
- * uses the implementation's names.
+ * The trace checker's own texts (the partial search's claims) number acceptors and values
+ * ("acceptor 1", "value 0"); the report uses the implementation's names. The spec's texts take
+ * the names directly (testStep's `names` argument).
  */
 export function withNames(why: string, names: Names): string {
   return why

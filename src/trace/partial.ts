@@ -28,7 +28,7 @@
  * crash and reject lines are taken as logged. Fully logged traces go to checker.ts, which is
  * incremental and a hundred times faster.
  */
-import { testStep, type Action, type Ballot, type Message, type Msg1b,
+import { actions, testStep, type Action, type Ballot, type Message, type Msg1b,
   type Value } from '../../spec/paxos.js';
 import type { CheckSummary } from './checker.js';
 import { constantsOf, type Cluster, type Event, type NameTable } from './events.js';
@@ -262,10 +262,10 @@ export function checkPartial(
     if (i < deepest || candidates.length >= CANDIDATES_SHOWN) return;
     let c: CandidateFailure;
     if (failed !== null) {
-      const r = testStep(k, toSpecState(s), failed);
+      const r = testStep(k, toSpecState(s), failed, actions, names);
       c = r.ok ? { conjunct: failed.name, why: withNames(claim?.split(' | ').pop()
         ?? 'its hidden steps are not enabled', names) }
-        : { conjunct: `${failed.name}: ${r.conjunct}`, why: withNames(r.why, names) };
+        : { conjunct: `${failed.name}: ${r.conjunct}`, why: r.why };
     } else {
       const [conjunct, why] = (claim ?? 'unexplained | no explanation').split(' | ');
       c = { conjunct: conjunct as string, why: withNames(why ?? '', names) };
