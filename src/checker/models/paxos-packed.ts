@@ -38,6 +38,18 @@ export function packedPaxosModel(k: Constants, options: PackedOptions): Model & 
   readonly layout: PaxosLayout;
 } {
   const L = paxosLayout(k, 'reachable');
+  return {
+    name: 'paxos (packed)',
+    layout: L,
+    successors: packedNext(L),
+    ...specBacked(k, L, options.properties),
+    ...packedChecks(L, options),
+  };
+}
+
+/** Next on the packed encoding: writes the steps in the order of the spec's enabledSteps. */
+function packedNext(L: PaxosLayout): Model['successors'] {
+  const k = L.k;
   const { A, V, B } = L;
   const W = L.words;
   // Start bit of the contiguous group of 1b messages of (a, b): 1b(a, b, -1, None) first, then
@@ -150,7 +162,14 @@ export function packedPaxosModel(k: Constants, options: PackedOptions): Model & 
     }
     return n;
   };
+  return successors;
+}
 
+type Checks = Pick<Model, 'checkState' | 'reaches' | 'checkStep'>;
+
+/** The property checks: bit-level where paxos-packed-props.ts has them, else the spec's. */
+function packedChecks(L: PaxosLayout, options: PackedOptions): Checks {
+  const k = L.k;
   const props = options.properties;
   const fast = options.fast === false ? null : packedProperties(L);
   const at = (buf: Uint32Array, off: number): PaxosState => decode(L, buf, off);
@@ -172,10 +191,6 @@ export function packedPaxosModel(k: Constants, options: PackedOptions): Model & 
     return bySpec(p);
   });
   return {
-    name: 'paxos (packed)',
-    layout: L,
-    successors,
-    ...specBacked(k, L, props),
     checkState(src, off) {
       scratch.buf = src;
       scratch.off = off;
