@@ -110,10 +110,13 @@ function parseCheckFlags(args: readonly string[]): Flags | 'help' {
   };
 }
 
-/** Builds constants and model up front, so bad settings are usage errors, not crashes. */
-function validate(s: PaxosCheckSettings): void {
+/**
+ * Builds constants and model up front, so bad settings are usage errors, not crashes. Returns
+ * the words per state, which bound how many states fit in typed arrays.
+ */
+function validate(s: PaxosCheckSettings): number {
   try {
-    paxosModel(s, paxosConstants(s));
+    return paxosModel(s, paxosConstants(s)).words;
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     const aboutQuorums = s.quorums !== null && /quorum|intersect|acceptor/i.test(e.message);
@@ -222,12 +225,14 @@ export const checkCommand: Command = async (args, io) => {
     io.out(checkUsage);
     return EXIT_OK;
   }
+  const words = validate(flags.settings);
+  // A typed array holds at most 2^32 bytes: keep the states (grown by doubling) within 2 GiB.
+  const statesMax = Math.min(flags.maxStates, Math.floor(2 ** 28 / words));
   const s: PaxosCheckSettings = {
     ...flags.settings,
-    maxStates: flags.maxStates,
+    maxStates: statesMax,
     ...(io.errIsTTY || flags.progress ? { onProgress: progressReporter(io) } : {}),
   };
-  validate(s);
   const start = performance.now();
   const check = checkPaxos(s);
   const seconds = (performance.now() - start) / 1000;
@@ -241,7 +246,9 @@ export const checkCommand: Command = async (args, io) => {
   }
   io.out(flags.json ? jsonReport(check, s, seconds, file) : humanReport(check, s, seconds, file));
   if (r.verdict === 'incomplete') {
-    io.err(`synod ${CMD}: stopped after ${fmt(r.distinctStates)} states (--max-states); ` +
+    const why = statesMax < flags.maxStates
+      ? `the most that ${words}-word states fit in memory here` : '--max-states';
+    io.err(`synod ${CMD}: stopped after ${fmt(r.distinctStates)} states (${why}); ` +
       'lower the bounds or raise --max-states\n');
     return EXIT_USAGE;
   }

@@ -101,3 +101,11 @@ describe('synod check paxos', () => {
     expect(r.out).toBe('');
   });
 });
+
+describe('synod check paxos with bounds too large', () => {
+  it('refuses a model whose states would not fit the encoding, naming the bounds', async () => {
+    const r = await run('paxos', '--acceptors', '7', '--values', '4', '--max-ballot', '7');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^synod check: bounds: the model needs \d+ words per state/);
+  });
+});
