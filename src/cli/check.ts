@@ -22,6 +22,7 @@ import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io 
 const CMD = 'check';
 
 export const checkUsage = `usage: synod check paxos [flags]
+       synod check cluster [flags]   (the implementation itself; see synod check cluster --help)
 
 Explores every reachable state of Paxos.tla with bounded constants, checking TypeOK, Inv1..Inv4,
 VotesSafe, OneValuePerBallot, Consistency, R2, R2', I1 on every state and R1 on every step.
@@ -86,7 +87,7 @@ function parseCheckFlags(args: readonly string[]): Flags | 'help' {
   const { values: f, positionals } = parseFlags(CMD, args, options, true);
   if (f.help === true) return 'help';
   if (positionals.length > 1 || (positionals[0] ?? 'paxos') !== 'paxos') {
-    throw new UsageError(`synod ${CMD}: unknown model '${positionals.join(' ')}' (have: paxos)`);
+    throw new UsageError(`synod ${CMD}: unknown model '${positionals.join(' ')}' (have: paxos, cluster)`);
   }
   const model = (f.model ?? 'packed') as PaxosModelKind;
   if (model !== 'packed' && model !== 'readable') {
@@ -206,7 +207,7 @@ export function jsonReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: nu
   })}\n`;
 }
 
-function progressReporter(io: Io): (p: Progress) => void {
+export function progressReporter(io: Io): (p: Progress) => void {
   const start = performance.now();
   let last = -Infinity;
   return (p) => {
@@ -220,6 +221,10 @@ function progressReporter(io: Io): (p: Progress) => void {
 }
 
 export const checkCommand: Command = async (args, io) => {
+  if (args[0] === 'cluster') {
+    const { clusterCommand } = await import('./check-cluster.js');
+    return clusterCommand(args.slice(1), io);
+  }
   const flags = parseCheckFlags(args);
   if (flags === 'help') {
     io.out(checkUsage);

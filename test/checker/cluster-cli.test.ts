@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { bufferIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+
+async function run(...args: string[]) {
+  const io = bufferIo();
+  const code = await main(['check', 'cluster', ...args], io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+describe('synod check cluster', () => {
+  it('verifies 2 servers and 2 racing clients, exit 0, with the bounds in the report', async () => {
+    const r = await run('--servers', '2', '--clients', '2');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/2 servers, 2 clients, rounds 0\.\.0, 0 crashes, 2b delivered to s1/);
+    expect(r.out).toMatch(/OK: every state refines the spec.* 389 distinct states/);
+  });
+
+  it('calls a model with one client vacuous (two ballots never compete), exit 1', async () => {
+    const r = await run('--clients', '1');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/VACUOUS: never reached TwoBallotsReachPhase2/);
+  });
+
+  it('prints a versioned JSON verdict', async () => {
+    const r = await run('--servers', '2', '--clients', '2', '--json');
+    const v = JSON.parse(r.out) as Record<string, unknown>;
+    expect(v).toMatchObject({ format: 'synod.check/v1', model: 'cluster', verdict: 'ok', distinctStates: 389 });
+  });
+
+  it.each([
+    [['--servers', '0'], /--servers must be between 1 and 5, got 0/],
+    [['--clients', 'two'], /--clients must be a whole number, got 'two'/],
+    [['--votes-to', 's7'], /--votes-to: 's7' is not one of s1\.\.s3/],
+    [['--max-states', '10'], /stopped after 10 states/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('refuses %j with a message naming the flag, exit 2', async (args, message) => {
+    const r = await run(...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});
