@@ -10,7 +10,7 @@
 import { createLineSplitter, problem, type InputProblem } from './lines.js';
 import { createResolver, decodeHeader, decodeShape, parseJson,
   type EventResolver } from './decode.js';
-import { fastDecode } from './fast.js';
+import { fastDecode, fastDecodeRange } from './fast.js';
 import type { Cluster, Event, NameTable } from './events.js';
 import { limits } from './format.js';
 
@@ -51,7 +51,16 @@ export function createTraceReader(handler: TraceHandler): TraceReader {
     if (!more) stoppedAt = line;
     return more;
   };
-  const splitter = createLineSplitter(onLine, limits.lineBytesMax);
+  /** The common line, read in place (fast.ts); null sends it to onLine. */
+  const onRange = (src: string, start: number, end: number, line: number): boolean | null => {
+    if (resolver === null) return null;
+    const e = fastDecodeRange(src, start, end, resolver.tables);
+    if (e === null) return null;
+    const more = handler.event(e, line);
+    if (!more) stoppedAt = line;
+    return more;
+  };
+  const splitter = createLineSplitter(onLine, limits.lineBytesMax, onRange);
   const outcome = (r: InputProblem | 'stop' | null): ReadOutcome | null =>
     r === null ? null : r === 'stop' ? { kind: 'stopped', line: stoppedAt } : { kind: 'problem',
       problem: r };
