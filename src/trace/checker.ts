@@ -20,9 +20,10 @@
  * "maxBal never decreases", which every action here keeps. The checker therefore evaluates only
  * what an event can change, as a second line of defence: on a new 2b, OneValuePerBallot in its
  * ballot and Consistency/R2 over the chosen proposals; on a new 2a, R2' against the chosen ones.
- * The rest are evaluated in full (spec/properties.ts) when a line is refused, to name what it
- * breaks (judge.ts), and after every step with `fullProperties` (small traces, and the test that
- * cross-checks this file against the spec on random traces).
+ * The rest are evaluated in full (spec/properties.ts; safety.ts for the SafeAt ones) when a
+ * line is refused, to name what it breaks (judge.ts), and after every step with
+ * `fullProperties` (small traces, and the test that cross-checks this file against the spec on
+ * random traces).
  *
  * Left out here: hidden steps. A partial trace goes to partial.ts.
  */
@@ -31,7 +32,7 @@ import {
     type PaxosState,
   type Value,
 } from '../../spec/paxos.js';
-import { firstViolation, stepProperties, type Names } from '../../spec/properties.js';
+import { stepProperties, type Names } from '../../spec/properties.js';
 import { constantsOf, type Cluster, type Durable, type Event, type NameTable,
   type TraceMessage } from './events.js';
 import {
@@ -40,6 +41,7 @@ import {
 import { addMessage, initialState, record, sentLine, toSpecState, votersOf,
   type TraceState } from './state.js';
 import { fromSpecState } from './rebuild.js';
+import { firstViolation } from './safety.js';
 import { applyPhase1b, applyPhase2b, canPhase1b, canPhase2a, canPhase2b,
   reply1b } from './steps.js';
 

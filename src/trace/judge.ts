@@ -10,17 +10,20 @@
  * property the step breaks, in the order of `RULE_ORDER` (Paxos Made Simple's rules first, as
  * they are what an implementer knows), or else the action whose condition failed.
  *
- * What it leaves out: SafeAt and ShowsSafeAt quantify over every ballot below b, literally (as
- * Voting.tla does), so the properties built on them (Inv3, Inv4, VotesSafe) are skipped when
- * ballots exceed BALLOT_LITERAL_MAX; the report says so rather than hang.
+ * The properties built on SafeAt and ShowsSafeAt (Inv3, Inv4, VotesSafe) come from safety.ts,
+ * which evaluates them on the voted ballots only: spec/voting.ts quantifies over every ballot
+ * below b, literally, as Voting.tla does, and a trace's ballots run into the millions. Every
+ * property is therefore evaluated whatever the ballots; `skipped` stays in the report's format
+ * and is empty.
  */
 import {
   actions, testStep, type Action, type Constants, type Message, type PaxosState,
 } from '../../spec/paxos.js';
 import {
-  showMessage, stateProperties, stepProperties, type Names, type PropertyName, type Violation,
+  showMessage, stepProperties, type Names, type PropertyName, type Violation,
 } from '../../spec/properties.js';
 import type { Cluster, NameTable } from './events.js';
+import { traceStateProperties } from './safety.js';
 import { sentLine, toSpecState, type TraceState } from './state.js';
 
 /** The order in which broken properties are named: PMS's rules, then Voting's, then Inv. */
@@ -28,10 +31,6 @@ export const RULE_ORDER: readonly PropertyName[] = [
   'R1', 'Consistency', 'R2', "R2'", 'I1', 'OneValuePerBallot', 'VotesSafe',
   'Inv1', 'Inv2', 'Inv3', 'Inv4', 'TypeOK',
 ];
-
-/** Above this ballot the literal SafeAt-based properties are not evaluated (see header). */
-export const BALLOT_LITERAL_MAX = 4096;
-const LITERAL: ReadonlySet<PropertyName> = new Set<PropertyName>(['Inv3', 'Inv4', 'VotesSafe']);
 
 export interface WitnessMessage { readonly line: number; readonly text: string }
 
@@ -59,7 +58,7 @@ export interface Rejection {
   readonly witness: Witness;
   /** Every named property the step would break if taken anyway. */
   readonly breaks: readonly BrokenProperty[];
-  /** Properties not evaluated (ballots too large for their literal quantifiers). */
+  /** Properties not evaluated: none since safety.ts (kept for the report's format). */
   readonly skipped: readonly PropertyName[];
   /** Lines of the short causal excerpt, ascending. */
   readonly excerpt: readonly number[];
@@ -77,30 +76,17 @@ export function namesOf(cluster: Cluster, table: NameTable): Names {
 export function brokenProperties(
   k: Constants, before: PaxosState, forced: PaxosState, names: Names,
 ): { broken: Violation[]; skipped: PropertyName[] } {
-  const skipped: PropertyName[] = [];
-  const literalOk = maxBallotOf(forced) <= BALLOT_LITERAL_MAX;
   const broken: Violation[] = [];
   for (const p of stepProperties) {
     const v = p.check(k, before, forced, names);
     if (v !== null) broken.push(v);
   }
-  for (const p of stateProperties) {
-    if (!literalOk && LITERAL.has(p.name)) {
-      skipped.push(p.name);
-      continue;
-    }
+  for (const p of traceStateProperties) {
     const v = p.check(k, forced, names);
     if (v !== null) broken.push(v);
   }
   broken.sort((x, y) => RULE_ORDER.indexOf(x.property) - RULE_ORDER.indexOf(y.property));
-  return { broken, skipped };
-}
-
-function maxBallotOf(s: PaxosState): number {
-  let b = -1;
-  for (const m of s.msgs) b = Math.max(b, m.bal);
-  for (const x of s.maxBal) b = Math.max(b, x);
-  return b;
+  return { broken, skipped: [] };
 }
 
 /** What the checker knows when it refuses a line. */
