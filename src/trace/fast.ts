@@ -58,6 +58,14 @@ export function fastDecode(text: string, _line: number,
   return e === null ? null : { ok: true, value: e };
 }
 
+/** Each tier alone, for the test that holds each to the slow path (reader-fast.test.ts). */
+export const fastTiers = {
+  shaped: (text: string, tables: ResolverTables): Event | null =>
+    shaped(text, 0, text.length, tables),
+  scanned: (text: string, tables: ResolverTables): Event | null =>
+    scanned(text, 0, text.length, tables),
+};
+
 /** The event on src[start, stop), or null when the line must take the slow path. */
 export function fastDecodeRange(text: string, start: number, stop: number,
   tables: ResolverTables): Event | null {

@@ -51,10 +51,11 @@ export interface LineSplitter {
 
 /**
  * A splitter calling `onLine` for every non-blank line (blank lines are counted, not passed).
- * `\r\n` endings are accepted. `lengthMax` bounds a line, in UTF-16 units.
+ * `\r\n` endings are accepted. `lengthMax` bounds a line, in UTF-16 units. `asciiCopy` false
+ * sends every chunk through the decoder (the reference the tests compare the fast path with).
  */
 export function createLineSplitter(onLine: LineHandler, lengthMax: number,
-  fast: RangeHandler | null = null): LineSplitter {
+  fast: RangeHandler | null = null, asciiCopy = true): LineSplitter {
   let decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let carry = '';
   let lineNo = 0;
@@ -70,7 +71,8 @@ export function createLineSplitter(onLine: LineHandler, lengthMax: number,
    * the pieces give the same lines and problems, in the same order, as the whole chunk.
    */
   const feedAscii = (chunk: Uint8Array): InputProblem | 'stop' | null | 'decode' => {
-    if (!decoderClean || chunk.length === 0 || !isAscii(chunk) || chunk.indexOf(0) !== -1) {
+    if (!asciiCopy || !decoderClean || chunk.length === 0 || !isAscii(chunk)
+      || chunk.indexOf(0) !== -1) {
       return 'decode';
     }
     started = true;

@@ -32,7 +32,13 @@ export interface TraceReader {
   readonly end: () => ReadOutcome;
 }
 
-export function createTraceReader(handler: TraceHandler): TraceReader {
+/**
+ * `fast: false` reads every line the slow way (decoder, JSON.parse, codecs): the reference that
+ * test/trace/reader-fast.test.ts compares the fast paths with.
+ */
+export function createTraceReader(handler: TraceHandler,
+  options: { readonly fast?: boolean } = {}): TraceReader {
+  const fast = options.fast !== false;
   let resolver: EventResolver | null = null;
   let stoppedAt = 0;
   const onLine = (text: string, line: number, last: boolean): InputProblem | boolean => {
@@ -45,7 +51,8 @@ export function createTraceReader(handler: TraceHandler): TraceReader {
       handler.header(h.value, resolver.names);
       return true;
     }
-    const decoded = fastDecode(text, line, resolver) ?? slowDecode(text, line, last, resolver);
+    const decoded = (fast ? fastDecode(text, line, resolver) : null)
+      ?? slowDecode(text, line, last, resolver);
     if (!decoded.ok) return decoded.problem;
     const more = handler.event(decoded.value, line);
     if (!more) stoppedAt = line;
@@ -60,7 +67,7 @@ export function createTraceReader(handler: TraceHandler): TraceReader {
     if (!more) stoppedAt = line;
     return more;
   };
-  const splitter = createLineSplitter(onLine, limits.lineBytesMax, onRange);
+  const splitter = createLineSplitter(onLine, limits.lineBytesMax, fast ? onRange : null, fast);
   const outcome = (r: InputProblem | 'stop' | null): ReadOutcome | null =>
     r === null ? null : r === 'stop' ? { kind: 'stopped', line: stoppedAt } : { kind: 'problem',
       problem: r };
@@ -91,8 +98,9 @@ function slowDecode(text: string, line: number, last: boolean, resolver: EventRe
 export async function readTrace(
   source: AsyncIterable<Uint8Array | string>,
   handler: TraceHandler,
+  options: { readonly fast?: boolean } = {},
 ): Promise<ReadOutcome> {
-  const reader = createTraceReader(handler);
+  const reader = createTraceReader(handler, options);
   for await (const chunk of source) {
     const r = reader.push(chunk);
     if (r !== null) return r;

@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createResolver, decodeHeader, decodeShape } from '../../src/trace/decode.js';
+import { createResolver, decodeHeader } from '../../src/trace/decode.js';
 import { fastDecode } from '../../src/trace/fast.js';
 import { checkTrace } from '../../src/trace/run.js';
-import { chunksOf, header3 } from './helpers.js';
+import { chunksOf, slowPath, header3 } from './helpers.js';
 
 const H = JSON.stringify(header3);
 
@@ -143,14 +143,3 @@ describe('the fast path', () => {
     expect(answered).toBeGreaterThan(1000);
   });
 });
-
-function slowPath(text: string, resolver: ReturnType<typeof createResolver>): unknown {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return 'not JSON';
-  }
-  const shape = decodeShape(json, 2);
-  return shape.ok ? resolver.resolve(shape.value, 2) : shape;
-}
