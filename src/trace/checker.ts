@@ -125,6 +125,18 @@ export function createChecker(cluster: Cluster, table: NameTable,
   // --- the spec's four actions --------------------------------------------------------------
 
   const phase1b = (a: number, bal: Ballot, logged: Msg1b | null): boolean => {
+    // The common case first, allocating nothing: enabled, and the 1b reports a's latest vote.
+    if (!canPhase1b(s, a, bal)) return refuse1b(a, bal, logged);
+    if (logged !== null && (logged.mbal !== s.maxVBal[a] || logged.mval !== s.maxVal[a])) {
+      return refuse1b(a, bal, logged);
+    }
+    applyPhase1b(s, a, bal, line);
+    steps++;
+    return true;
+  };
+
+  /** Phase1b(a) refused: not enabled, or the logged 1b is not the one it sends. */
+  const refuse1b = (a: number, bal: Ballot, logged: Msg1b | null): false => {
     const m1a = { type: '1a', bal } as const;
     const text = `Phase1b(${acc(a)}) on 1a(bal ${bal})`;
     const reply = reply1b(s, a, bal);
@@ -145,17 +157,11 @@ export function createChecker(cluster: Cluster, table: NameTable,
       if (why !== null) return refuse(refuseClaimAction(ctx(involved), action, text, why), forced);
       return refuse(refuseAction(ctx(involved), action, text, forced, null), forced);
     }
-    if (logged !== null && (logged.mbal !== reply.mbal || logged.mval !== reply.mval)) {
-      return refuse(refuseAction(ctx([m1a, shown]), action, text, forced, {
-        conjunct: 'mbal |-> maxVBal[a], mval |-> maxVal[a]',
-        why: `${acc(a)}'s latest vote is <<${reply.mbal}, ${val(reply.mval)}>>, but its 1b ` +
-          `reports ` +
-          `<<${logged.mbal}, ${val(logged.mval)}>>`,
-      }), forced);
-    }
-    applyPhase1b(s, a, bal, line);
-    steps++;
-    return true;
+    return refuse(refuseAction(ctx([m1a, shown]), action, text, forced, {
+      conjunct: 'mbal |-> maxVBal[a], mval |-> maxVal[a]',
+      why: `${acc(a)}'s latest vote is <<${reply.mbal}, ${val(reply.mval)}>>, but its 1b ` +
+        `reports <<${shown.mbal}, ${val(shown.mval)}>>`,
+    }), forced);
   };
 
   const phase2a = (bal: Ballot, v: Value): boolean => {
@@ -221,12 +227,19 @@ export function createChecker(cluster: Cluster, table: NameTable,
    * acceptor logs persists at all, a 1b or 2b it sends must be covered by what it persisted, or
    * a crash right after the send would make it forget a promise or a vote it announced.
    */
-  const durable = new Map<number, { maxBal: number; maxVBal: number; line: number }>();
+  const durable = {
+    /** The line of each acceptor's last persist, or -1 when it has logged none. */
+    line: cluster.acceptors.map(() => -1),
+    maxBal: cluster.acceptors.map(() => -1),
+    maxVBal: cluster.acceptors.map(() => -1),
+  };
   const covered = (m: Message): boolean => {
     if (m.type !== '1b' && m.type !== '2b') return true;
-    const d = durable.get(m.acc);
-    if (d === undefined || (d.maxBal >= m.bal && (m.type === '1b'
-      || d.maxVBal >= m.bal))) return true;
+    const a = m.acc;
+    const logged = durable.line[a] as number;
+    if (logged === -1 || ((durable.maxBal[a] as number) >= m.bal && (m.type === '1b'
+      || (durable.maxVBal[a] as number) >= m.bal))) return true;
+    const d = { line: logged, maxBal: durable.maxBal[a], maxVBal: durable.maxVBal[a] };
     const what = m.type === '1b' ? `its promise of ballot ${m.bal}` : `its vote in ballot ${m.bal}`;
     return refuse(refuseClaim(ctx([m]), 'persist-before-send',
       `${acc(m.acc)} sent a ${m.type} announcing ${what} before making it durable (its last ` +
@@ -254,7 +267,8 @@ export function createChecker(cluster: Cluster, table: NameTable,
         return phase2b(m.acc, m.bal, m.val);
       case 'commit':
         sentExtras.add(extraKey(m));
-        return claimChosen('commit', `${nameOf(node)} announced ${val(m.val)} as chosen`, m.val,
+        return claimChosen('commit', () => `${nameOf(node)} announced ${val(m.val)} as chosen`,
+          m.val,
           m.bal);
       case 'reject':
         sentExtras.add(extraKey(m));
@@ -274,7 +288,8 @@ export function createChecker(cluster: Cluster, table: NameTable,
         `${JSON.stringify(m)}`, null), null);
   };
 
-  const claimChosen = (rule: string, claim: string, v: Value, bal: Ballot | -1): boolean => {
+  /** The claim that v is chosen (in bal, or in any ballot); its words are built on refusal. */
+  const claimChosen = (rule: string, claim: () => string, v: Value, bal: Ballot | -1): boolean => {
     const chosen = bal === -1
       ? s.chosen.some((c) => c.val === v) : s.ballots.get(bal)?.chosen.includes(v) === true;
     if (chosen) return true;
@@ -287,7 +302,7 @@ export function createChecker(cluster: Cluster, table: NameTable,
       : votes.slice(0, 3).map((x) => `ballot ${x.b}: ${maskNames(x.mask).join(', ')}`).join('; ');
     const witness: Witness = { value: val(v), ...(bal === -1 ? {} : { ballot: bal }) };
     return refuse(refuseClaim(ctx(), rule,
-      `${claim}, but no quorum voted for it ${where} (votes seen: ${seen})`, null, witness), null);
+      `${claim()}, but no quorum voted for it ${where} (votes seen: ${seen})`, null, witness), null);
   };
 
   const maskNames = (mask: number): string[] => cluster.acceptors.filter((_,
@@ -310,8 +325,11 @@ export function createChecker(cluster: Cluster, table: NameTable,
    */
   const persist = (a: number, d: Durable): boolean => {
     const ok = persistStep(a, d);
-    if (ok) durable.set(a, { maxBal: s.maxBal[a] as number, maxVBal: s.maxVBal[a] as number,
-      line });
+    if (ok) {
+      durable.line[a] = line;
+      durable.maxBal[a] = s.maxBal[a] as number;
+      durable.maxVBal[a] = s.maxVBal[a] as number;
+    }
     return ok;
   };
 
@@ -385,7 +403,8 @@ export function createChecker(cluster: Cluster, table: NameTable,
           `not linearizable`,
       [call.line, settled.line]);
     }
-    if (!claimChosen('client', `${c}'s ${e.op} returned ${val(e.val)}`, e.val, -1)) return false;
+    const v = e.val;
+    if (!claimChosen('client', () => `${c}'s ${e.op} returned ${val(v)}`, v, -1)) return false;
     settled ??= { val: e.val, line };
     return true;
   };
@@ -404,7 +423,7 @@ export function createChecker(cluster: Cluster, table: NameTable,
       case 'recv': return alive(e.node) && recv(e.node, e.msg);
       case 'persist': return alive(e.node) && persist(e.node, e.state);
       case 'learn': return alive(e.node) && claimChosen('learn',
-        `${nameOf(e.node)} learned ${val(e.val)}`, e.val, e.bal);
+        () => `${nameOf(e.node)} learned ${val(e.val)}`, e.val, e.bal);
       case 'invoke': case 'return': return client(e);
       case 'crash': crashed.set(e.node, line); return true;
       case 'restart': return restart(e.node, e.state);

@@ -5,8 +5,8 @@
  * always come from the spec itself (judge.ts and partial.ts call `testStep` on the spec state),
  * and test/trace/incremental.test.ts checks the two agree on random traces.
  */
-import { showsSafe, type Action, type Ballot, type Msg1b, type Value } from '../../spec/paxos.js';
-import { addMessage, sentLine, type TraceState } from './state.js';
+import type { Action, Ballot, Msg1b, Value } from '../../spec/paxos.js';
+import { addMessage, sentLine, type BallotRecord, type TraceState } from './state.js';
 
 /** Phase1b(a) on the 1a of b: m \in msgs /\ m.bal > maxBal[a]. */
 export function canPhase1b(s: TraceState, a: number, b: Ballot): boolean {
@@ -27,23 +27,37 @@ export function applyPhase1b(s: TraceState, a: number, b: Ballot, line: number):
 
 /**
  * Phase2a(b, v): no 2a for b was sent, and some quorum Q all sent 1b for b, and Q's 1b show v
- * safe (spec/paxos.ts `showsSafe`, applied to them).
+ * safe: spec/paxos.ts `showsSafe`, which holds when none of them reports a vote, or one of those
+ * reporting the highest mbal reports v. Computed in place, without building the 1b messages:
+ * this runs on every 2a of a trace.
  */
 export function canPhase2a(s: TraceState, b: Ballot, v: Value): boolean {
   const r = s.ballots.get(b);
   if (r === undefined) return false;
   if (r.twoA.length > 0) return false;
   for (const qm of s.quorums.masks) {
-    if ((qm & r.oneBMask) !== qm) continue;
-    const q1b: Msg1b[] = [];
-    for (let a = 0; a < s.n; a++) {
-      if (((qm >>> a) & 1) === 0) continue;
-      for (const x of r.oneB[a] ?? []) q1b.push({ type: '1b', acc: a, bal: b, mbal: x.value.mbal,
-        mval: x.value.mval });
-    }
-    if (showsSafe(q1b, v)) return true;
+    if ((qm & r.oneBMask) === qm && quorumShowsSafe(s, r, qm, v)) return true;
   }
   return false;
+}
+
+/** showsSafe(Q1b, v) for the 1b messages of ballot record r sent by the quorum qm. */
+function quorumShowsSafe(s: TraceState, r: BallotRecord, qm: number, v: Value): boolean {
+  let top = -1;
+  let topHasV = false;
+  for (let a = 0; a < s.n; a++) {
+    if (((qm >>> a) & 1) === 0) continue;
+    for (const x of r.oneB[a] ?? []) {
+      const mbal = x.value.mbal;
+      if (mbal > top) {
+        top = mbal;
+        topHasV = x.value.mval === v;
+      } else if (mbal === top && x.value.mval === v) {
+        topHasV = true;
+      }
+    }
+  }
+  return top === -1 || topHasV;
 }
 
 /** Phase2b(a) on the 2a (b, v): m \in msgs /\ m.bal >= maxBal[a]. */
