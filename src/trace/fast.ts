@@ -397,8 +397,11 @@ function lookup(cache: Map<number, Cached>, index: ReadonlyMap<unknown, number>,
   if (hit !== undefined && same(a, n, hit.text)) return hit.index;
   const text = src.slice(a, a + n);
   const i = index.get(text);
-  if (i !== undefined && hit === undefined && cache.size < CACHE_MAX) cache.set(h, { text,
-    index: i });
+  // A copy joined from its characters, not the slice: a slice of 13 characters or more points
+  // into the chunk's text and would keep the whole chunk alive as long as the cache.
+  if (i !== undefined && hit === undefined && cache.size < CACHE_MAX) {
+    cache.set(h, { text: text.split('').join(''), index: i });
+  }
   return i;
 }
 
