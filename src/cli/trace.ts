@@ -280,8 +280,6 @@ function rejectionText(file: string, r: Rejection, lines: Map<number,
   }
   if (r.breaks.length > 1) out.push(`  also breaks: ` +
     `${r.breaks.slice(1).map((b) => b.property).join(', ')}`);
-  if (r.skipped.length > 0) out.push(`  not evaluated (ballots too large): ` +
-    `${r.skipped.join(', ')}`);
   if (lines !== undefined && r.excerpt.length > 0) {
     out.push('  excerpt:');
     const width = String(Math.max(...r.excerpt)).length;

@@ -13,8 +13,8 @@
  * The properties built on SafeAt and ShowsSafeAt (Inv3, Inv4, VotesSafe) come from safety.ts,
  * which evaluates them on the voted ballots only: spec/voting.ts quantifies over every ballot
  * below b, literally, as Voting.tla does, and a trace's ballots run into the millions. Every
- * property is therefore evaluated whatever the ballots; `skipped` stays in the report's format
- * and is empty.
+ * property is therefore evaluated whatever the ballots. `skipped` is always empty: it stays only
+ * because synod.trace/v1's JSON rejections carry it; nothing prints it.
  */
 import {
   actions, testStep, type Action, type Constants, type Message, type PaxosState,
