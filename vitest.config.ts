@@ -8,5 +8,12 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // `npm run coverage`: V8's own coverage (the engine c8 reads), mapped back to the sources.
+    // `npm run coverage:cli` runs c8 itself over the built CLI (the demo, end to end).
+    coverage: {
+      provider: 'v8',
+      include: ['spec/**', 'src/**'],
+      reporter: ['text-summary', 'html'],
+    },
   },
 });
