@@ -38,8 +38,8 @@ import { constantsOf, type Cluster, type Durable, type Event, type NameTable,
 import {
   namesOf, refuseAction, refuseClaim, type RefusalContext, type Rejection, type Witness,
 } from './judge.js';
-import { addMessage, initialState, record, sentLine, toSpecState, votersOf,
-  type TraceState } from './state.js';
+import { addMessage, ballotsOf, chosenIn, initialState, oneBsOf, otherVoteIn, sentLine,
+  toSpecState, twoBsOf, votersOf, type TraceState } from './state.js';
 import { fromSpecState } from './rebuild.js';
 import { firstViolation } from './safety.js';
 import { applyPhase1b, applyPhase2b, canPhase1b, canPhase2a, canPhase2b,
@@ -99,11 +99,10 @@ export function createChecker(cluster: Cluster, table: NameTable,
   /** The message by which acceptor a made its current promise maxBal[a] (its 1b or 2b). */
   const promiseOf = (a: number): Message[] => {
     const b = s.maxBal[a] as number;
-    const r = s.ballots.get(b);
-    const x1b = r?.oneB[a]?.[0];
+    const x1b = oneBsOf(s, b, a)[0];
     if (x1b !== undefined) return [{ type: '1b', acc: a, bal: b, mbal: x1b.value.mbal,
       mval: x1b.value.mval }];
-    const x2b = r?.twoB[a]?.[0];
+    const x2b = twoBsOf(s, b, a)[0];
     return x2b === undefined ? [] : [{ type: '2b', acc: a, bal: b, val: x2b.value }];
   };
   /** The 1a or 2a an acceptor's step acts on, when it was sent. */
@@ -146,7 +145,7 @@ export function createChecker(cluster: Cluster, table: NameTable,
     const action: Action = { name: 'Phase1b', a, m: m1a };
     if (!canPhase1b(s, a, bal)) {
       const earlier = logged !== null && s.maxBal[a] === bal
-        ? s.ballots.get(bal)?.oneB[a]?.[0] : undefined;
+        ? oneBsOf(s, bal, a)[0] : undefined;
       const why = earlier === undefined ? null : {
         conjunct: 'mbal |-> maxVBal[a], mval |-> maxVal[a]',
         why: `${acc(a)} already sent its 1b for ballot ${bal} at line ${earlier.line}, reporting ` +
@@ -207,12 +206,11 @@ export function createChecker(cluster: Cluster, table: NameTable,
    * and only (bal, v) can have become chosen, so these are the only places they can fail.
    */
   const checkVotes = (bal: Ballot, v: Value): boolean => {
-    const r = record(s, bal);
-    const other = r.twoB.findIndex((xs) => xs?.some((x) => x.value !== v) === true);
+    const other = otherVoteIn(s, bal, v);
     // s.chosen has one entry per chosen value: two entries are two values chosen, which breaks
     // Consistency, and R2 (a higher ballot choosing another value) with it.
     const split = s.chosen.length > 1;
-    if (other === -1 && !split) return true;
+    if (!other && !split) return true;
     const spec = toSpecState(s);
     const violation = firstViolation(k(), spec, names ??= namesOf(cluster, table));
     if (violation === null) throw new Error(`checker: incremental check disagrees with the spec ` +
@@ -291,12 +289,12 @@ export function createChecker(cluster: Cluster, table: NameTable,
   /** The claim that v is chosen (in bal, or in any ballot); its words are built on refusal. */
   const claimChosen = (rule: string, claim: () => string, v: Value, bal: Ballot | -1): boolean => {
     const chosen = bal === -1
-      ? s.chosen.some((c) => c.val === v) : s.ballots.get(bal)?.chosen.includes(v) === true;
+      ? s.chosen.some((c) => c.val === v) : chosenIn(s, bal, v);
     if (chosen) return true;
     const where = bal === -1 ? 'in any ballot' : `in ballot ${bal}`;
-    const votes = [...s.ballots.entries()]
-      .filter(([b]) => bal === -1 || b === bal)
-      .map(([b, r]) => ({ b, mask: votersOf(s, r, v) }))
+    const votes = [...ballotsOf(s)]
+      .filter((b) => bal === -1 || b === bal)
+      .map((b) => ({ b, mask: votersOf(s, b, v) }))
       .filter((x) => x.mask !== 0);
     const seen = votes.length === 0 ? 'no acceptor voted for it'
       : votes.slice(0, 3).map((x) => `ballot ${x.b}: ${maskNames(x.mask).join(', ')}`).join('; ');

@@ -33,8 +33,8 @@ import { actions, testStep, type Action, type Ballot, type Message, type Msg1b,
 import type { CheckSummary } from './checker.js';
 import { constantsOf, type Cluster, type Event, type NameTable } from './events.js';
 import { namesOf, withNames, type Rejection } from './judge.js';
-import { cloneState, initialState, sentLine, toSpecState, votersOf,
-  type TraceState } from './state.js';
+import { ballotsOf, chosenIn, cloneState, has2a, initialState, oneALine, oneBMaskOf, sentLine,
+  toSpecState, votersOf, type TraceState } from './state.js';
 import { canPhase1b, canPhase2a, canPhase2b, reply1b, step } from './steps.js';
 
 /** Why a line could not be explained from one candidate state. */
@@ -81,12 +81,11 @@ function need2a(s: TraceState, b: Ballot, v: Value, own: boolean): Need {
   if (sentLine(s, { type: '2a', bal: b, val: v }) !== -1) return OK;
   const act: Action = { name: 'Phase2a', b, v };
   if (canPhase2a(s, b, v)) return { kind: 'alts', alts: [alt([act], own)], failed: null };
-  const r = s.ballots.get(b);
-  if (r !== undefined && r.twoA.length > 0) return none(act);
+  if (has2a(s, b)) return none(act);
   const alts: Alt[] = [];
   for (const Q of s.quorums.quorums) {
-    const actions: Action[] = (r?.oneA ?? -1) === -1 ? [{ name: 'Phase1a', b }] : [];
-    for (const a of Q) if (r?.oneB[a] === undefined) actions.push({ name: 'Phase1b', a,
+    const actions: Action[] = oneALine(s, b) === -1 ? [{ name: 'Phase1a', b }] : [];
+    for (const a of Q) if (((oneBMaskOf(s, b) >>> a) & 1) === 0) actions.push({ name: 'Phase1b', a,
       m: { type: '1a', bal: b } });
     actions.push(act);
     alts.push(alt(actions, own));
@@ -135,7 +134,7 @@ function need1b(s: TraceState, m: Msg1b, own: boolean): Need {
       : vote.failed);
     prefixes = vote.alts;
   }
-  const open = (s.ballots.get(m.bal)?.oneA ?? -1) === -1;
+  const open = oneALine(s, m.bal) === -1;
   const tail: Action[] = open ? [{ name: 'Phase1a', b: m.bal }, act] : [act];
   return { kind: 'alts', alts: prefixes.map((p) => alt([...p.actions, ...tail], own)),
     failed: act };
@@ -143,7 +142,7 @@ function need1b(s: TraceState, m: Msg1b, own: boolean): Need {
 
 function isChosen(s: TraceState, v: Value, bal: Ballot | -1): boolean {
   return bal === -1
-    ? s.chosen.some((c) => c.val === v) : s.ballots.get(bal)?.chosen.includes(v) === true;
+    ? s.chosen.some((c) => c.val === v) : chosenIn(s, bal, v);
 }
 
 /**
@@ -154,11 +153,10 @@ function isChosen(s: TraceState, v: Value, bal: Ballot | -1): boolean {
 function needChosen(s: TraceState, v: Value, bal: Ballot | -1): Need {
   if (isChosen(s, v, bal)) return OK;
   const alts: Alt[] = [];
-  const ballots = bal === -1 ? [...s.ballots.keys()].reverse() : [bal];
+  const ballots = bal === -1 ? [...ballotsOf(s)].reverse() : [bal];
   for (const b of ballots) {
-    const r = s.ballots.get(b);
-    if (r === undefined || !r.twoA.some((x) => x.value === v)) continue;
-    const voted = votersOf(s, r, v);
+    if (sentLine(s, { type: '2a', bal: b, val: v }) === -1) continue;
+    const voted = votersOf(s, b, v);
     for (const qm of s.quorums.masks) {
       const actions: Action[] = [];
       for (let a = 0; a < s.n; a++) {

@@ -6,11 +6,12 @@
  * and test/trace/incremental.test.ts checks the two agree on random traces.
  */
 import type { Action, Ballot, Msg1b, Value } from '../../spec/paxos.js';
-import { addMessage, sentLine, type BallotRecord, type TraceState } from './state.js';
+import { addMessage, has2a, oneALine, oneBsOf, sentLine, slotOf, type Report, type Sent,
+  type TraceState } from './state.js';
 
 /** Phase1b(a) on the 1a of b: m \in msgs /\ m.bal > maxBal[a]. */
 export function canPhase1b(s: TraceState, a: number, b: Ballot): boolean {
-  return (s.ballots.get(b)?.oneA ?? -1) !== -1 && b > (s.maxBal[a] as number);
+  return oneALine(s, b) !== -1 && b > (s.maxBal[a] as number);
 }
 
 /** The 1b that Phase1b(a) sends for ballot b: a's latest vote. */
@@ -32,27 +33,35 @@ export function applyPhase1b(s: TraceState, a: number, b: Ballot, line: number):
  * this runs on every 2a of a trace.
  */
 export function canPhase2a(s: TraceState, b: Ballot, v: Value): boolean {
-  const r = s.ballots.get(b);
-  if (r === undefined) return false;
-  if (r.twoA.length > 0) return false;
+  const i = slotOf(s, b);
+  if (i === -1 || has2a(s, b)) return false;
+  const mask = s.cols.oneBMask[i] as number;
   for (const qm of s.quorums.masks) {
-    if ((qm & r.oneBMask) === qm && quorumShowsSafe(s, r, qm, v)) return true;
+    if ((qm & mask) === qm && quorumShowsSafe(s, i, qm, v)) return true;
   }
   return false;
 }
 
-/** showsSafe(Q1b, v) for the 1b messages of ballot record r sent by the quorum qm. */
-function quorumShowsSafe(s: TraceState, r: BallotRecord, qm: number, v: Value): boolean {
+/**
+ * showsSafe(Q1b, v) for the 1b messages of the ballot in slot i sent by the quorum qm. Read off
+ * the columns; an acceptor with more than one 1b in the ballot (never in a reachable state) is
+ * read through `oneBsOf`.
+ */
+function quorumShowsSafe(s: TraceState, i: number, qm: number, v: Value): boolean {
+  const c = s.cols;
   let top = -1;
   let topHasV = false;
   for (let a = 0; a < s.n; a++) {
     if (((qm >>> a) & 1) === 0) continue;
-    for (const x of r.oneB[a] ?? []) {
-      const mbal = x.value.mbal;
+    const k = i * s.n + a;
+    const more = s.more.oneB.has(k) ? oneBsOf(s, c.bal[i] as number, a) : null;
+    for (let j = 0; j < (more?.length ?? 1); j++) {
+      const mbal = more === null ? c.oneBMbal[k] as number : (more[j] as Sent<Report>).value.mbal;
+      const hasV = more === null ? c.oneBMval[k] === v : (more[j] as Sent<Report>).value.mval === v;
       if (mbal > top) {
         top = mbal;
-        topHasV = x.value.mval === v;
-      } else if (mbal === top && x.value.mval === v) {
+        topHasV = hasV;
+      } else if (mbal === top && hasV) {
         topHasV = true;
       }
     }
@@ -62,8 +71,7 @@ function quorumShowsSafe(s: TraceState, r: BallotRecord, qm: number, v: Value): 
 
 /** Phase2b(a) on the 2a (b, v): m \in msgs /\ m.bal >= maxBal[a]. */
 export function canPhase2b(s: TraceState, a: number, b: Ballot, v: Value): boolean {
-  const r = s.ballots.get(b);
-  return r !== undefined && r.twoA.some((x) => x.value === v) && b >= (s.maxBal[a] as number);
+  return sentLine(s, { type: '2a', bal: b, val: v }) !== -1 && b >= (s.maxBal[a] as number);
 }
 
 export function applyPhase2b(s: TraceState, a: number, b: Ballot, v: Value, line: number): void {
