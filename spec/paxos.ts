@@ -314,6 +314,20 @@ export function testStep(
   }
 }
 
+/**
+ * The action that sends m, with its parameters: a 1a is sent by Phase1a(m.bal), a 1b by
+ * Phase1b(m.acc) on the 1a of its ballot, a 2a by Phase2a(m.bal, m.val), a 2b by Phase2b(m.acc)
+ * on the 2a it answers. Each action sends exactly one message, so a logged send names its step.
+ */
+export function actionSending(m: Message): Action {
+  switch (m.type) {
+    case '1a': return { name: 'Phase1a', b: m.bal };
+    case '1b': return { name: 'Phase1b', a: m.acc, m: { type: '1a', bal: m.bal } };
+    case '2a': return { name: 'Phase2a', b: m.bal, v: m.val };
+    case '2b': return { name: 'Phase2b', a: m.acc, m: { type: '2a', bal: m.bal, val: m.val } };
+  }
+}
+
 /** One enabled step: the action and the state it leads to. */
 export interface Step {
   readonly action: Action;

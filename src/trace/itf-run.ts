@@ -8,7 +8,7 @@
  * the trace's next state exactly. In reports, `line` is the index of the state in "states".
  */
 import {
-  actions, compareMessages, init, sameState, testStep, type Action, type Constants, type Message,
+  actionSending, actions, compareMessages, init, sameState, testStep, type Constants, type Message,
     type PaxosState,
 } from '../../spec/paxos.js';
 import { explicitQuorums, majorities, quorumProblem,
@@ -125,7 +125,7 @@ function judgeStep(k: Constants, s: PaxosState, t: PaxosState, names: Names):
         `removed (each action sends exactly one, and msgs never shrinks)` };
   }
   const m = added[0] as Message;
-  const action = actionOf(m);
+  const action = actionSending(m);
   const r = testStep(k, s, action, actions, names);
   if (!r.ok) return { rule: action.name, action: action.name, conjunct: r.conjunct, why: r.why };
   if (!sameState(r.next, t)) {
@@ -136,14 +136,6 @@ function judgeStep(k: Constants, s: PaxosState, t: PaxosState, names: Names):
   return null;
 }
 
-function actionOf(m: Message): Action {
-  switch (m.type) {
-    case '1a': return { name: 'Phase1a', b: m.bal };
-    case '1b': return { name: 'Phase1b', a: m.acc, m: { type: '1a', bal: m.bal } };
-    case '2a': return { name: 'Phase2a', b: m.bal, v: m.val };
-    case '2b': return { name: 'Phase2b', a: m.acc, m: { type: '2a', bal: m.bal, val: m.val } };
-  }
-}
 
 function sameMessage(x: Message, y: Message): boolean {
   return compareMessages(x, y) === 0;

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  enabledSteps, hasMessage, init, testStep, type Action, type Constants, type Message,
+  actionSending, enabledSteps, hasMessage, init, testStep, type Constants, type Message,
     type PaxosState,
 } from '../../spec/paxos.js';
 import { firstViolation, stepProperties } from '../../spec/properties.js';
@@ -23,21 +23,13 @@ const k: Constants = { acceptors: 3, values: 2, quorums: majorities(3), maxBallo
 const ACC = ['s1', 's2', 's3'];
 const VAL = ['x', 'y'];
 
-function actionOf(m: Message): Action {
-  switch (m.type) {
-    case '1a': return { name: 'Phase1a', b: m.bal };
-    case '1b': return { name: 'Phase1b', a: m.acc, m: { type: '1a', bal: m.bal } };
-    case '2a': return { name: 'Phase2a', b: m.bal, v: m.val };
-    case '2b': return { name: 'Phase2b', a: m.acc, m: { type: '2a', bal: m.bal, val: m.val } };
-  }
-}
 
 /** The reference: index of the first message the spec refuses or after which a property fails. */
 function reference(msgs: readonly Message[]): number {
   let s: PaxosState = init(k);
   for (const [i, m] of msgs.entries()) {
     if (hasMessage(s.msgs, m)) continue;
-    const r = testStep(k, s, actionOf(m));
+    const r = testStep(k, s, actionSending(m));
     if (!r.ok || !r.next.msgs.some((x) => JSON.stringify(x) === JSON.stringify(m))) return i;
     if (stepProperties.some((p) => p.check(k, s, r.next) !== null) || firstViolation(k,
       r.next) !== null) return i;
@@ -75,7 +67,7 @@ function walk(choices: readonly { pick: number; bug: number; a: number; b: numbe
       continue;
     }
     out.push(m);
-    const r = testStep(k, s, actionOf(m));
+    const r = testStep(k, s, actionSending(m));
     if (r.ok && !hasMessage(s.msgs, m)) s = r.next;
   }
   return out;
