@@ -32,7 +32,7 @@ import {
     type PaxosState,
   type Value,
 } from '../../spec/paxos.js';
-import { stepProperties, type Names } from '../../spec/properties.js';
+import { showMessage, stepProperties, type Names } from '../../spec/properties.js';
 import { constantsOf, type Cluster, type Durable, type Event, type NameTable,
   type TraceMessage } from './events.js';
 import {
@@ -283,7 +283,8 @@ export function createChecker(cluster: Cluster, table: NameTable,
     if (sent) return true;
     return refuse(refuseClaim(ctx(), 'recv',
       `${nameOf(node)} received a message that was never sent (m \\in msgs fails): ` +
-        `${JSON.stringify(m)}`, null), null);
+        `${m.type === '1a' || m.type === '1b' || m.type === '2a' || m.type === '2b'
+          ? showMessage(m, names ??= namesOf(cluster, table)) : JSON.stringify(m)}`, null), null);
   };
 
   /** The claim that v is chosen (in bal, or in any ballot); its words are built on refusal. */
