@@ -6,14 +6,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bufferIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { synod } from '../synod.js';
 
-async function run(...args: string[]) {
-  const io = bufferIo();
-  const code = await main(['check', ...args], io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
+const run = (...args: string[]) => synod('check', ...args);
 
 describe('synod check paxos', () => {
   it('verifies MaxBallot 1 with TLC\'s counts and exits 0', async () => {

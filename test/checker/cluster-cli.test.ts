@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bufferIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { synod } from '../synod.js';
 
-async function run(...args: string[]) {
-  const io = bufferIo();
-  const code = await main(['check', 'cluster', ...args], io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
+const run = (...args: string[]) => synod('check', 'cluster', ...args);
 
 describe('synod check cluster', () => {
   it('verifies 2 servers and 2 racing clients, exit 0, with the bounds in the report', async () => {

@@ -6,18 +6,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bufferIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { synod } from '../synod.js';
 
 const page = readFileSync(new URL('../../docs/walkthrough.md', import.meta.url), 'utf8');
 /** The fenced blocks of the page, in order (without the fences). */
 const blocks = [...page.matchAll(/```(?:sh)?\n([\s\S]*?)```/g)].map((m) => m[1] as string);
 
-async function synod(...args: string[]) {
-  const io = bufferIo();
-  const code = await main(args, io);
-  return { code, out: io.stdout() };
-}
 
 describe('docs/walkthrough.md', () => {
   const dir = mkdtempSync(join(tmpdir(), 'synod-walkthrough-'));

@@ -7,17 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describe as describeRun, type Plan } from '../../src/cli/simulate.js';
-import { bufferIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { ALL_FAULTS } from '../../src/sim/faults.js';
 import { simulate } from '../../src/sim/simulate.js';
 import { mutants } from './mutants.js';
+import { synod } from '../synod.js';
 
-async function synod(...args: string[]) {
-  const io = bufferIo();
-  const code = await main(args, io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
 
 describe('synod simulate', () => {
   it('prints what was chosen, the calls, the faults and the checks, and exits 0', async () => {

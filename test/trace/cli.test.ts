@@ -3,18 +3,13 @@
  * files and directories with a summary, and the exit codes 0 / 1 / 2.
  */
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { bufferIo } from '../../src/cli/io.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { header3, lines } from './helpers.js';
+import { synod } from '../synod.js';
 
-async function run(...args: string[]) {
-  const io = bufferIo();
-  const code = await main(['trace', ...args], io);
-  return { code, out: io.stdout(), err: io.stderr() };
-}
+const run = (...args: string[]) => synod('trace', ...args);
 
 describe('synod trace check', () => {
   it('accepts a valid trace with exit 0 and says what was chosen', async () => {
