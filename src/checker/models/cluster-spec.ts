@@ -3,7 +3,7 @@
  * spec state, and the verdicts on it, cached by the mapped state (many worlds share one).
  */
 import {
-  enabledSteps, firstViolation, majorities, R1, send, stateKey, Voting, type Constants,
+  enabledSteps, firstViolation, majorities, R1, send, stateKey, Voting, votingState, type Constants,
   type Message, type PaxosState, type Violation as SpecViolation,
 } from '../../../spec/index.js';
 import { toNatural } from '../../paxos/index.js';
@@ -19,7 +19,6 @@ export interface SpecView {
   readonly specVerdict: (s: PaxosState, key?: string) => SpecViolation | null;
   readonly refinementProblem: (s: PaxosState, t: PaxosState, ks?: string, kt?: string) => string | null;
   readonly chosenOf: (s: PaxosState) => number[];
-  readonly votesOfState: (s: PaxosState) => { bal: number; val: number }[][];
   readonly implProblem: (w: World, s: PaxosState) => [number, string] | null;
 }
 
@@ -89,12 +88,7 @@ export function specView(bounds: ClusterBounds, codec: WorldCodec): SpecView {
     return v;
   };
 
-  const chosenOf = (s: PaxosState): number[] => Voting.chosen(k, { votes: votesOfState(s), maxBal: s.maxBal });
-  const votesOfState = (s: PaxosState) => {
-    const votes: { bal: number; val: number }[][] = Array.from({ length: N }, () => []);
-    for (const m of s.msgs) if (m.type === '2b') votes[m.acc]!.push({ bal: m.bal, val: m.val });
-    return votes;
-  };
+  const chosenOf = (s: PaxosState): number[] => Voting.chosen(k, votingState(k, s));
 
   /** The implementation-level properties: index into IMPL_PROPERTIES and a summary, or null. */
   const implProblem = (w: World, s: PaxosState): [number, string] | null => {
@@ -113,5 +107,5 @@ export function specView(bounds: ClusterBounds, codec: WorldCodec): SpecView {
     return null;
   };
 
-  return { k, specOf, specAt, specVerdict, refinementProblem, chosenOf, votesOfState, implProblem };
+  return { k, specOf, specAt, specVerdict, refinementProblem, chosenOf, implProblem };
 }

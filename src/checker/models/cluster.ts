@@ -35,7 +35,9 @@
  * interned (each distinct one gets a small number), and the network is a bitset over message
  * numbers, `netWords` words wide.
  */
-import { stateProperties as specTable, Voting, type Constants } from '../../../spec/index.js';
+import {
+  stateProperties as specTable, Voting, votingState, type Constants,
+} from '../../../spec/index.js';
 import { showBallot } from '../../paxos/index.js';
 import type { Model, Violation } from '../engine.js';
 import { forEachBit, Interner, showMsg } from './cluster-support.js';
@@ -54,7 +56,7 @@ export function clusterModel(bounds: ClusterBounds): Model & { readonly constant
   const { W, OFF_CLIENTS, decode, encode, packets: packetsI } = codec;
   const successorsOf = worldSuccessors(bounds, codec);
   const {
-    k, specOf, specAt, specVerdict, refinementProblem, chosenOf, votesOfState, implProblem,
+    k, specOf, specAt, specVerdict, refinementProblem, chosenOf, implProblem,
   } = specView(bounds, codec);
   const labelsI = new Interner<string>();
 
@@ -123,7 +125,7 @@ export function clusterModel(bounds: ClusterBounds): Model & { readonly constant
       const s = specOf(decode(src, srcOff));
       const t = specOf(decode(dst, dstOff));
       const why = refinementProblem(s, t) ?? '?';
-      const vs = Voting.votingStep(k, { votes: votesOfState(s), maxBal: s.maxBal }, { votes: votesOfState(t), maxBal: t.maxBal });
+      const vs = Voting.votingStep(k, votingState(k, s), votingState(k, t));
       return {
         property: why.startsWith('R1') ? 'R1' : 'Refinement',
         summary: why,
