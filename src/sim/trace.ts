@@ -1,5 +1,5 @@
 /**
- * A simulated run as a trace in Synod's format v1 (src/trace/format.ts, docs/trace-format.md),
+ * A simulated run as a trace in Synod's format v1 (src/format/trace.ts, docs/trace-format.md),
  * through the shared writer, so that `synod trace check` can judge the simulator's runs.
  *
  * Servers are s1..sN (acceptors and proposers, in the order ballots break ties), values and
@@ -14,8 +14,8 @@
  * Left out: the client's replies are the `return` events; a server's reply effect that reached no
  * waiting client (a duplicate, or one for a crashed client) is not logged.
  */
-import type { Header, TraceEvent } from '../trace/format.js';
-import { createWriter } from '../trace/writer.js';
+import type { Header, TraceEvent } from '../format/trace.js';
+import { createWriter } from '../format/writer.js';
 import type { Ballot, Input, Msg } from '../paxos/index.js';
 import {
   clientName, serverName, type Observer, type ServerStepEvent, type WorldConfig, type WorldEvent,

@@ -12,7 +12,7 @@ import * as t from 'io-ts';
 import { describeQuorumProblem, explicitQuorums, majorities,
   quorumProblem } from '../../spec/quorums.js';
 import type { Ballot, Message, Value } from '../../spec/paxos.js';
-import * as F from './format.js';
+import * as F from '../format/trace.js';
 import type { Cluster, Durable, Event, NameTable, TraceMessage } from './events.js';
 import { problem, type InputProblem } from './lines.js';
 

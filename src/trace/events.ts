@@ -8,7 +8,7 @@
  */
 import type { Ballot, Constants, Message, Value } from '../../spec/paxos.js';
 import type { QuorumSystem } from '../../spec/quorums.js';
-import type { Header, Value as ValueName } from './format.js';
+import type { Header, Value as ValueName } from '../format/trace.js';
 
 /** A commit message: val announced as chosen, in ballot bal (-1 when the line gave none). */
 export interface MsgCommit { readonly type: 'commit'; readonly val: Value;

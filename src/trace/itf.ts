@@ -17,7 +17,7 @@
  * not carry constants).
  */
 import { compareMessages, type Message, type PaxosState } from '../../spec/paxos.js';
-import type { Value as ValueName } from './format.js';
+import type { Value as ValueName } from '../format/trace.js';
 
 export type Mapping = Readonly<Record<string, string>>;
 

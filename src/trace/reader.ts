@@ -12,7 +12,7 @@ import { createResolver, decodeHeader, decodeShape, parseJson,
   type EventResolver } from './decode.js';
 import { fastDecode, fastDecodeRange } from './fast.js';
 import type { Cluster, Event, NameTable } from './events.js';
-import { limits } from './format.js';
+import { limits } from '../format/trace.js';
 
 export interface TraceHandler {
   /** The header line was read and resolved. */

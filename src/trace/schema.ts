@@ -10,7 +10,7 @@
  * codecs allow them. Left out: nothing the format uses; an unknown codec kind is our bug.
  */
 import type * as t from 'io-ts';
-import { FORMAT_NAME, FORMAT_VERSION, Header, TraceEvent, schemaHints } from './format.js';
+import { FORMAT_NAME, FORMAT_VERSION, Header, TraceEvent, schemaHints } from '../format/trace.js';
 
 type Schema = Record<string, unknown>;
 
@@ -25,7 +25,7 @@ export function traceSchema(): Schema {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `https://synod.invalid/schema/${FORMAT_NAME}-v${FORMAT_VERSION}.json`,
     title: `${FORMAT_NAME} v${FORMAT_VERSION}: one line of a trace (the first line is the header)`,
-    description: 'Generated from src/trace/format.ts by src/trace/schema.ts; do not edit. See ' +
+    description: 'Generated from src/format/trace.ts by src/trace/schema.ts; do not edit. See ' +
       'docs/trace-format.md.',
     anyOf: [header, event],
     $defs: defs,

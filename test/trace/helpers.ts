@@ -3,7 +3,7 @@
  * that line boundaries fall inside chunks), a header, and a line read the slow way.
  */
 import { decodeShape, type EventResolver } from '../../src/trace/decode.js';
-import type { Header } from '../../src/trace/format.js';
+import type { Header } from '../../src/format/trace.js';
 
 export async function* chunksOf(text: string | Uint8Array,
   size = 1 << 20): AsyncGenerator<Uint8Array> {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { bufferIo } from '../../src/cli/io.js';
-import { limits } from '../../src/trace/format.js';
+import { limits } from '../../src/format/trace.js';
 import { checkTrace } from '../../src/trace/run.js';
 import { chunksOf, header3, lines } from './helpers.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * A Paxos counterexample as a trace in Synod's trace format v1 (src/trace/format.ts), written
+ * A Paxos counterexample as a trace in Synod's trace format v1 (src/format/trace.ts), written
  * through the trace writer, so that `synod trace check` and any trace viewer read it like a
  * recorded run.
  *
@@ -14,8 +14,8 @@
  */
 import type { Constants, Message, PaxosState } from '../../../spec/paxos.js';
 import { defaultNames } from '../../../spec/properties.js';
-import { createWriter } from '../../trace/writer.js';
-import type { Header, Msg, TraceEvent } from '../../trace/format.js';
+import { createWriter } from '../../format/writer.js';
+import type { Header, Msg, TraceEvent } from '../../format/trace.js';
 import type { TraceStep, Violation } from '../engine.js';
 
 const LEADER = 'leader';

@@ -3,8 +3,8 @@
  * decodes with the format's codecs; what it refuses is our own bug, so it throws.
  */
 import { describe, expect, it } from 'vitest';
-import { Header, TraceEvent } from '../../src/trace/format.js';
-import { ballotPair, createWriter, eventLine, traceText } from '../../src/trace/writer.js';
+import { Header, TraceEvent } from '../../src/format/trace.js';
+import { ballotPair, createWriter, eventLine, traceText } from '../../src/format/writer.js';
 
 const header: Header = {
   format: 'synod.trace', version: 1,

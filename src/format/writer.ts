@@ -1,5 +1,5 @@
 /**
- * The trace writer: header and event objects of format v1 (format.ts) to JSON lines. The
+ * The trace writer: header and event objects of format v1 (trace.ts) to JSON lines. The
  * simulator (src/sim) and the model checker's counterexamples (src/checker) write through it,
  * so every trace Synod produces passes the same codecs the reader applies.
  *
@@ -13,9 +13,9 @@
  */
 import * as t from 'io-ts';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
-import { Header, TraceEvent, type Ballot, type Msg } from './format.js';
+import { Header, TraceEvent, type Ballot, type Msg } from './trace.js';
 
-export type { Header, TraceEvent } from './format.js';
+export type { Header, TraceEvent } from './trace.js';
 
 export interface WriterOptions {
   /** Check each event against the codecs (default true; the simulator's hot loops may opt out). */
