@@ -3,12 +3,15 @@
  * every subcommand can be run in-process by the tests (and by `npm start`) with captured output.
  *
  * Exit codes follow DESIGN.md: 0 verified / accepted, 1 a property violated or a trace
- * rejected, 2 bad usage or unreadable input. Anything else is a bug.
+ * rejected, 2 bad usage or unreadable input, 3 unknown (a search budget or time limit ran out
+ * before a verdict: never a guessed one). Anything else is a bug.
  */
 
 export const EXIT_OK = 0;
 export const EXIT_VIOLATION = 1;
 export const EXIT_USAGE = 2;
+/** No verdict within the budget: neither accepted nor rejected (DESIGN.md, "Command line"). */
+export const EXIT_UNKNOWN = 3;
 
 export interface Io {
   readonly out: (text: string) => void;
