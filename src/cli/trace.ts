@@ -39,6 +39,13 @@ flags:
 
 const EXCERPT_CONTEXT = 240;
 
+const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const;
+
+function help(io: Io): number {
+  io.out(HELP);
+  return EXIT_OK;
+}
+
 export const traceCommand: Command = async (args, io) => {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h') {
@@ -46,6 +53,8 @@ export const traceCommand: Command = async (args, io) => {
     return sub === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (sub === 'schema') {
+    // No flags but --help, and no arguments: a typo is an error, not silently ignored.
+    if (parseFlags('trace schema', rest, HELP_FLAG).values.help === true) return help(io);
     io.out(`${JSON.stringify(traceSchema(), null, 2)}\n`);
     return EXIT_OK;
   }
@@ -142,7 +151,8 @@ async function* keeping(chunks: AsyncIterable<Uint8Array>,
 }
 
 async function toItf(args: readonly string[], io: Io): Promise<number> {
-  const { positionals } = parseFlags('trace itf', args, {}, true);
+  const { values, positionals } = parseFlags('trace itf', args, HELP_FLAG, true);
+  if (values.help === true) return help(io);
   const [file, ...extra] = positionals;
   if (file === undefined
     || extra.length > 0) throw new UsageError('synod trace itf: give exactly one trace file');
