@@ -70,7 +70,12 @@ export type Nat = t.TypeOf<typeof Nat>;
  * (round first, then proposer in the header's order), so list proposers in the order your
  * implementation breaks ties in.
  */
-export const BallotPair = t.tuple([Nat, Name], 'BallotPair');
+const pair = t.tuple([Nat, Name]);
+/** io-ts's tuple drops extra elements; a pair with three is refused here, as the schema says. */
+export const BallotPair = new t.TupleType<[t.Type<number>, t.Type<string>], [number, string]>(
+  'BallotPair', pair.is,
+  (u, c) => (Array.isArray(u) && u.length !== 2 ? t.failure(u, c) : pair.validate(u, c)),
+  pair.encode, pair.types);
 export const Ballot = t.union([Nat, BallotPair], 'Ballot');
 export type Ballot = t.TypeOf<typeof Ballot>;
 
