@@ -45,7 +45,8 @@ export interface Violation {
 }
 
 export type StateProperty = (k: Constants, st: SlotsState, n?: Names) => Violation | null;
-export type StepProperty = (k: Constants, st: SlotsState, t: SlotsState, n?: Names) => Violation | null;
+export type StepProperty =
+  (k: Constants, st: SlotsState, t: SlotsState, n?: Names) => Violation | null;
 
 /** Every slot's view of st, computed once per state object (properties share them). */
 const views = new WeakMap<SlotsState, Map<Slot, PaxosState>>();
@@ -65,7 +66,13 @@ export function viewOf(k: Constants, st: SlotsState, s: Slot): PaxosState {
 }
 
 /** A single-decree violation in slot s, lifted into the log's terms. */
-function lift(st: SlotsState, s: Slot, v: { property: PaxosPropertyName; summary: string; witness: PaxosWitness }): Violation {
+interface PaxosViolation {
+  readonly property: PaxosPropertyName;
+  readonly summary: string;
+  readonly witness: PaxosWitness;
+}
+
+function lift(st: SlotsState, s: Slot, v: PaxosViolation): Violation {
   const { messages, ...rest } = v.witness;
   const lifted = messages?.map((m: PaxosMessage) => liftMessage(st, s, m));
   return {
@@ -151,12 +158,14 @@ export const TypeOK: StateProperty = (k, st, n = defaultNames) => {
   for (let a = 0; a < k.acceptors; a++) {
     const bad = badVariable(k, st, a);
     if (bad !== null) {
-      return { property: 'TypeOK', summary: `${bad} of ${n.acceptor(a)} is out of its type`, witness: { acceptor: a } };
+      const summary = `${bad} of ${n.acceptor(a)} is out of its type`;
+      return { property: 'TypeOK', summary, witness: { acceptor: a } };
     }
   }
   const m = st.msgs.find((x) => !wellTyped(k, x));
   if (m !== undefined) {
-    return { property: 'TypeOK', summary: `message ${JSON.stringify(m)} is not in Message`, witness: { messages: [m] } };
+    const summary = `message ${JSON.stringify(m)} is not in Message`;
+    return { property: 'TypeOK', summary, witness: { messages: [m] } };
   }
   return null;
 };
@@ -178,7 +187,8 @@ export const stateProperties: readonly NamedStateProperty[] = [
 export const stepProperties: readonly NamedStepProperty[] = [{ name: 'R1', check: R1 }];
 
 /** The first state property violated in st, or null. */
-export function firstViolation(k: Constants, st: SlotsState, n: Names = defaultNames): Violation | null {
+export function firstViolation(k: Constants, st: SlotsState, n: Names = defaultNames):
+  Violation | null {
   for (const p of stateProperties) {
     const v = p.check(k, st, n);
     if (v !== null) return v;

@@ -20,7 +20,7 @@ import {
 } from '../paxos.js';
 import { defaultNames, type Names } from '../names.js';
 import {
-  chosen, IncreaseMaxBal, VoteFor, type VotingAction, type VotingState,
+  chosen, IncreaseMaxBal, VoteFor, type VotingAction, type VotingState, type VotingStepResult,
 } from '../voting.js';
 import {
   actionSending, ballotAt, compareMessages, covers, hasMessage, maxValAt, maxVBalAt, noPromise,
@@ -140,9 +140,12 @@ export function votingStateAt(k: Constants, st: SlotsState, s: Slot): VotingStat
   };
 }
 
+/** A Voting action of one slot. */
+export interface SlotVotingAction { readonly slot: Slot; readonly action: VotingAction }
+
 /** What explains one slot's part of a step: a Voting step per changed acceptor, or a stutter. */
 export type LogVotingResult =
-  | { readonly ok: true; readonly actions: readonly { readonly slot: Slot; readonly action: VotingAction }[] }
+  | { readonly ok: true; readonly actions: readonly SlotVotingAction[] }
   | { readonly ok: false; readonly slot: Slot; readonly conjunct: string; readonly why: string };
 
 const sameVote = (x: SlotVote, y: SlotVote): boolean => x.bal === y.bal && x.val === y.val;
@@ -153,7 +156,7 @@ const sameVote = (x: SlotVote, y: SlotVote): boolean => x.bal === y.bal && x.val
  * VoteFor(a, b, v), for at most one acceptor.
  */
 export function slotVotingStep(k: PaxosConstants, sv: VotingState, tv: VotingState,
-  n: Names = defaultNames): { ok: true; action: VotingAction } | { ok: false; conjunct: string; why: string } {
+  n: Names = defaultNames): VotingStepResult {
   const changed: { a: Acceptor; added: SlotVote[] }[] = [];
   for (let a = 0; a < k.acceptors; a++) {
     const before = sv.votes[a] ?? [];
@@ -168,17 +171,21 @@ export function slotVotingStep(k: PaxosConstants, sv: VotingState, tv: VotingSta
   }
   if (changed.length === 0) return { ok: true, action: { name: 'Stutter' } };
   if (changed.length > 1) {
-    return { ok: false, conjunct: '\\E a \\in Acceptor', why: `acceptors ${changed.map((c) => n.acceptor(c.a)).join(', ')} changed in one step` };
+    const who = changed.map((c) => n.acceptor(c.a)).join(', ');
+    const why = `acceptors ${who} changed in one step`;
+    return { ok: false, conjunct: '\\E a \\in Acceptor', why };
   }
   const { a, added } = changed[0]!;
   const maxBal = tv.maxBal[a] as number;
   if (added.length === 0) return IncreaseMaxBal(sv, a, maxBal);
   if (added.length > 1) {
-    return { ok: false, conjunct: 'VoteFor(a, b, v)', why: `acceptor ${n.acceptor(a)} cast ${added.length} votes in one step` };
+    const why = `acceptor ${n.acceptor(a)} cast ${added.length} votes in one step`;
+    return { ok: false, conjunct: 'VoteFor(a, b, v)', why };
   }
   const vote = added[0]!;
   if (maxBal !== vote.bal) {
-    return { ok: false, conjunct: 'maxBal\' = [maxBal EXCEPT ![a] = b]', why: `maxBal of ${n.acceptor(a)} became ${maxBal}, not ${vote.bal}` };
+    const why = `maxBal of ${n.acceptor(a)} became ${maxBal}, not ${vote.bal}`;
+    return { ok: false, conjunct: 'maxBal\' = [maxBal EXCEPT ![a] = b]', why };
   }
   return VoteFor(k, sv, a, vote.bal, vote.val);
 }
@@ -192,7 +199,8 @@ export function logVotingStep(k: Constants, s: SlotsState, t: SlotsState,
   const acts: { slot: Slot; action: VotingAction }[] = [];
   const slots = [...new Set([...slotsOf(k, s), ...slotsOf(k, t)])].sort((x, y) => x - y);
   for (const slot of slots) {
-    const r = slotVotingStep(paxosConstants(k), votingStateAt(k, s, slot), votingStateAt(k, t, slot), n);
+    const r = slotVotingStep(paxosConstants(k), votingStateAt(k, s, slot),
+      votingStateAt(k, t, slot), n);
     if (!r.ok) return { ok: false, slot, conjunct: r.conjunct, why: `slot ${slot}: ${r.why}` };
     if (r.action.name !== 'Stutter') acts.push({ slot, action: r.action });
   }
@@ -247,7 +255,13 @@ export function promisesFromMsgs(k: Constants, msgs: readonly Message[]): SlotsS
 /** The result of explaining a transition: the per-slot actions, in order, or what fails. */
 export type Explanation =
   | { readonly ok: true; readonly actions: readonly Action[] }
-  | { readonly ok: false; readonly after: readonly Action[]; readonly conjunct: string; readonly why: string };
+  | {
+    readonly ok: false;
+    /** The actions taken before the one that failed. */
+    readonly after: readonly Action[];
+    readonly conjunct: string;
+    readonly why: string;
+  };
 
 const TYPE_RANK: Readonly<Record<Message['type'], number>> = { '1a': 0, '1b': 1, '2a': 2, '2b': 3 };
 
@@ -258,11 +272,12 @@ const TYPE_RANK: Readonly<Record<Message['type'], number>> = { '1a': 0, '1b': 1,
  * that sends it (actionSending), each enabled where it is taken; and the state so reached must
  * be t. No new message and no change is a stutter (no actions).
  */
-export function stepsBetween(k: Constants, s: SlotsState, t: SlotsState, impl: Actions = specActions,
-  n: Names = defaultNames): Explanation {
+export function stepsBetween(k: Constants, s: SlotsState, t: SlotsState,
+  impl: Actions = specActions, n: Names = defaultNames): Explanation {
   const lost = s.msgs.find((m) => !hasMessage(t.msgs, m));
   if (lost !== undefined) {
-    return { ok: false, after: [], conjunct: 'msgs\' \\supseteq msgs', why: `a ${lost.type} message disappeared from msgs` };
+    const why = `a ${lost.type} message disappeared from msgs`;
+    return { ok: false, after: [], conjunct: 'msgs\' \\supseteq msgs', why };
   }
   const fresh = t.msgs.filter((m) => !hasMessage(s.msgs, m))
     .sort((x, y) => TYPE_RANK[x.type] - TYPE_RANK[y.type] || compareMessages(x, y));
@@ -278,7 +293,8 @@ export function stepsBetween(k: Constants, s: SlotsState, t: SlotsState, impl: A
   if (stateKey(cur) !== stateKey(t)) {
     return {
       ok: false, after: done, conjunct: 'vars\' = the state the actions reach',
-      why: done.length === 0 ? 'the state changed but no message was sent (no per-slot action changes a variable without sending)'
+      why: done.length === 0
+        ? 'the state changed but no message was sent (every per-slot action sends one)'
         : 'the acceptor variables after these actions differ from the mapped state',
     };
   }

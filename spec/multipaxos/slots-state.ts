@@ -253,7 +253,7 @@ export function latestVotes(st: SlotsState, a: Acceptor, from: Slot, to: Slot | 
 export function withVote(st: SlotsState, a: Acceptor, b: Ballot, s: Slot, v: Value,
   slots: number): Omit<SlotsState, 'msgs'> {
   return {
-    maxBal: setAt(st.maxBal, a, setBallots(st.maxBal[a] as BallotBySlot, s, s, b, slots), noPromise),
+    maxBal: setAt(st.maxBal, a, setBallots(st.maxBal[a]!, s, s, b, slots), noPromise),
     maxVBal: setAt(st.maxVBal, a, setAt(st.maxVBal[a] ?? [], s, b, -1), []),
     maxVal: setAt(st.maxVal, a, setAt<Value | None>(st.maxVal[a] ?? [], s, v, null), []),
   };

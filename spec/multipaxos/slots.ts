@@ -88,7 +88,8 @@ export function Phase1b(k: Constants, st: SlotsState, a: Acceptor, m: Msg1a,
   n: Names = defaultNames): StepResult {
   if (!isAcceptor(k, a)) return refuse('a \\in Acceptor', `${a} is not an acceptor`);
   if (!hasMessage(st.msgs, m)) {
-    return refuse('m \\in msgs', `no 1a message for ballot ${m.bal}, ${showRange(m.from, m.to)}, was sent`);
+    return refuse('m \\in msgs',
+      `no 1a message for ballot ${m.bal}, ${showRange(m.from, m.to)}, was sent`);
   }
   const promised = maxBallotOn(st.maxBal[a]!, m.from, m.to);
   if (!(m.bal > promised)) {
@@ -132,7 +133,9 @@ export function Phase2a(k: Constants, st: SlotsState, b: Ballot, s: Slot, v: Val
   n: Names = defaultNames): StepResult {
   if (!isBallot(k, b)) return refuse('b \\in Ballot', `ballot ${b} is not in 0..${k.maxBallot}`);
   if (!isSlot(k, s)) return refuse('s \\in Slot', `${s} is not a slot`);
-  if (!(Number.isInteger(v) && v >= 0 && v < k.values)) return refuse('v \\in Value', `${v} is not a value`);
+  if (!(Number.isInteger(v) && v >= 0 && v < k.values)) {
+    return refuse('v \\in Value', `${v} is not a value`);
+  }
   const sent = st.msgs.find((m): m is Msg2a => m.type === '2a' && m.bal === b && m.slot === s);
   if (sent !== undefined) {
     return refuse('~ \\E m \\in msgs : m.type = "2a" /\\ m.bal = b /\\ m.slot = s',
@@ -152,9 +155,10 @@ export function Phase2a(k: Constants, st: SlotsState, b: Ballot, s: Slot, v: Val
     return refuse('\\A a \\in Q : \\E m \\in Q1b : m.acc = a /\\ s \\in Covered(m)',
       `no quorum has sent 1b messages for ballot ${b} that cover slot ${s}`);
   }
-  return refuse('Q1bv = {} \\/ \\E m \\in Q1bv : m.mval[s] = v /\\ \\A mm \\in Q1bv : m.mbal[s] >= mm.mbal[s]',
-    `in every quorum that joined ballot ${b} for slot ${s}, the highest vote reported in slot ${s} ` +
-    `is for a value other than ${n.value(v)}`);
+  return refuse(
+    'Q1bv = {} \\/ \\E m \\in Q1bv : m.mval[s] = v /\\ \\A mm \\in Q1bv : m.mbal[s] >= mm.mbal[s]',
+    `in every quorum that joined ballot ${b} for slot ${s}, the highest vote reported in ` +
+    `slot ${s} is for a value other than ${n.value(v)}`);
 }
 
 /**
@@ -176,7 +180,8 @@ export function Phase2b(k: Constants, st: SlotsState, a: Acceptor, m: Msg2a,
       `${promised} in slot ${m.slot}, so it promised not to vote in ballot ${m.bal} there`);
   }
   const vote: Msg2b = { type: '2b', acc: a, bal: m.bal, slot: m.slot, val: m.val };
-  return { ok: true, next: { ...withVote(st, a, m.bal, m.slot, m.val, k.slots), msgs: send(st.msgs, vote) } };
+  const voted = withVote(st, a, m.bal, m.slot, m.val, k.slots);
+  return { ok: true, next: { ...voted, msgs: send(st.msgs, vote) } };
 }
 
 /** The four actions by name, so a variant (a mutant, in test/) can replace one of them. */
@@ -208,7 +213,9 @@ export function testStep(k: Constants, st: SlotsState, act: Action, impl: Action
 export function actionSending(m: Message): Action {
   switch (m.type) {
     case '1a': return { name: 'Phase1a', b: m.bal, from: m.from, to: m.to };
-    case '1b': return { name: 'Phase1b', a: m.acc, m: { type: '1a', bal: m.bal, from: m.from, to: m.to } };
+    case '1b': return {
+      name: 'Phase1b', a: m.acc, m: { type: '1a', bal: m.bal, from: m.from, to: m.to },
+    };
     case '2a': return { name: 'Phase2a', b: m.bal, s: m.slot, v: m.val };
     case '2b': return {
       name: 'Phase2b', a: m.acc, m: { type: '2a', bal: m.bal, slot: m.slot, val: m.val },
@@ -225,10 +232,11 @@ export function actionSending(m: Message): Action {
 export type Phase1Ranges = 'log' | 'first' | 'instance' | 'both';
 
 export function phase1Ranges(k: Constants, which: Phase1Ranges): { from: Slot; to: Slot | null }[] {
-  if (!Number.isFinite(k.slots)) throw new RangeError('phase1Ranges needs a finite number of slots');
+  if (!Number.isFinite(k.slots)) throw new RangeError('phase1Ranges needs finitely many slots');
   const ranges: { from: Slot; to: Slot | null }[] = [];
   for (let s = 0; s < k.slots; s++) {
-    if (which === 'log' || which === 'both' || (which === 'first' && s === 0)) ranges.push({ from: s, to: null });
+    const open = which === 'log' || which === 'both' || (which === 'first' && s === 0);
+    if (open) ranges.push({ from: s, to: null });
     if (which === 'instance' || which === 'both') ranges.push({ from: s, to: s });
   }
   return ranges;
