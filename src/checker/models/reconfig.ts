@@ -148,7 +148,19 @@ function specModel<S extends ConfigState, A extends RaftAction>(
   const L = reconfigLayout(b);
   const W = L.words;
   const n = b.servers;
-  const at = (buf: Uint32Array, off: number): S => spec.decode(L, buf, off);
+  // The engine asks about one state several times in a row (each "sometimes" target, then the
+  // properties): decode it once.
+  const lastWords = new Uint32Array(W);
+  let last: S | null = null;
+  const at = (buf: Uint32Array, off: number): S => {
+    let same = last !== null;
+    for (let i = 0; i < W && same; i++) same = lastWords[i] === buf[off + i];
+    if (!same) {
+      last = spec.decode(L, buf, off);
+      lastWords.set(buf.subarray(off, off + W));
+    }
+    return last!;
+  };
   const failing = (v: Violation | null, name: string): Violation => {
     if (v === null) throw new Error(`checker bug: ${name} fails and then holds`);
     return v;
