@@ -24,6 +24,7 @@ const CMD = 'check';
 
 export const checkUsage = `usage: synod check paxos [flags]
        synod check cluster [flags]   (the implementation itself; see synod check cluster --help)
+       synod check reconfig [flags]  (reconfiguration specs; see synod check reconfig --help)
 
 Explores every reachable state of Paxos.tla with bounded constants, checking TypeOK, Inv1..Inv4,
 VotesSafe, OneValuePerBallot, Consistency, R2, R2', I1 on every state and R1 on every step.
@@ -107,7 +108,7 @@ function parseCheckFlags(args: readonly string[]): Flags | 'help' {
   const { values: f, positionals } = parseFlags(CMD, args, options, true);
   if (f.help === true) return 'help';
   if (positionals.length > 1 || (positionals[0] ?? 'paxos') !== 'paxos') {
-    throw new UsageError(`synod ${CMD}: unknown model '${positionals.join(' ')}' (have: paxos, cluster)`);
+    throw new UsageError(`synod ${CMD}: unknown model '${positionals.join(' ')}' (have: paxos, cluster, reconfig)`);
   }
   const model = (f.model ?? 'packed') as PaxosModelKind;
   if (model !== 'packed' && model !== 'readable') {
@@ -245,6 +246,10 @@ export const checkCommand: Command = async (args, io) => {
   const at = modelAt(args, cluster.clusterOptions);
   if (at !== -1 && args[at] === 'cluster') {
     return cluster.clusterCommand([...args.slice(0, at), ...args.slice(at + 1)], io);
+  }
+  if (args[0] === 'reconfig') {
+    const { reconfigCommand } = await import('./check-reconfig.js');
+    return reconfigCommand(args.slice(1), io);
   }
   const flags = parseCheckFlags(args);
   if (flags === 'help') {
