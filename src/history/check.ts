@@ -87,8 +87,8 @@ function explainKey<S, I, O>(
   for (const i of prefix) {
     const op = ops[i] as Operation<I, O>;
     const after = model.step(state, op.input, op.output);
-    assert(after !== null, 'the longest prefix replays');
-    state = after;
+    assert(after.ok, 'the longest prefix replays');
+    state = after.state;
   }
   const placed = new Set(prefix);
   const left = ids.filter((i) => !placed.has(i));
@@ -109,8 +109,8 @@ function explainKey<S, I, O>(
     // long); a call that never returned was skipped only where it changes nothing.
     const op = ops[i] as Operation<I, O>;
     const after = model.step(state, op.input, op.output);
-    if (op.ret !== null) assert(after === null, 'no call that returned can follow the prefix');
-    else assert(after !== null && model.key(after) === model.key(state), 'a skipped no-op');
+    if (op.ret !== null) assert(!after.ok, 'no call that returned can follow the prefix');
+    else assert(after.ok && model.key(after.state) === model.key(state), 'a skipped no-op');
   }
   return { key, prefix, state: model.key(state), unplaced, deadline };
 }

@@ -228,11 +228,12 @@ class Search<S, I, O> {
     const never = op.ret === null;
     const before = this.crashed.prevSame[j] as number;
     if (never && before !== NIL && !this.memo.has(before)) return 'blocked';
-    const after = this.model.step(this.state, op.input, op.output);
-    if (after === null) {
+    const result = this.model.step(this.state, op.input, op.output);
+    if (!result.ok) {
       if (never) throw unknownRejected(this.model, op, this.ids[j] as number);
       return 'declined';
     }
+    const after = result.state;
     const afterKey = this.model.key(after);
     if (never && afterKey === this.key) return 'declined';
     if (!this.memo.add(j, afterKey)) return 'declined';
@@ -283,8 +284,8 @@ class Search<S, I, O> {
       const op = this.op(j);
       assert(op.ret === null, 'only calls that never returned are left');
       const after = this.model.step(state, op.input, op.output);
-      if (after === null) throw unknownRejected(this.model, op, this.ids[j] as number);
-      state = after;
+      if (!after.ok) throw unknownRejected(this.model, op, this.ids[j] as number);
+      state = after.state;
     }
     return left;
   }

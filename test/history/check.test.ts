@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkLinearizable,
+  ILLEGAL,
   kvRegister,
   writeOnceRegister,
   type CheckResult,
@@ -231,7 +232,7 @@ describe('calls that never returned', () => {
     const strict = { ...writeOnceRegister, name: 'strict', step: (s: { chosen: string | null },
       input: Parameters<typeof writeOnceRegister.step>[1],
       output: Parameters<typeof writeOnceRegister.step>[2]) =>
-      (output === null ? null : writeOnceRegister.step(s, input, output)) };
+      (output === null ? ILLEGAL : writeOnceRegister.step(s, input, output)) };
     expect(() => checkLinearizable(varX(['A set a', 'A crash']), strict)).toThrow(
       'model \'strict\' rejects the unknown output of operation 0 (#0 A [0, -) ' +
       'SetVarX("a") -> ?); a call that never returned may have had any result');
