@@ -65,6 +65,11 @@ export interface CheckOptions {
    * 1 and 15 CPU seconds here, depending on how many steps consult the memo).
    */
   readonly budget?: number;
+  /**
+   * Wall-clock milliseconds before giving up with the verdict 'unknown' (reason 'timeout').
+   * Read between slices of search steps, so it may be overrun by a few milliseconds.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** The order in which one key's operations were linearized, as indices into the input array. */
@@ -82,7 +87,10 @@ export type CheckResult =
     }
   | {
       readonly verdict: 'not-linearizable';
-      /** The first key (in sorted order) whose operations admit no linearization. */
+      /**
+       * A key whose operations admit no linearization: the first refuted when the keys take
+       * turns (check.ts), which is the same key for the same input and budget.
+       */
       readonly key: string;
       /** The longest linearizable prefix found for that key, as operation indices. */
       readonly prefix: readonly number[];
@@ -108,9 +116,17 @@ export type CheckResult =
   | {
       readonly verdict: 'unknown';
       readonly reason: 'budget-exhausted';
-      /** Keys whose search ran out of budget; every other key was linearizable. */
+      /** Keys whose search ran out of budget, sorted; every other key was linearizable. */
       readonly keys: readonly string[];
       readonly budget: number;
+      readonly steps: number;
+    }
+  | {
+      readonly verdict: 'unknown';
+      readonly reason: 'timeout';
+      /** Keys not decided when the time ran out, sorted; no other key was refuted. */
+      readonly keys: readonly string[];
+      readonly timeoutMs: number;
       readonly steps: number;
     };
 

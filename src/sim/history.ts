@@ -48,7 +48,9 @@ export function checkHistory(
   if (result.verdict === 'linearizable') return { result, violation: null };
   const summary = result.verdict === 'not-linearizable'
     ? abridge(result.explanation)
-    : `the search ran out of its budget of ${result.budget} steps (verdict unknown)`;
+    : result.reason === 'budget-exhausted'
+      ? `the search ran out of its budget of ${result.budget} steps (verdict unknown)`
+      : `the search ran out of its ${result.timeoutMs} ms (verdict unknown)`;
   return { result, violation: { check: 'linearizability', event: ops.length, summary } };
 }
 
