@@ -54,9 +54,12 @@ export function checkHistory(
     return { result, unknown: null, violation: { check: 'linearizability', event: ops.length,
       summary: abridge(result.explanation) } };
   }
+  const limit = result.reason === 'budget-exhausted'
+    ? `its budget of ${result.budget} steps`
+    : `its ${result.timeoutMs} ms`;
   return { result, violation: null, unknown: { check: 'linearizability', event: ops.length,
-    summary: `the search for a linearization of ${ops.length} calls ran out of its budget of ` +
-      `${result.budget} steps: neither shown linearizable nor not` } };
+    summary: `the search for a linearization of ${ops.length} calls ran out of ${limit}: ` +
+      'neither shown linearizable nor not' } };
 }
 
 /** The checker explains with the whole prefix; keep its head and the lines at the failure. */
