@@ -22,7 +22,7 @@ const rows: [string, string[], number, RegExp][] = [
   ['an argument to trace schema', ['trace', 'schema', 'extra'], 2,
     /synod trace schema: Unexpected argument 'extra'/],
   ['an unknown model after a flag', ['check', '--json', 'clusters'], 2,
-    /unknown model 'clusters' \(have: paxos, cluster\)/],
+    /unknown model 'clusters' \(have: paxos, cluster(, [a-z-]+)*\)/],
 ];
 
 describe('flags are read strictly', () => {
