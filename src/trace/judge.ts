@@ -72,6 +72,27 @@ export function namesOf(cluster: Cluster, table: NameTable): Names {
   };
 }
 
+/** Names for sentences about a trace: its acceptors, values and ballots as it logged them. */
+export interface TraceNames extends Names {
+  readonly ballot: (b: number) => string;
+}
+
+/**
+ * A ballot as the trace wrote it: a [round, "proposer"] pair when the header lists proposers
+ * (decode.ts numbers a pair round * |proposers| + index, so the number names the pair back),
+ * the number itself otherwise; -1 is "none".
+ */
+export function ballotName(cluster: Cluster, b: number): string {
+  if (b < 0) return 'none';
+  if (cluster.header.cluster.proposers === undefined) return String(b);
+  const p = cluster.proposers.length;
+  return JSON.stringify([Math.floor(b / p), cluster.proposers[b % p]]);
+}
+
+export function traceNamesOf(cluster: Cluster, table: NameTable): TraceNames {
+  return { ...namesOf(cluster, table), ballot: (b) => ballotName(cluster, b) };
+}
+
 /** The properties `forced` breaks (R1 against `before`), in RULE_ORDER. */
 export function brokenProperties(
   k: Constants, before: PaxosState, forced: PaxosState, names: Names,

@@ -38,13 +38,13 @@ describe('synod trace check', () => {
     expect(v.files[0]?.rejections[0]?.rule).toBe("R2'");
     expect(v.files[0]?.rejections[0]?.witness.messages.map((m) => m.line)).toEqual([6, 7, 9, 10,
       11]);
-    expect(v.summary).toEqual({ files: 2, accepted: 1, rejected: 1, unreadable: 0 });
+    expect(v.summary).toEqual({ files: 2, accepted: 1, rejected: 1, unknown: 0, unreadable: 0 });
   });
 
   it('walks directories and sums up', async () => {
     const r = await run('check', 'traces/valid', 'traces/invalid');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/\n\d+ traces: 8 accepted, \d+ rejected, 0 unreadable\n$/);
+    expect(r.out).toMatch(/\n\d+ traces: 10 accepted, \d+ rejected, 0 unreadable\n$/);
   });
 
   it('reports more than one rejection with --keep-going', async () => {

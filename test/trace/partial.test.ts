@@ -50,10 +50,11 @@ describe('checkPartial', () => {
   });
 
   it('stops at its budget and says so', () => {
-    const r = partial(2, send('s1', { type: '2a', bal: 1, val: 'x' }));
-    expect(r.accepted).toBe(false);
+    const r = partial(1, send('s1', { type: '2a', bal: 1, val: 'x' }));
+    expect(r.verdict).toBe('unknown');
+    expect(r.unknown).toBe('budget exhausted');
     expect(r.budgetExhausted).toBe(true);
-    expect(r.summary.rejections[0]).toMatchObject({ line: 2, rule: 'budget' });
+    expect(r.summary.rejections).toEqual([]);
   });
 
   it('names the last matched line and the guard each candidate state failed', () => {
