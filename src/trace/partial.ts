@@ -24,7 +24,7 @@ import {
 } from '../../spec/paxos.js';
 import type { CheckSummary } from './checker.js';
 import { constantsOf, type Cluster, type Event, type NameTable } from './events.js';
-import { traceNamesOf, type Rejection, type TraceNames } from './judge.js';
+import { traceNamesOf, withBallotNames, type Rejection, type TraceNames } from './judge.js';
 import { buildProblem, type Problem } from './partial-problem.js';
 import { search, type Choice, type Failure, type SearchOutcome } from './partial-search.js';
 
@@ -145,12 +145,14 @@ function rejected(
   const failures: Failure[] = p.conflict !== null
     ? [{ line: p.conflict.line, conjunct: p.conflict.conjunct, why: p.conflict.why }]
     : run(p, 'relaxed', true).failures.slice();
-  failures.sort((x, y) => Number(y.line === L) - Number(x.line === L));
   const before = end.exhausted ? null : run(build(hi - 1), 'strict');
   const spec = before?.kind === 'found'
     ? specRefusal(cluster, table, build(hi - 1), before.choices, at.e) : null;
-  const candidates: CandidateFailure[] = [...(spec === null ? [] : [spec]), ...failures.map((f) => ({
-    conjunct: f.conjunct, why: f.why }))];
+  // The search's reasons at line L first, then the spec's words in one completion's state.
+  const words = (fs: Failure[]): CandidateFailure[] => fs.map((f) => ({ conjunct: f.conjunct,
+    why: f.why }));
+  const candidates: CandidateFailure[] = [...words(failures.filter((f) => f.line === L)),
+    ...(spec === null ? [] : [spec]), ...words(failures.filter((f) => f.line !== L))];
   const first = candidates[0];
   const rule = p.conflict?.rule ?? ruleOf(at.e);
   const lastMatchedLine = events[hi - 2]?.line ?? 0;
@@ -209,7 +211,7 @@ function specRefusal(cluster: Cluster, table: NameTable, p: Problem, choices: re
   const r = testStep(constantsOf(cluster, table), asked, act, actions, names);
   // A message not yet sent is what hidden steps supply: that conjunct explains nothing.
   return r.ok || r.conjunct === 'm \\in msgs' ? null : { conjunct: `${actionSending(e.msg).name}: ${r.conjunct}`,
-    why: `in the state the lines before it lead to: ${r.why}` };
+    why: withBallotNames(`in the state the lines before it lead to: ${r.why}`, cluster) };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * `synod trace check` end to end, in process: the verdict text, the versioned JSON object, many
- * files and directories with a summary, and the exit codes 0 / 1 / 2.
+ * files and directories with a summary, and the exit codes 0 / 1 / 2 / 3.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -67,6 +67,23 @@ describe('synod trace check', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('6 hidden steps inferred');
   });
+
+  it('says "unknown: budget exhausted" with exit 3 and a JSON verdict when the budget runs out',
+    async () => {
+      const file = 'traces/valid/partial-sends-only.jsonl';
+      const r = await run('check', '--budget', '3', file);
+      expect(r.code).toBe(3);
+      expect(r.out).toContain('partial-sends-only.jsonl: unknown: budget exhausted');
+      expect(r.out).toContain('0 rejected, 0 unreadable, 1 unknown');
+      const j = await run('check', '--json', '--budget', '3', file);
+      expect(j.code).toBe(3);
+      const v = JSON.parse(j.out) as { files: { verdict: string; rejections: unknown[];
+        partial: { budgetExhausted: boolean; unknown: string } }[]; summary: unknown };
+      expect(v.files[0]).toMatchObject({ verdict: 'unknown', rejections: [],
+        partial: { budgetExhausted: true, unknown: 'budget exhausted' } });
+      expect(v.summary).toEqual({ files: 1, accepted: 0, rejected: 0, unknown: 1,
+        unreadable: 0 });
+    });
 
   it('prints the schema and converts to ITF', async () => {
     expect(JSON.parse((await run('schema')).out)).toHaveProperty('$defs.TraceEvent');
