@@ -13,8 +13,8 @@
 import { createReadStream } from 'node:fs';
 import { intFlag, parseFlags } from './args.js';
 import { FileProblem, isRegularFile, LineKeeper, readBounded, STDIN, traceFiles } from './files.js';
-import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
-import { checkTrace, type FileReport, type RunOptions } from '../trace/run.js';
+import { EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
+import { checkTrace, PARTIAL_BUDGET, type FileReport, type RunOptions } from '../trace/run.js';
 import { checkItf, isItfPath } from '../trace/itf-run.js';
 import { traceSchema } from '../trace/schema.js';
 import { traceToItf } from '../trace/itf-export.js';
@@ -30,7 +30,8 @@ Checks traces in the synod.trace v1 format (docs/trace-format.md), or ITF state 
 flags:
   --json              print one JSON object (format "synod.trace/v1")
   --partial           search for hidden steps (also set by "partial": true in the header)
-  --budget N          hidden steps the partial search may try (default 100000)
+  --budget N          work (spec steps placed) the partial search may do (default 20000000);
+                      past it the verdict is "unknown: budget exhausted" (exit 3)
   --keep-going N      report up to N rejections per trace, taking refused steps anyway (default 1)
   --full-properties   evaluate every named property after every step (slow; small traces)
   --mapping FILE      ITF variable names (JSON: {"maxBal": "...", ...}) for non-Paxos.tla names
@@ -83,7 +84,7 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     'trace file or directory');
   const options: RunOptions = {
     partial: values.partial === true,
-    budget: intFlag('trace check', 'budget', values.budget, 100_000, 0, 1_000_000_000),
+    budget: intFlag('trace check', 'budget', values.budget, PARTIAL_BUDGET, 0, 1_000_000_000_000),
     rejectionsMax: intFlag('trace check', 'keep-going', values['keep-going'], 1, 1, 10_000),
     fullProperties: values['full-properties'] === true,
   };
@@ -100,7 +101,8 @@ async function check(args: readonly string[], io: Io): Promise<number> {
   if (values.json === true) io.out(`${JSON.stringify(jsonVerdict(results, excerpts))}\n`);
   else io.out(textVerdict(results, excerpts));
   if (results.some((r) => r.report.verdict === 'unreadable')) return EXIT_USAGE;
-  return results.some((r) => r.report.verdict === 'rejected') ? EXIT_VIOLATION : EXIT_OK;
+  if (results.some((r) => r.report.verdict === 'rejected')) return EXIT_VIOLATION;
+  return results.some((r) => r.report.verdict === 'unknown') ? EXIT_UNKNOWN : EXIT_OK;
 }
 
 /** One file's verdict; for a pipe or stdin, with the last lines kept for the excerpt. */
@@ -248,12 +250,16 @@ function textVerdict(results: readonly Result[], excerpts: Map<string,
     if (s === null) continue;
     const partial = report.partial === null ? ''
       : `, ${report.partial.inferred} hidden steps inferred, ${report.partial.choicePoints} ` +
-        `ambiguous lines ` +
-        `(up to ${report.partial.alternativesMax} alternatives), ` +
+        `ballots with a choice (up to ${report.partial.alternativesMax} alternatives), ` +
           `${report.partial.explored}/${report.partial.budget} budget used`;
+    if (report.verdict === 'unknown') {
+      out.push(`${file}: unknown: ${report.partial?.unknown ?? 'no verdict'}: ${s.events} events` +
+        `${partial}`);
+      continue;
+    }
     if (report.verdict === 'accepted') {
       const chosen = s.chosen.length === 0 ? 'nothing chosen'
-        : `chosen ${s.chosen.map((c) => `${c.value} (ballot ${c.ballot}${c.line > 0
+        : `chosen ${s.chosen.map((c) => `${c.value} (ballot ${c.ballotText ?? c.ballot}${c.line > 0
           ? `, line ${c.line}` : ''})`).join(', ')}`;
       out.push(`${file}: accepted: ${s.events} events, ${s.steps} spec steps, ${chosen}${partial}`);
       continue;
@@ -268,7 +274,8 @@ function textVerdict(results: readonly Result[], excerpts: Map<string,
   const count = (v: string): number => results.filter((r) => r.report.verdict === v).length;
   out.push(`${results.length} trace${results.length === 1 ? '' : 's'}: ${count('accepted')} ` +
     `accepted, ` +
-    `${count('rejected')} rejected, ${count('unreadable')} unreadable`);
+    `${count('rejected')} rejected, ${count('unreadable')} unreadable` +
+    `${count('unknown') > 0 ? `, ${count('unknown')} unknown` : ''}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -327,13 +334,14 @@ function jsonVerdict(results: readonly Result[], excerpts: Map<string,
           inferred: report.partial.inferred, choicePoints: report.partial.choicePoints,
           alternativesMax: report.partial.alternativesMax, explored: report.partial.explored,
           budget: report.partial.budget, budgetExhausted: report.partial.budgetExhausted,
+          ...(report.partial.unknown === null ? {} : { unknown: report.partial.unknown }),
           lastMatchedLine: report.partial.lastMatchedLine, candidates: report.partial.candidates,
         },
       }),
       ...(report.provenance === null ? {} : { provenance: report.provenance }),
     })),
     summary: { files: results.length, accepted: count('accepted'), rejected: count('rejected'),
-      unreadable: count('unreadable') },
+      unreadable: count('unreadable'), unknown: count('unknown') },
   };
 }
 

@@ -36,7 +36,7 @@ import { showMessage, stepProperties, type Names } from '../../spec/properties.j
 import { constantsOf, type Cluster, type Durable, type Event, type NameTable,
   type TraceMessage } from './events.js';
 import {
-  namesOf, refuseAction, refuseClaim, type RefusalContext, type Rejection, type Witness,
+  ballotName, namesOf, refuseAction, refuseClaim, type RefusalContext, type Rejection, type Witness,
 } from './judge.js';
 import { addMessage, ballotsOf, chosenIn, initialState, oneBsOf, otherVoteIn, sentLine,
   toSpecState, twoBsOf, votersOf, type TraceState } from './state.js';
@@ -60,8 +60,9 @@ export interface CheckSummary {
   readonly retransmissions: number;
   /** |msgs| at the end. */
   readonly messages: number;
+  /** The values chosen: the ballot as the spec numbers it and as the trace wrote it. */
   readonly chosen: readonly { readonly value: string; readonly ballot: number;
-    readonly line: number }[];
+    readonly ballotText?: string; readonly line: number }[];
   readonly rejections: readonly Rejection[];
 }
 
@@ -451,7 +452,8 @@ export function createChecker(cluster: Cluster, table: NameTable,
     },
     summary: () => ({
       events, steps, retransmissions, messages: s.size,
-      chosen: s.chosen.map((c) => ({ value: val(c.val), ballot: c.bal, line: c.line })),
+      chosen: s.chosen.map((c) => ({ value: val(c.val), ballot: c.bal,
+        ballotText: ballotName(cluster, c.bal), line: c.line })),
       rejections,
     }),
     state: () => s,

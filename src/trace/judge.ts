@@ -72,6 +72,37 @@ export function namesOf(cluster: Cluster, table: NameTable): Names {
   };
 }
 
+/** Names for sentences about a trace: its acceptors, values and ballots as it logged them. */
+export interface TraceNames extends Names {
+  readonly ballot: (b: number) => string;
+}
+
+/**
+ * A ballot as the trace wrote it: a [round, "proposer"] pair when the header lists proposers
+ * (decode.ts numbers a pair round * |proposers| + index, so the number names the pair back),
+ * the number itself otherwise; -1 is "none".
+ */
+export function ballotName(cluster: Cluster, b: number): string {
+  if (b < 0) return 'none';
+  if (cluster.header.cluster.proposers === undefined) return String(b);
+  const p = cluster.proposers.length;
+  return JSON.stringify([Math.floor(b / p), cluster.proposers[b % p]]);
+}
+
+/**
+ * The spec's and the checker's sentences number ballots ("ballot 5", "maxBal 5"); this writes each
+ * as the trace logged it ("ballot [2,\"p2\"]"). A no-op for traces that log numbers.
+ */
+export function withBallotNames(text: string, cluster: Cluster): string {
+  if (cluster.header.cluster.proposers === undefined) return text;
+  return text.replace(/\b(ballots?|maxBal|maxVBal|mbal|bal) (\d+)\b/g,
+    (_, word: string, b: string) => `${word} ${ballotName(cluster, Number(b))}`);
+}
+
+export function traceNamesOf(cluster: Cluster, table: NameTable): TraceNames {
+  return { ...namesOf(cluster, table), ballot: (b) => ballotName(cluster, b) };
+}
+
 /** The properties `forced` breaks (R1 against `before`), in RULE_ORDER. */
 export function brokenProperties(
   k: Constants, before: PaxosState, forced: PaxosState, names: Names,
@@ -164,8 +195,8 @@ function refusal(c: RefusalContext, f: RefusalFacts, extra: Witness = {}): Rejec
   const witness = { ...base, ...(messages.length === 0 ? {} : { messages }), ...(legend === null
     ? {} : { ballots: legend }) };
   const why = f.why;
-  const explanation = first === undefined ? why : `${first.summary}. ` +
-    `${capitalize(why)}`.replace(/\.\. /g, '. ');
+  const explanation = withBallotNames(first === undefined ? why : `${first.summary}. ` +
+    `${capitalize(why)}`.replace(/\.\. /g, '. '), c.cluster);
   return {
     line: c.line,
     rule: first?.property ?? f.rule,

@@ -12,13 +12,14 @@ import { readTrace } from './reader.js';
 export interface RunOptions {
   /** Treat the trace as partial even if its header does not say so. */
   readonly partial?: boolean;
-  /** Hidden steps the partial search may try in all. */
+  /** Work (spec steps placed) the partial search may do in all. */
   readonly budget?: number;
   readonly rejectionsMax?: number;
   readonly fullProperties?: boolean;
 }
 
-export type Verdict = 'accepted' | 'rejected' | 'unreadable';
+/** "unknown": a partial trace's search ran out of budget, or needs more than it covers. */
+export type Verdict = 'accepted' | 'rejected' | 'unknown' | 'unreadable';
 
 export interface FileReport {
   readonly verdict: Verdict;
@@ -28,6 +29,12 @@ export interface FileReport {
   readonly provenance: Readonly<Record<string, unknown>> | null;
   readonly expect: Cluster['header']['expect'] | null;
 }
+
+/**
+ * The partial search's default budget, in spec steps placed: a fully explained trace costs about
+ * one unit per step, so this covers traces of millions of lines, and backtracking for seconds.
+ */
+export const PARTIAL_BUDGET = 20_000_000;
 
 /** Partial traces are searched in memory; this bounds how many events that may hold. */
 export const PARTIAL_EVENTS_MAX = 1_000_000;
@@ -78,9 +85,9 @@ export async function checkTrace(source: AsyncIterable<Uint8Array | string>,
     return { verdict: summary.rejections.length > 0 ? 'rejected' : 'accepted', problem: null,
       summary, partial: null, ...base };
   }
-  const report = checkPartial(c, table, held, options.budget ?? 100_000);
+  const report = checkPartial(c, table, held, options.budget ?? PARTIAL_BUDGET);
   return {
-    verdict: report.accepted ? 'accepted' : 'rejected', problem: null, summary: report.summary,
+    verdict: report.verdict, problem: null, summary: report.summary,
       partial: report, ...base,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * `synod trace check` end to end, in process: the verdict text, the versioned JSON object, many
- * files and directories with a summary, and the exit codes 0 / 1 / 2.
+ * files and directories with a summary, and the exit codes 0 / 1 / 2 / 3.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -38,13 +38,13 @@ describe('synod trace check', () => {
     expect(v.files[0]?.rejections[0]?.rule).toBe("R2'");
     expect(v.files[0]?.rejections[0]?.witness.messages.map((m) => m.line)).toEqual([6, 7, 9, 10,
       11]);
-    expect(v.summary).toEqual({ files: 2, accepted: 1, rejected: 1, unreadable: 0 });
+    expect(v.summary).toEqual({ files: 2, accepted: 1, rejected: 1, unknown: 0, unreadable: 0 });
   });
 
   it('walks directories and sums up', async () => {
     const r = await run('check', 'traces/valid', 'traces/invalid');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/\n\d+ traces: 8 accepted, \d+ rejected, 0 unreadable\n$/);
+    expect(r.out).toMatch(/\n\d+ traces: 10 accepted, \d+ rejected, 0 unreadable\n$/);
   });
 
   it('reports more than one rejection with --keep-going', async () => {
@@ -67,6 +67,23 @@ describe('synod trace check', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('6 hidden steps inferred');
   });
+
+  it('says "unknown: budget exhausted" with exit 3 and a JSON verdict when the budget runs out',
+    async () => {
+      const file = 'traces/valid/partial-sends-only.jsonl';
+      const r = await run('check', '--budget', '3', file);
+      expect(r.code).toBe(3);
+      expect(r.out).toContain('partial-sends-only.jsonl: unknown: budget exhausted');
+      expect(r.out).toContain('0 rejected, 0 unreadable, 1 unknown');
+      const j = await run('check', '--json', '--budget', '3', file);
+      expect(j.code).toBe(3);
+      const v = JSON.parse(j.out) as { files: { verdict: string; rejections: unknown[];
+        partial: { budgetExhausted: boolean; unknown: string } }[]; summary: unknown };
+      expect(v.files[0]).toMatchObject({ verdict: 'unknown', rejections: [],
+        partial: { budgetExhausted: true, unknown: 'budget exhausted' } });
+      expect(v.summary).toEqual({ files: 1, accepted: 0, rejected: 0, unknown: 1,
+        unreadable: 0 });
+    });
 
   it('prints the schema and converts to ITF', async () => {
     expect(JSON.parse((await run('schema')).out)).toHaveProperty('$defs.TraceEvent');
