@@ -21,8 +21,14 @@ export type ClientEvent =
   /** The client crashed: its pending call, if any, never returns. */
   | { readonly type: 'crash'; readonly client: string };
 
-/** Judges a recorded history: null when it is linearizable, else what is wrong with it. */
-export type HistoryCheck = (events: readonly ClientEvent[]) => Violation | null;
+/**
+ * Judges a recorded history: `violation` when no linearization exists, `unknown` when the
+ * search ran out of its bound (that proves nothing either way), both null when linearizable.
+ */
+export type HistoryCheck = (events: readonly ClientEvent[]) => {
+  readonly violation: Violation | null;
+  readonly unknown: Violation | null;
+};
 
 export interface HistoryRecorder extends Observer {
   readonly events: ClientEvent[];
