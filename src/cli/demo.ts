@@ -16,6 +16,7 @@ import {
   clientName, serverName, type Observer, type Script, type WorldEvent,
 } from '../sim/world.js';
 import { intFlag, parseFlags } from './args.js';
+import { linearizability } from './sim-history.js';
 import { EXIT_OK, EXIT_VIOLATION, type Command } from './io.js';
 
 const DEFAULT_SEED = 2;
@@ -53,6 +54,7 @@ export const demoCommand: Command = async (args, io) => {
   const story: string[] = [];
   const report = simulate({
     seed, servers: 3, clients: 3, steps: 10_000, faults: FAULTS, script: SCRIPT,
+    history: linearizability(),
     observers: [narrator(story)],
   });
   io.out(render(report, story));

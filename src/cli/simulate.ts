@@ -14,6 +14,7 @@ import { livenessStepsFor, simulate, type SimReport } from '../sim/simulate.js';
 import { recordObserver, traceObserver } from '../sim/trace.js';
 import { serverName, worldConfig, type Observer } from '../sim/world.js';
 import { intFlag, parseFlags } from './args.js';
+import { linearizability } from './sim-history.js';
 import { EXIT_OK, EXIT_UNKNOWN, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
 
 const HELP = `usage: synod simulate [flags]
@@ -141,6 +142,7 @@ function options(p: Plan, seed: number) {
   return {
     servers: p.servers, clients: p.clients, seed, steps: p.steps, faults: p.faults,
     livenessSteps: p.livenessSteps, properties: p.properties, distinguished: p.distinguished,
+    history: linearizability(),
   };
 }
 

@@ -1,71 +1,51 @@
 /**
- * The client history of a simulated run, and its linearizability check.
+ * The client history of a simulated run: each call recorded at its invocation and its return,
+ * in the order of the world's events, and a client crash, which closes its pending call with
+ * "unknown" (it may or may not have taken effect).
  *
- * Each call is recorded at its invocation and its return, in the order of the world's events,
- * and a client crash closes its pending call with "unknown" (it may or may not have taken
- * effect). The history is then checked by src/history's Wing & Gong search against the
- * write-once register, the sequential model of SetVarX/GetVarX (key "X", slot 0).
+ * What it leaves out, and why: the linearizability check itself. That is src/history's, a
+ * folder of the same layer as this one, and DESIGN.md's arrows forbid sim -> history. So the
+ * history is recorded here in the simulator's own words (SetVarX/GetVarX and their answers),
+ * and the check arrives from above as a `HistoryCheck`: src/cli/sim-history.ts builds it from
+ * src/history's Wing & Gong search and the write-once register.
  */
-import {
-  checkLinearizable, operationsFromEvents, writeOnceRegister, type CheckResult, type HistoryEvent,
-  type WriteOnceInput, type WriteOnceOutput,
-} from '../history/index.js';
+import type { Operation, Value } from '../paxos/index.js';
 import type { Violation } from './checks.js';
 import { clientName, type Observer, type WorldEvent } from './world.js';
 
-export type SimHistoryEvent = HistoryEvent<WriteOnceInput, WriteOnceOutput>;
+/** One client event, in the order the world produced them. */
+export type ClientEvent =
+  | { readonly type: 'invoke'; readonly client: string; readonly op: Operation }
+  /** The call returned the value (for a SetVarX the value chosen, which may be another's). */
+  | { readonly type: 'return'; readonly client: string; readonly val: Value | null }
+  /** The client crashed: its pending call, if any, never returns. */
+  | { readonly type: 'crash'; readonly client: string };
+
+/**
+ * Judges a recorded history: `violation` when no linearization exists, `unknown` when the
+ * search ran out of its bound (that proves nothing either way), both null when linearizable.
+ */
+export type HistoryCheck = (events: readonly ClientEvent[]) => {
+  readonly violation: Violation | null;
+  readonly unknown: Violation | null;
+};
 
 export interface HistoryRecorder extends Observer {
-  readonly events: SimHistoryEvent[];
+  readonly events: ClientEvent[];
 }
 
 export function historyRecorder(): HistoryRecorder {
-  const events: SimHistoryEvent[] = [];
+  const events: ClientEvent[] = [];
   return {
     events,
     onEvent: (e: WorldEvent) => {
       if (e.kind === 'invoke') {
-        const input: WriteOnceInput = e.op.name === 'SetVarX'
-          ? { kind: 'set', key: 'X', value: e.op.v }
-          : { kind: 'get', key: 'X' };
-        events.push({ type: 'invoke', client: clientName(e.client), input });
+        events.push({ type: 'invoke', client: clientName(e.client), op: e.op });
       } else if (e.kind === 'return') {
-        events.push({ type: 'return', client: clientName(e.client), output: { value: e.val } });
+        events.push({ type: 'return', client: clientName(e.client), val: e.val });
       } else if (e.kind === 'client-crash') {
         events.push({ type: 'crash', client: clientName(e.client) });
       }
     },
   };
-}
-
-/**
- * Checks a recorded history; a violation names the operations that admit no linearization. A
- * search that runs out of its budget proves nothing either way: it is `unknown`, not a violation.
- */
-export function checkHistory(
-  events: readonly SimHistoryEvent[],
-  budget = 1_000_000,
-): { readonly result: CheckResult; readonly violation: Violation | null;
-  readonly unknown: Violation | null } {
-  const ops = operationsFromEvents(events);
-  const result = checkLinearizable(ops, writeOnceRegister, { budget });
-  if (result.verdict === 'linearizable') return { result, violation: null, unknown: null };
-  if (result.verdict === 'not-linearizable') {
-    return { result, unknown: null, violation: { check: 'linearizability', event: ops.length,
-      summary: abridge(result.explanation) } };
-  }
-  const limit = result.reason === 'budget-exhausted'
-    ? `its budget of ${result.budget} steps`
-    : `its ${result.timeoutMs} ms`;
-  return { result, violation: null, unknown: { check: 'linearizability', event: ops.length,
-    summary: `the search for a linearization of ${ops.length} calls ran out of ${limit}: ` +
-      'neither shown linearizable nor not' } };
-}
-
-/** The checker explains with the whole prefix; keep its head and the lines at the failure. */
-function abridge(text: string, head = 2, tail = 6): string {
-  const lines = text.split('\n');
-  if (lines.length <= head + tail + 1) return text;
-  const cut = lines.length - head - tail;
-  return [...lines.slice(0, head), `  ... (${cut} calls)`, ...lines.slice(-tail)].join('\n');
 }

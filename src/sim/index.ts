@@ -12,6 +12,8 @@ export {
   safetyChecks, violationSink, tookEffect, type CheckName, type Violation,
 } from './checks.js';
 export { refinement, simNames, type Refinement } from './refinement.js';
-export { historyRecorder, checkHistory } from './history.js';
+export {
+  historyRecorder, type ClientEvent, type HistoryCheck, type HistoryRecorder,
+} from './history.js';
 export { traceObserver, traceHeader, recordObserver } from './trace.js';
 export { sfc32, type Prng } from './prng.js';

@@ -8,6 +8,7 @@
  */
 import { ALL_FAULTS } from '../../src/sim/faults.js';
 import { simulate, type SimOptions } from '../../src/sim/simulate.js';
+import { linearizability } from '../../src/cli/sim-history.js';
 
 const RUNS = 5;
 const STEPS = 2000;
@@ -42,7 +43,7 @@ function batch(seeds: number, row: Row): Timing {
   for (let seed = 1; seed <= seeds; seed++) {
     const opts: SimOptions = {
       seed, servers: row.servers, steps: STEPS, faults: ALL_FAULTS,
-      properties: row.properties, linearizability: row.linearizability,
+      properties: row.properties, history: row.linearizability ? linearizability() : null,
     };
     const r = simulate(opts);
     if (r.violation !== null) throw new Error(`bench: seed ${seed} violates ${r.violation.check}`);

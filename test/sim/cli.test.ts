@@ -9,9 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { describe as describeRun, type Plan } from '../../src/cli/simulate.js';
 import { ALL_FAULTS } from '../../src/sim/faults.js';
 import { simulate } from '../../src/sim/simulate.js';
+import { linearizability } from '../../src/cli/sim-history.js';
 import { mutants } from './mutants.js';
 import { synod } from '../synod.js';
 
+/** The linearizability check `synod simulate` runs (src/cli/sim-history.ts). */
+const history = linearizability();
 
 describe('synod simulate', () => {
   it('prints what was chosen, the calls, the faults and the checks, and exits 0', async () => {
@@ -66,7 +69,7 @@ describe('synod simulate', () => {
   });
   it('ends a violation with the command that replays its seed', () => {
     const step = mutants.find((m) => m.name === 'local-reader')!.step;
-    const report = simulate({ seed: 1, steps: 2000, faults: ALL_FAULTS, step });
+    const report = simulate({ history, seed: 1, steps: 2000, faults: ALL_FAULTS, step });
     expect(report.violation?.check).toBe('linearizability');
     const plan: Plan = {
       servers: 3, clients: 3, seed: 1, seeds: 1, steps: 2000, faults: ALL_FAULTS,

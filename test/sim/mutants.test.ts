@@ -6,7 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseFaults, type Faults } from '../../src/sim/faults.js';
 import { simulate, type SimReport } from '../../src/sim/simulate.js';
+import { linearizability } from '../../src/cli/sim-history.js';
 import { mutants } from './mutants.js';
+
+/** The linearizability check `synod simulate` runs (src/cli/sim-history.ts). */
+const history = linearizability();
 
 interface Expectation {
   readonly mutant: string;
@@ -35,7 +39,7 @@ function faults(text: string): Faults {
 /** The first seed in 1..SEEDS_MAX on which `step` breaks a check, with its report. */
 function hunt(step: (typeof mutants)[number]['step'], f: Faults): SimReport | null {
   for (let seed = 1; seed <= SEEDS_MAX; seed++) {
-    const r = simulate({ seed, steps: 2000, faults: f, step });
+    const r = simulate({ history, seed, steps: 2000, faults: f, step });
     if (r.violation !== null) return r;
   }
   return null;
@@ -55,7 +59,7 @@ describe('mutants', () => {
         r!.violation!.summary);
       expect(r!.violation!.check).toBe(t.check);
       if (t.property !== undefined) expect(r!.violation!.property).toBe(t.property);
-      const correct = simulate({ seed: r!.seed, steps: 2000, faults: faults(t.faults) });
+      const correct = simulate({ history, seed: r!.seed, steps: 2000, faults: faults(t.faults) });
       expect(correct.violation).toBeNull();
     });
   }

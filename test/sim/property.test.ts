@@ -17,9 +17,13 @@ import { describe, expect, it } from 'vitest';
 import type { Step } from '../../src/paxos/index.js';
 import type { Faults } from '../../src/sim/faults.js';
 import { simulate, type SimReport } from '../../src/sim/simulate.js';
+import { linearizability } from '../../src/cli/sim-history.js';
 import { traceObserver } from '../../src/sim/trace.js';
 import { worldConfig } from '../../src/sim/world.js';
 import { mutants } from './mutants.js';
+
+/** The linearizability check `synod simulate` runs (src/cli/sim-history.ts). */
+const history = linearizability();
 
 const DIR = 'traces/regressions';
 const FC_SEED = Number(process.env['SYNOD_FC_SEED'] ?? 20261122);
@@ -47,7 +51,7 @@ const configs: fc.Arbitrary<Config> = fc.record({
 });
 
 function run(c: Config, step?: Step): SimReport {
-  return simulate({ ...c, ...(step === undefined ? {} : { step }) });
+  return simulate({ history, ...c, ...(step === undefined ? {} : { step }) });
 }
 
 /** Saves a shrunk counterexample: its configuration and the trace of its run. */
@@ -55,7 +59,7 @@ function save(name: string, c: Config, r: SimReport, mutant: string | null): voi
   mkdirSync(DIR, { recursive: true });
   const lines: string[] = [];
   const step = mutant === null ? undefined : mutants.find((m) => m.name === mutant)!.step;
-  simulate({ ...c, ...(step ? { step } : {}),
+  simulate({ history, ...c, ...(step ? { step } : {}),
     observers: [traceObserver(worldConfig(c), (l) => void lines.push(l))] });
   const record = { mutant, config: c, violation: r.violation };
   writeFileSync(join(DIR, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);

@@ -6,7 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_FAULTS, NO_FAULTS } from '../../src/sim/faults.js';
 import { simulate, type SimReport } from '../../src/sim/simulate.js';
+import { linearizability } from '../../src/cli/sim-history.js';
 import type { FaultCounts, Observer } from '../../src/sim/world.js';
+
+/** The linearizability check `synod simulate` runs (src/cli/sim-history.ts). */
+const history = linearizability();
 
 /**
  * Counts the reducer's outcomes: actions, ignored and refused reasons, and reads that completed a
@@ -43,7 +47,9 @@ describe('the simulator at CI scale', () => {
     const failures: string[] = [];
     const outcomes = outcomeCounter();
     for (let seed = 1; seed <= CI_SEEDS; seed++) {
-      const r = simulate({ seed, steps: CI_STEPS, faults: ALL_FAULTS, observers: [outcomes] });
+      const r = simulate({
+        history, seed, steps: CI_STEPS, faults: ALL_FAULTS, observers: [outcomes],
+      });
       if (r.violation !== null) failures.push(`seed ${seed}: ${JSON.stringify(r.violation)}`);
       if (r.chosen !== null) chosen++;
       // Chosen in a ballot above round 0: some proposer had to retry, so ballots competed.
@@ -73,13 +79,13 @@ describe('the simulator at CI scale', () => {
 
 describe('replay', () => {
   it('gives the same run, event for event, from the same seed', () => {
-    const a = simulate({ seed: 42, steps: 1500, faults: ALL_FAULTS });
-    const b = simulate({ seed: 42, steps: 1500, faults: ALL_FAULTS });
+    const a = simulate({ history, seed: 42, steps: 1500, faults: ALL_FAULTS });
+    const b = simulate({ history, seed: 42, steps: 1500, faults: ALL_FAULTS });
     expect(b).toEqual(a);
   });
   it('gives different runs from different seeds', () => {
-    const a = simulate({ seed: 1, steps: 1500, faults: ALL_FAULTS });
-    const b = simulate({ seed: 2, steps: 1500, faults: ALL_FAULTS });
+    const a = simulate({ history, seed: 1, steps: 1500, faults: ALL_FAULTS });
+    const b = simulate({ history, seed: 2, steps: 1500, faults: ALL_FAULTS });
     expect(b.injected).not.toEqual(a.injected);
   });
 });
@@ -89,7 +95,9 @@ describe('cluster sizes', () => {
     it(`runs ${servers} server(s) with every fault on and every check passing`, () => {
       const reports: SimReport[] = [];
       for (let seed = 1; seed <= 20; seed++) {
-        reports.push(simulate({ seed, servers, clients: 4, steps: 1500, faults: ALL_FAULTS }));
+        reports.push(simulate({
+          history, seed, servers, clients: 4, steps: 1500, faults: ALL_FAULTS,
+        }));
       }
       expect(reports.map((r) => r.violation)).toEqual(reports.map(() => null));
       expect(reports.filter((r) => r.chosen !== null).length).toBeGreaterThan(15);
@@ -100,7 +108,7 @@ describe('cluster sizes', () => {
 describe('a distinguished proposer', () => {
   it('keeps every check passing, faults on', () => {
     for (let seed = 1; seed <= 30; seed++) {
-      const r = simulate({ seed, steps: 1500, faults: ALL_FAULTS, distinguished: 0 });
+      const r = simulate({ history, seed, steps: 1500, faults: ALL_FAULTS, distinguished: 0 });
       expect(r.violation, `seed ${seed}`).toBeNull();
     }
   });
@@ -108,7 +116,7 @@ describe('a distinguished proposer', () => {
 
 describe('a fault-free world', () => {
   it('chooses one of the values the clients proposed and every call returns', () => {
-    const r = simulate({ seed: 3, steps: 500, faults: NO_FAULTS });
+    const r = simulate({ history, seed: 3, steps: 500, faults: NO_FAULTS });
     expect(r.violation).toBeNull();
     expect(['A', 'B', 'C']).toContain(r.chosen?.val);
     expect(r.calls.returned).toBe(r.calls.invoked);

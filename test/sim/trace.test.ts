@@ -6,9 +6,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ALL_FAULTS } from '../../src/sim/faults.js';
 import { simulate } from '../../src/sim/simulate.js';
+import { linearizability } from '../../src/cli/sim-history.js';
 import { traceObserver } from '../../src/sim/trace.js';
 import { worldConfig } from '../../src/sim/world.js';
 import { checkTrace } from '../../src/trace/run.js';
+
+/** The linearizability check `synod simulate` runs (src/cli/sim-history.ts). */
+const history = linearizability();
 
 async function* once(text: string): AsyncIterable<string> {
   yield text;
@@ -17,7 +21,8 @@ async function* once(text: string): AsyncIterable<string> {
 function traced(seed: number): string {
   const lines: string[] = [];
   const opts = { seed, steps: 2000, faults: ALL_FAULTS };
-  simulate({ ...opts, observers: [traceObserver(worldConfig(opts), (l) => void lines.push(l))] });
+  const observers = [traceObserver(worldConfig(opts), (l) => void lines.push(l))];
+  simulate({ history, ...opts, observers });
   return lines.join('');
 }
 

@@ -5,7 +5,8 @@
  * ever chosen (exit 1: the safety checks held of a run that proves nothing).
  */
 import { describe, expect, it } from 'vitest';
-import { checkHistory, type SimHistoryEvent } from '../../src/sim/history.js';
+import { linearizability } from '../../src/cli/sim-history.js';
+import type { ClientEvent } from '../../src/sim/history.js';
 import { livenessStepsFor } from '../../src/sim/simulate.js';
 import { synod } from '../synod.js';
 
@@ -13,17 +14,15 @@ const EVERY_FAULT = 'loss=1,dup=1,reorder=1,delay=1,partition=1,crash=1,client-c
 
 describe('unknown is not a violation', () => {
   it('calls a linearizability search out of budget unknown', () => {
-    const events: SimHistoryEvent[] = [];
+    const events: ClientEvent[] = [];
     for (const c of ['A', 'B', 'C', 'D']) {
-      events.push({ type: 'invoke', client: c, input: { kind: 'set', key: 'X', value: c } });
+      events.push({ type: 'invoke', client: c, op: { name: 'SetVarX', v: c } });
     }
-    for (const c of ['A', 'B', 'C', 'D']) {
-      events.push({ type: 'return', client: c, output: { value: 'D' } });
-    }
-    const tight = checkHistory(events, 1);
+    for (const c of ['A', 'B', 'C', 'D']) events.push({ type: 'return', client: c, val: 'D' });
+    const tight = linearizability(1)(events);
     expect(tight.violation).toBeNull();
     expect(tight.unknown?.summary).toMatch(/ran out of its budget of 1 steps/);
-    expect(checkHistory(events).unknown).toBeNull();
+    expect(linearizability()(events).unknown).toBeNull();
   });
 
   it('exits 3 when the liveness bound runs out (9 servers, 26 clients, seed 7000)', async () => {
