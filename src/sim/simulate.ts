@@ -83,12 +83,20 @@ export function simulate(opts: SimOptions): SimReport {
   const cfg = opts.livenessSteps !== undefined ? base
     : { ...base, livenessSteps: livenessStepsFor(base.servers, base.clients) };
   const sink = violationSink();
-  const safety = safetyChecks(cfg.servers, sink);
   const history = historyRecorder();
   const properties = opts.properties ?? 'step';
   const refine = properties === 'off' ? null : refinement(
     { servers: cfg.servers, clients: cfg.clients, every: properties }, sink,
   );
+  // The refinement checks its state properties at checkpoints: before another check reports,
+  // it checks the steps it holds, so that the earliest violation is the one reported.
+  const safety = safetyChecks(cfg.servers, {
+    report: (v) => {
+      refine?.flush();
+      sink.report(v);
+    },
+    first: sink.first,
+  });
   const observers: Observer[] = [safety, history, ...(refine === null ? [] : [refine])];
   observers.push(...(opts.observers ?? []));
   const world = runWorld(cfg, observers, () => sink.first() !== null);

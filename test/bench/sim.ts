@@ -4,7 +4,11 @@
  * comparable Paxos model, shared/REFERENCE.md). Each row is the median of 5 runs of a batch of
  * seeds x 2,000 steps with every fault on; rows vary the cluster size and how much is checked.
  *
- * Flags: --quick (fewer seeds per batch, for a smoke run).
+ * A second table (issue 7, section 6): one long run per row, with the named properties after
+ * every spec step, at 16k to 128k steps: the per-step check must grow with the run, not with its
+ * square (`--long` runs only that table).
+ *
+ * Flags: --quick (fewer seeds per batch, for a smoke run), --long (the long runs only).
  */
 import { ALL_FAULTS } from '../../src/sim/faults.js';
 import { simulate, type SimOptions } from '../../src/sim/simulate.js';
@@ -58,6 +62,29 @@ function batch(seeds: number, row: Row): Timing {
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 export async function run(log: (line: string) => void, flags: readonly string[]): Promise<void> {
+  if (!flags.includes('--long')) throughput(log, flags);
+  longRuns(log, flags);
+}
+
+/** One run of `steps` steps, seed 1, every fault, properties after every spec step. */
+function longRuns(log: (line: string) => void, flags: readonly string[]): void {
+  const sizes = flags.includes('--quick') ? [16_000, 32_000] : [16_000, 32_000, 64_000, 128_000];
+  log('');
+  log('| command | events | spec steps | wall s | CPU s |');
+  log('|---|---:|---:|---:|---:|');
+  for (const steps of sizes) {
+    const started = performance.now();
+    const cpuStarted = process.cpuUsage();
+    const r = simulate({ seed: 1, steps, faults: ALL_FAULTS, properties: 'step' });
+    const cpu = process.cpuUsage(cpuStarted);
+    if (r.violation !== null) throw new Error(`bench: ${steps} steps violate ${r.violation.check}`);
+    log(`| \`synod simulate --seed 1 --steps ${steps}\` | ${r.events} | ${r.specSteps} | ` +
+      `${((performance.now() - started) / 1000).toFixed(2)} | ` +
+      `${((cpu.user + cpu.system) / 1e6).toFixed(2)} |`);
+  }
+}
+
+function throughput(log: (line: string) => void, flags: readonly string[]): void {
   const seeds = flags.includes('--quick') ? 20 : 200;
   batch(seeds, ROWS[0]!); // warm-up: the first batch runs at a third of the speed (JIT)
   log(`Each figure: median of ${RUNS} batches of ${seeds} seeds x ${STEPS} steps, faults ` +
