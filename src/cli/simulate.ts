@@ -18,6 +18,7 @@ import { linearizability } from './sim-history.js';
 import { EXIT_OK, EXIT_UNKNOWN, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
 
 const HELP = `usage: synod simulate [flags]
+       synod simulate multipaxos [flags]   (see synod simulate multipaxos --help)
 
 Runs N Paxos servers and M clients (calling SetVarX/GetVarX) in a seeded simulated world with
 faults, and checks every run: effect order, at most one value chosen, learners agree, answers
@@ -123,6 +124,10 @@ export function replayCommand(p: Plan, seed: number): string {
 }
 
 export const simulateCommand: Command = async (args, io) => {
+  if (args[0] === 'multipaxos') {
+    const { simulateMultiPaxosCommand } = await import('./simulate-multipaxos.js');
+    return simulateMultiPaxosCommand(args.slice(1), io);
+  }
   const p = plan(args);
   if (p === 'help') {
     io.out(HELP);

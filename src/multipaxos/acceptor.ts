@@ -45,7 +45,12 @@ export function onPrepare(s: ServerState, m: Msg1a): StepResult {
  */
 export function onAccept(s: ServerState, m: Msg2a): StepResult {
   if (ballotCmp(m.bal, s.durable.maxBal) < 0) return reject(s, m.bal);
-  if (m.slot < logBase(s)) return ignored(s, 'slot-compacted');
+  if (m.slot < logBase(s)) {
+    // Chosen and applied here: the leader needs the snapshot, not a vote.
+    const f = fx();
+    send(f, m.bal.server, { type: 'snapshot', from: s.config.id, snap: s.durable.snapshot });
+    return ignored(s, 'slot-compacted', f);
+  }
   const f = fx();
   const durable = {
     ...s.durable, maxBal: m.bal,

@@ -30,7 +30,7 @@ export function onRequest(s: ServerState, req: Request): StepResult {
     reply(f, cmd.client, cmd.seq, last.out);
     return acted(s, s, 'Answer', f);
   }
-  if (isWaiting(s, cmd)) return ignored(s, 'duplicate-request');
+  if (isPending(s, cmd)) return ignored(s, 'duplicate-request');
   if (isRead(cmd.op) && s.config.reads === 'local') {
     reply(f, cmd.client, cmd.seq, MACHINES[s.config.machine].apply(s.replica.app, cmd.op).out);
     return acted(s, s, 'ReadLocal', f);
@@ -40,7 +40,9 @@ export function onRequest(s: ServerState, req: Request): StepResult {
     reply(f, cmd.client, cmd.seq, null, leaderHint(s));
     return acted(s, s, 'Redirect', f);
   }
-  const waiting = [...s.waiting, cmd];
+  // A retry of a command this server lost track of (its slot was lost when it stepped down)
+  // is queued again; exactly-once makes a second slot harmless.
+  const waiting = isWaiting(s, cmd) ? s.waiting : [...s.waiting, cmd];
   if (l.role === 'leader' && isRead(cmd.op) && s.config.reads === 'read-index') {
     return readIndex({ ...s, waiting }, cmd);
   }
@@ -49,8 +51,19 @@ export function onRequest(s: ServerState, req: Request): StepResult {
   return acted(s, proposed, proposed === queued ? 'Queue' : 'Propose', f);
 }
 
+function same(a: Command, b: Command): boolean {
+  return a.client === b.client && a.seq === b.seq;
+}
+
 function isWaiting(s: ServerState, cmd: Command): boolean {
-  return s.waiting.some((c) => c.client === cmd.client && c.seq === cmd.seq);
+  return s.waiting.some((c) => same(c, cmd));
+}
+
+/** Queued, in a slot in flight, or a read in progress at this (leading) server. */
+function isPending(s: ServerState, cmd: Command): boolean {
+  const l = s.leader;
+  return l.queue.some((c) => same(c, cmd)) || l.reads.some((r) => same(r.cmd, cmd)) ||
+    l.inflight.some((x) => x.val.cmds.some((c) => same(c, cmd)));
 }
 
 /** A read-index read: note the next slot, and check leadership with every acceptor. */

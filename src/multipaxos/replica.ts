@@ -17,6 +17,7 @@
  * is ahead of what is applied here (an old one, delayed or duplicated, is ignored).
  */
 import { ballotCmp, ballotEq } from '../paxos/ballot.js';
+import { proposeQueued } from './leader.js';
 import { applyCommand, chain, MACHINES } from './machine.js';
 import { acted, fx, ignored, isQuorum, reply, send, votesFrom, type Fx } from './state.js';
 import type {
@@ -65,9 +66,17 @@ export function applyReady(s0: ServerState, f: Fx): ServerState {
     r = { ...r, app, sessions, applied: r.applied + 1, digest: chain(r.digest, e.id) };
     s = { ...s, replica: r };
   }
-  if (s === s0) return s0;
-  s = serveReads({ ...s, waiting }, f);
-  return compact(s);
+  if (s !== s0) s = compact(serveReads({ ...s, waiting }, f));
+  return dropChosen(s);
+}
+
+/** A leader stops proposing in slots it has applied (it may learn them by catch-up). */
+function dropChosen(s: ServerState): ServerState {
+  const l = s.leader;
+  const applied = s.replica.applied;
+  if (l.inflight.length === 0 || l.inflight[0]!.slot >= applied) return s;
+  const inflight = l.inflight.filter((x) => x.slot >= applied);
+  return { ...s, leader: { ...l, inflight, next: Math.max(l.next, applied) } };
 }
 
 /** Snapshots the state machine when `snapshotEvery` slots were applied since the last one. */
@@ -162,7 +171,7 @@ export function onEntries(s: ServerState, m: MsgEntries): StepResult {
     next = learnAt(next, m.slot + i, val);
   });
   if (next === s) return ignored(s, 'nothing-new');
-  return acted(s, applyReady(next, f), 'Learn', f);
+  return acted(s, proposeQueued(applyReady(next, f), f), 'Learn', f);
 }
 
 /** A snapshot from catch-up: install it when it is ahead of what is applied here. */
@@ -170,5 +179,5 @@ export function onSnapshot(s: ServerState, m: MsgSnapshot): StepResult {
   if (m.snap.upTo <= s.replica.applied) return ignored(s, 'snapshot-not-newer');
   const f = fx();
   const keep = s.replica.log.slice(Math.max(0, m.snap.upTo - logBase(s)));
-  return acted(s, applyReady(install(s, m.snap, keep), f), 'CatchupInstall', f);
+  return acted(s, proposeQueued(applyReady(install(s, m.snap, keep), f), f), 'CatchupInstall', f);
 }

@@ -1,0 +1,597 @@
+/**
+ * The deterministic world around the Multi-Paxos reducer: N servers, M clients calling KV or
+ * ledger operations, a network, a clock and the faults of ../faults.ts plus slow replicas, all
+ * driven by one seeded PRNG so that a seed replays a run exactly.
+ *
+ * The shape is src/sim/world.ts's (one event per step: a delivery, a timer, a client turn, a
+ * fault; effects applied in order, a mid-step crash applying only a prefix), for the Multi-Paxos
+ * vocabulary: a server boots through its `restart` input (which arms its election timer),
+ * clients follow redirects to the leader, and a retry keeps its (client, seq) so exactly-once is
+ * exercised. A slow replica loses most messages sent to it for a while, falls behind the
+ * compacted log and must catch up from a snapshot.
+ *
+ * After `steps` events the faults stop, partitions heal and crashed servers restart except a
+ * random minority; the world then runs until every call of a live client returned and every
+ * server that is up applied as far as the most advanced one (liveness), or `livenessSteps` more
+ * events passed. A script (the demo) replaces random calls with given ones and adds crashes and
+ * slow periods at given ticks.
+ *
+ * Observers see every event and never change the world, so checks on or off cannot change a run.
+ */
+import {
+  INITIAL_DURABLE, initServer, serverConfig, step as mpStep, type Durable, type Effect,
+  type Input, type MachineName, type Msg, type Op, type Output, type ReadMode, type ServerState,
+  type Step, type StepResult, type Timer,
+} from '../../multipaxos/index.js';
+import { NO_FAULTS, type Faults } from '../faults.js';
+import { sfc32, type Prng } from '../prng.js';
+import { clientName, serverName } from '../world.js';
+
+export { clientName, serverName };
+
+/** The faults of single-decree plus `slow`: per step, a replica turns slow (or recovers). */
+export interface MpFaults extends Faults {
+  readonly slow: number;
+}
+
+export const MP_NO_FAULTS: MpFaults = { ...NO_FAULTS, slow: 0 };
+
+export interface MpWorldConfig {
+  readonly servers: number;
+  readonly clients: number;
+  readonly seed: number;
+  readonly steps: number;
+  readonly faults: MpFaults;
+  readonly livenessSteps: number;
+  readonly step: Step;
+  readonly machine: MachineName;
+  readonly reads: ReadMode;
+  readonly timeout: number;
+  readonly distinguished: number | null;
+  readonly window: number;
+  readonly batch: number;
+  readonly snapshotEvery: number;
+  readonly script: MpScript | null;
+}
+
+export interface MpScript {
+  readonly calls: readonly {
+    readonly at: number; readonly client: number; readonly server: number; readonly op: Op;
+  }[];
+  readonly crashes: readonly { readonly at: number; readonly server: number }[];
+  /** The server is slow (loses what is sent to it) from `at` for `for` ticks. */
+  readonly slow: readonly { readonly at: number; readonly server: number; readonly for: number }[];
+}
+
+const DELAY_MAX = 50;
+const DOWNTIME_MIN = 10;
+const DOWNTIME_SPAN = 200;
+const THINK_MAX = 60;
+const CLIENT_PATIENCE_FACTOR = 4;
+const DELIVERY_BIAS = 0.8;
+/** Probability that a copy to a slow replica is lost. */
+const SLOW_LOSS = 0.9;
+const KEYS = ['x', 'y', 'X'];
+const ACCOUNTS = ['a1', 'a2', 'a3'];
+
+export function mpWorldConfig(
+  partial: Partial<MpWorldConfig> & { seed: number },
+): MpWorldConfig {
+  const servers = partial.servers ?? 3;
+  return {
+    servers, clients: 3, steps: 2000, faults: MP_NO_FAULTS, livenessSteps: 20_000, step: mpStep,
+    machine: 'kv', reads: 'log', timeout: 8 * servers + 16, distinguished: null, window: 4,
+    batch: 8, snapshotEvery: 16, script: null, ...partial,
+  };
+}
+
+export interface MpStepEvent {
+  readonly index: number;
+  readonly server: number;
+  readonly input: Input;
+  readonly before: ServerState;
+  readonly result: StepResult;
+  /** How many effects took place (fewer than all on a mid-step crash). */
+  readonly applied: number;
+  /** The server's disk after the step. */
+  readonly disk: Durable;
+}
+
+export type MpWorldEvent =
+  | { readonly kind: 'server-step'; readonly step: MpStepEvent }
+  | { readonly kind: 'invoke'; readonly index: number; readonly client: number;
+    readonly seq: number; readonly op: Op; readonly server: number }
+  | { readonly kind: 'return'; readonly index: number; readonly client: number;
+    readonly seq: number; readonly op: Op; readonly out: Output; readonly server: number }
+  | { readonly kind: 'client-crash'; readonly index: number; readonly client: number }
+  | { readonly kind: 'crash'; readonly index: number; readonly server: number;
+    readonly midStep: boolean }
+  | { readonly kind: 'partition'; readonly index: number; readonly sides: readonly number[] | null }
+  | { readonly kind: 'slow'; readonly index: number; readonly server: number | null }
+  | { readonly kind: 'phase'; readonly index: number; readonly phase: 'liveness' };
+
+export interface MpObserver {
+  readonly onEvent: (e: MpWorldEvent) => void;
+}
+
+export interface MpFaultCounts {
+  lost: number; duplicated: number; delayed: number; reordered: number; partitions: number;
+  crashes: number; midStepCrashes: number; clientCrashes: number; undeliverable: number;
+  slowPeriods: number; slowLost: number;
+}
+
+export interface MpClient {
+  readonly name: string;
+  seq: number;
+  op: Op | null;
+  server: number;
+  crashed: boolean;
+  invoked: number;
+  returned: number;
+}
+
+export interface MpWorldResult {
+  readonly events: number;
+  readonly mainSteps: number;
+  readonly livenessUsed: number | null;
+  readonly servers: readonly ServerState[];
+  readonly up: readonly boolean[];
+  readonly clients: readonly MpClient[];
+  readonly faults: MpFaultCounts;
+  /** Messages sent between distinct servers, by type. */
+  readonly messages: Readonly<Record<string, number>>;
+}
+
+interface Copy { readonly from: number; readonly to: number; readonly msg: Msg }
+type Agendum =
+  | { readonly due: number; readonly kind: 'timer'; readonly server: number; readonly timer: Timer }
+  | { readonly due: number; readonly kind: 'restart'; readonly server: number }
+  | { readonly due: number; readonly kind: 'client'; readonly client: number; readonly seq: number }
+  | { readonly due: number; readonly kind: 'call'; readonly client: number;
+    readonly server: number; readonly op: Op }
+  | { readonly due: number; readonly kind: 'crash'; readonly server: number }
+  | { readonly due: number; readonly kind: 'slow'; readonly server: number;
+    readonly for: number };
+
+export function runMpWorld(
+  cfg: MpWorldConfig, observers: readonly MpObserver[], stop: () => boolean = () => false,
+): MpWorldResult {
+  return new World(cfg, observers, stop).run();
+}
+
+class World {
+  private readonly rng: Prng;
+  private readonly servers: ServerState[];
+  private readonly disk: Durable[];
+  private readonly up: boolean[];
+  private readonly clients: MpClient[];
+  private inflight: Copy[] = [];
+  private delayed: (Copy & { readonly due: number })[] = [];
+  private delayedDue = Infinity;
+  private agenda: Agendum[] = [];
+  private sides: number[] | null = null;
+  private slow = -1;
+  private slowUntil = Infinity;
+  private midCrash = -1;
+  private returns: MpWorldEvent[] = [];
+  private now = 0;
+  private index = 0;
+  private faults: MpFaults;
+  private readonly messages: Record<string, number> = {};
+  private readonly counts: MpFaultCounts = {
+    lost: 0, duplicated: 0, delayed: 0, reordered: 0, partitions: 0, crashes: 0,
+    midStepCrashes: 0, clientCrashes: 0, undeliverable: 0, slowPeriods: 0, slowLost: 0,
+  };
+
+  constructor(
+    private readonly cfg: MpWorldConfig,
+    private readonly observers: readonly MpObserver[],
+    private readonly stop: () => boolean,
+  ) {
+    this.rng = sfc32(cfg.seed);
+    this.faults = cfg.faults;
+    this.servers = Array.from({ length: cfg.servers }, (_, id) => initServer(serverConfig({
+      id, servers: cfg.servers, timeout: cfg.timeout, distinguished: cfg.distinguished,
+      window: cfg.window, batch: cfg.batch, snapshotEvery: cfg.snapshotEvery,
+      machine: cfg.machine, reads: cfg.reads,
+    })));
+    this.disk = this.servers.map(() => INITIAL_DURABLE);
+    this.up = this.servers.map(() => false);
+    this.clients = Array.from({ length: cfg.clients }, (_, i) => ({
+      name: clientName(i), seq: 0, op: null, server: 0, crashed: false, invoked: 0, returned: 0,
+    }));
+    const script = cfg.script;
+    if (script === null) {
+      for (let c = 0; c < cfg.clients; c++) this.scheduleClient(c, this.rng.below(THINK_MAX));
+    } else {
+      for (const c of script.calls) this.agenda.push({ due: c.at, kind: 'call', ...c });
+      for (const c of script.crashes) this.agenda.push({ due: c.at, kind: 'crash', ...c });
+      for (const c of script.slow) this.agenda.push({ due: c.at, kind: 'slow', ...c });
+    }
+  }
+
+  run(): MpWorldResult {
+    for (let id = 0; id < this.cfg.servers; id++) this.restart(id);
+    for (let i = 0; i < this.cfg.steps && !this.stop() && !this.scriptDone(); i++) {
+      this.event(true);
+    }
+    const mainSteps = this.index;
+    this.enterLivenessPhase();
+    let livenessUsed: number | null = null;
+    for (let i = 0; i < this.cfg.livenessSteps && !this.stop(); i++) {
+      if (this.settled()) {
+        livenessUsed = i;
+        break;
+      }
+      this.event(false);
+    }
+    if (livenessUsed === null && this.settled()) livenessUsed = this.cfg.livenessSteps;
+    return {
+      events: this.index, mainSteps, livenessUsed, servers: this.servers, up: this.up,
+      clients: this.clients, faults: this.counts, messages: this.messages,
+    };
+  }
+
+  private emit(e: MpWorldEvent): void {
+    for (const o of this.observers) o.onEvent(e);
+  }
+
+  private event(main: boolean): void {
+    this.now++;
+    this.releaseDelayed();
+    if (this.slow >= 0 && this.now >= this.slowUntil) this.setSlow(-1, 0);
+    if (main && this.fault()) return void this.index++;
+    const due = this.earliestDue();
+    if (this.inflight.length > 0 && (due < 0 || this.rng.chance(DELIVERY_BIAS))) this.deliver();
+    else if (due >= 0) this.fire(due, main);
+    else this.idle();
+    this.index++;
+  }
+
+  private idle(): void {
+    let next = Infinity;
+    for (const a of this.agenda) next = Math.min(next, a.due);
+    next = Math.min(next, this.delayedDue);
+    if (next !== Infinity) this.now = Math.max(this.now, next);
+  }
+
+  private releaseDelayed(): void {
+    if (this.delayedDue > this.now) return;
+    const still: (Copy & { readonly due: number })[] = [];
+    this.delayedDue = Infinity;
+    for (const d of this.delayed) {
+      if (d.due <= this.now) {
+        this.inflight.push({ from: d.from, to: d.to, msg: d.msg });
+      } else {
+        still.push(d);
+        this.delayedDue = Math.min(this.delayedDue, d.due);
+      }
+    }
+    this.delayed = still;
+  }
+
+  private earliestDue(): number {
+    let best = -1;
+    for (let i = 0; i < this.agenda.length; i++) {
+      const a = this.agenda[i]!;
+      if (a.due <= this.now && (best < 0 || a.due < this.agenda[best]!.due)) best = i;
+    }
+    return best;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Faults
+
+  private fault(): boolean {
+    const f = this.faults;
+    if (this.rng.chance(f.partition)) return this.togglePartition();
+    if (this.rng.chance(f.crash)) return this.crashSomeServer();
+    if (this.rng.chance(f.clientCrash)) return this.crashSomeClient();
+    if (this.rng.chance(f.slow)) {
+      if (this.slow >= 0) this.setSlow(-1, 0);
+      else this.setSlow(this.rng.below(this.cfg.servers), 100 + this.rng.below(400));
+      return true;
+    }
+    return false;
+  }
+
+  private setSlow(server: number, ticks: number): void {
+    this.slow = server;
+    this.slowUntil = server < 0 ? Infinity : this.now + ticks;
+    if (server >= 0) this.counts.slowPeriods++;
+    this.emit({ kind: 'slow', index: this.index, server: server < 0 ? null : server });
+  }
+
+  private togglePartition(): boolean {
+    if (this.sides !== null) {
+      this.sides = null;
+    } else {
+      const sides = this.servers.map(() => this.rng.below(2));
+      if (sides.every((x) => x === sides[0])) sides[this.rng.below(sides.length)] = 1 - sides[0]!;
+      this.sides = sides;
+      this.counts.partitions++;
+    }
+    this.emit({ kind: 'partition', index: this.index, sides: this.sides });
+    return true;
+  }
+
+  private crashSomeServer(): boolean {
+    const live = this.up.flatMap((u, i) => (u && i !== this.midCrash ? [i] : []));
+    if (live.length === 0) return false;
+    const id = this.rng.pick(live);
+    if (this.rng.chance(0.5)) {
+      this.midCrash = id;
+      return true;
+    }
+    this.crash(id, false);
+    return true;
+  }
+
+  private crash(id: number, midStep: boolean): void {
+    this.up[id] = false;
+    this.counts.crashes++;
+    if (midStep) this.counts.midStepCrashes++;
+    this.agenda = this.agenda.filter((a) => a.kind !== 'timer' || a.server !== id);
+    this.agenda.push({
+      due: this.now + DOWNTIME_MIN + this.rng.below(DOWNTIME_SPAN), kind: 'restart', server: id,
+    });
+    this.emit({ kind: 'crash', index: this.index, server: id, midStep });
+  }
+
+  private crashSomeClient(): boolean {
+    const live = this.clients.flatMap((c, i) => (c.crashed ? [] : [i]));
+    if (live.length === 0) return false;
+    const i = this.rng.pick(live);
+    const c = this.clients[i]!;
+    c.crashed = true;
+    c.op = null;
+    this.counts.clientCrashes++;
+    this.emit({ kind: 'client-crash', index: this.index, client: i });
+    this.scheduleClient(i, DOWNTIME_MIN + this.rng.below(DOWNTIME_SPAN));
+    return true;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The network
+
+  private deliver(): void {
+    let copy: Copy;
+    if (this.rng.chance(this.faults.reorder) && this.inflight.length > 1) {
+      const i = this.rng.below(this.inflight.length);
+      copy = this.inflight[i]!;
+      this.inflight[i] = this.inflight[this.inflight.length - 1]!;
+      this.inflight.pop();
+      this.counts.reordered++;
+    } else {
+      copy = this.inflight.shift()!;
+    }
+    if (this.rng.chance(this.faults.dup)) {
+      this.inflight.push(copy);
+      this.counts.duplicated++;
+    }
+    if (!this.up[copy.to] || !this.connected(copy.from, copy.to)) {
+      this.counts.undeliverable++;
+      return;
+    }
+    this.serverStep(copy.to, { kind: 'deliver', msg: copy.msg, rand: this.rng.u32() });
+  }
+
+  private connected(a: number, b: number): boolean {
+    return this.sides === null || this.sides[a] === this.sides[b];
+  }
+
+  private send(from: number, to: number, msg: Msg): void {
+    if (from !== to) this.messages[msg.type] = (this.messages[msg.type] ?? 0) + 1;
+    if (this.rng.chance(this.faults.loss)) return void this.counts.lost++;
+    if (to === this.slow && from !== to && this.rng.chance(SLOW_LOSS)) {
+      return void this.counts.slowLost++;
+    }
+    if (this.rng.chance(this.faults.delay)) {
+      this.counts.delayed++;
+      const due = this.now + 1 + this.rng.below(DELAY_MAX);
+      this.delayed.push({ from, to, msg, due });
+      this.delayedDue = Math.min(this.delayedDue, due);
+      return;
+    }
+    this.inflight.push({ from, to, msg });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Servers
+
+  private serverStep(id: number, input: Input): void {
+    const before = this.servers[id]!;
+    const result = this.cfg.step(before, input);
+    const effects = result.effects;
+    const crashing = this.midCrash === id;
+    const applied = crashing ? this.rng.below(effects.length + 1) : effects.length;
+    for (let i = 0; i < applied; i++) this.apply(id, effects[i]!);
+    this.servers[id] = result.state;
+    this.emit({
+      kind: 'server-step',
+      step: { index: this.index, server: id, input, before, result, applied, disk: this.disk[id]! },
+    });
+    if (this.returns.length > 0) {
+      for (const r of this.returns) this.emit(r);
+      this.returns = [];
+    }
+    if (crashing) {
+      this.midCrash = -1;
+      this.crash(id, true);
+    }
+  }
+
+  private apply(id: number, e: Effect): void {
+    switch (e.kind) {
+      case 'persist':
+        this.disk[id] = e.durable;
+        return;
+      case 'send':
+        if (e.to === 'all') for (let to = 0; to < this.cfg.servers; to++) this.send(id, to, e.msg);
+        else this.send(id, e.to, e.msg);
+        return;
+      case 'reply':
+        return this.reply(id, e.client, e.seq, e.out, e.redirect);
+      case 'set-timer':
+        this.agenda.push({ due: this.now + e.after, kind: 'timer', server: id, timer: e.timer });
+        return;
+    }
+  }
+
+  private fire(i: number, main: boolean): void {
+    const a = this.agenda[i]!;
+    this.agenda[i] = this.agenda[this.agenda.length - 1]!;
+    this.agenda.pop();
+    switch (a.kind) {
+      case 'timer':
+        return this.serverStep(a.server, { kind: 'timer', timer: a.timer, rand: this.rng.u32() });
+      case 'restart': return this.restart(a.server);
+      case 'client': return this.clientTurn(a.client, a.seq, main);
+      case 'call': return this.invoke(a.client, a.server, a.op);
+      case 'crash':
+        if (this.up[a.server]) this.crash(a.server, false);
+        return;
+      case 'slow': return this.setSlow(a.server, a.for);
+    }
+  }
+
+  private restart(id: number): void {
+    if (this.up[id]) return;
+    this.up[id] = true;
+    this.serverStep(id, { kind: 'restart', durable: this.disk[id]!, rand: this.rng.u32() });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Clients
+
+  private scheduleClient(c: number, after: number): void {
+    this.agenda.push({ due: this.now + after, kind: 'client', client: c, seq: -1 });
+  }
+
+  /**
+   * seq -1: think time over, call (main phase only); seq >= 0: call `seq` timed out, retry at
+   * another server; seq <= -2: call -2 - seq was redirected, resend it to the hinted server.
+   */
+  private clientTurn(i: number, seq: number, main: boolean): void {
+    const c = this.clients[i]!;
+    if (seq <= -2) {
+      if (c.op === null || c.seq !== -2 - seq || c.crashed) return;
+      return this.callServer(i, false);
+    }
+    if (seq >= 0) {
+      if (c.op === null || c.seq !== seq || c.crashed) return;
+      c.server = (c.server + 1 + this.rng.below(this.cfg.servers - 1 || 1)) % this.cfg.servers;
+      return this.callServer(i);
+    }
+    if (c.crashed) c.crashed = false;
+    if (!main) return;
+    this.invoke(i, this.rng.below(this.cfg.servers), this.randomOp(c));
+  }
+
+  private randomOp(c: MpClient): Op {
+    const r = this.rng;
+    const v = `${c.name}${c.seq + 1}`;
+    if (this.cfg.machine === 'ledger') {
+      const acct = r.pick(ACCOUNTS);
+      const amount = 1 + r.below(10);
+      switch (r.below(4)) {
+        case 0: return { op: 'deposit', acct, amount };
+        case 1: return { op: 'withdraw', acct, amount };
+        case 2: return { op: 'transfer', from: acct, to: r.pick(ACCOUNTS), amount };
+        default: return { op: 'balance', acct };
+      }
+    }
+    const key = r.pick(KEYS);
+    switch (r.below(6)) {
+      case 0: return { op: 'put', key, value: v };
+      case 1: return { op: 'delete', key };
+      case 2: {
+        const expect = r.chance(0.3) ? null : `${clientName(r.below(this.cfg.clients))}1`;
+        return { op: 'cas', key, expect, value: v };
+      }
+      case 3: return { op: 'append', key, value: v };
+      default: return { op: 'get', key };
+    }
+  }
+
+  private invoke(i: number, server: number, op: Op): void {
+    const c = this.clients[i]!;
+    if (c.op !== null || c.crashed) return;
+    c.seq++;
+    c.op = op;
+    c.invoked++;
+    c.server = server;
+    this.emit({ kind: 'invoke', index: this.index, client: i, seq: c.seq, op, server });
+    this.callServer(i);
+  }
+
+  /** Sends client i's call to its server; `patience` arms the timer that retries elsewhere. */
+  private callServer(i: number, patience = true): void {
+    const c = this.clients[i]!;
+    if (patience) {
+      this.agenda.push({
+        due: this.now + CLIENT_PATIENCE_FACTOR * this.cfg.timeout, kind: 'client', client: i,
+        seq: c.seq,
+      });
+    }
+    if (!this.up[c.server]) return;
+    this.serverStep(c.server, {
+      kind: 'request', rand: this.rng.u32(),
+      req: { cmd: { client: i, seq: c.seq, op: c.op! } },
+    });
+  }
+
+  private reply(
+    server: number, i: number, seq: number, out: Output | null, redirect: number | null,
+  ): void {
+    const c = this.clients[i];
+    if (c === undefined || c.crashed || c.op === null || c.seq !== seq) return;
+    if (out === null) {
+      // Redirected: try the hinted server (or another one) soon, with the same seq.
+      c.server = redirect ?? (server + 1) % this.cfg.servers;
+      this.agenda.push({ due: this.now + 2, kind: 'client', client: i, seq: -2 - seq });
+      return;
+    }
+    const op = c.op;
+    c.op = null;
+    c.returned++;
+    this.returns.push({ kind: 'return', index: this.index, client: i, seq, op, out, server });
+    if (this.cfg.script === null) this.scheduleClient(i, this.rng.below(THINK_MAX));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The end of faults
+
+  private enterLivenessPhase(): void {
+    this.faults = MP_NO_FAULTS;
+    this.emit({ kind: 'phase', index: this.index, phase: 'liveness' });
+    if (this.sides !== null) this.togglePartition();
+    if (this.slow >= 0) this.setSlow(-1, 0);
+    this.midCrash = -1;
+    for (const d of this.delayed) this.inflight.push({ from: d.from, to: d.to, msg: d.msg });
+    this.delayed = [];
+    this.delayedDue = Infinity;
+    const down = this.up.flatMap((u, id) => (u ? [] : [id]));
+    let stayDown = this.rng.below(Math.floor((this.cfg.servers - 1) / 2) + 1);
+    for (const id of down) {
+      if (stayDown > 0 && this.rng.chance(0.5)) stayDown--;
+      else this.restart(id);
+    }
+    this.agenda = this.agenda.filter((a) => a.kind !== 'restart' && a.kind !== 'slow');
+  }
+
+  private scriptDone(): boolean {
+    if (this.cfg.script === null) return false;
+    const scripted = this.agenda.some((a) => a.kind === 'call' || a.kind === 'crash' ||
+      a.kind === 'slow');
+    return !scripted && this.settled();
+  }
+
+  /** No live client waits, and every server that is up applied as far as the furthest. */
+  private settled(): boolean {
+    if (!this.clients.every((c) => c.crashed || c.op === null)) return false;
+    let top = 0;
+    for (const s of this.servers) top = Math.max(top, s.replica.applied);
+    return this.servers.every((s, i) => !this.up[i] || s.replica.applied === top);
+  }
+}
