@@ -139,6 +139,8 @@ interface Found {
   readonly last: number;
   /** For a step violation: the offending successor, which may not be stored. */
   readonly step: { readonly label: number; readonly state: Uint32Array } | null;
+  /** For a state violation: the index of the violated state property. */
+  readonly property: number;
 }
 
 /** Explores `model` breadth first. */
@@ -222,7 +224,7 @@ class Search {
       if (bad >= 0) {
         const state = out.slice(j * W, (j + 1) * W);
         const violation = model.explainStep(bad, store.keys, id * W, labels[j] as number, state, 0);
-        this.found = { violation, last: id, step: { label: labels[j] as number, state } };
+        this.found = { violation, last: id, step: { label: labels[j] as number, state }, property: bad };
         return;
       }
       // A step back to its own source (re-sending a message already in msgs) needs no lookup.
@@ -246,13 +248,21 @@ class Search {
     }
     const bad = model.checkState(keys, id * W);
     if (bad < 0) return;
-    this.found = { violation: model.explainState(bad, keys, id * W), last: id, step: null };
+    this.found = {
+      violation: model.explainState(bad, keys, id * W), last: id, step: null, property: bad,
+    };
   }
 
   private result(depth: number, incomplete: boolean): CheckResult {
     const f = this.found;
-    const trace = f === null ? []
+    const path = f === null ? null
       : buildTrace(this.model, this.store, this.parent, this.label, f, this.canon);
+    const trace = path?.steps ?? [];
+    // With symmetry the stored violating state is a canonical representative, whose servers may
+    // be renamed from the replayed path's last state: explain the state the path ends in, so
+    // the witness names what the trace shows.
+    const violation = f !== null && path !== null && this.canon !== undefined && f.step === null
+      ? this.model.explainState(f.property, path.last, 0) : f?.violation ?? null;
     let verdict: Verdict = 'ok';
     if (f !== null) verdict = 'violation';
     else if (incomplete) verdict = 'incomplete';
@@ -263,7 +273,7 @@ class Search {
       generatedStates: this.generated,
       steps: this.steps,
       depth: f === null ? depth : trace.length,
-      violation: f?.violation ?? null,
+      violation,
       trace,
       unreached: verdict === 'vacuous'
         ? this.unreached.map((i) => this.model.reachability[i]!.name) : [],
@@ -282,7 +292,7 @@ class Search {
 function buildTrace(
   model: Model, store: StateStore, parent: IdColumn, label: IdColumn, found: Found,
   canon: ((buf: Uint32Array, off: number) => void) | undefined,
-): TraceStep[] {
+): { readonly steps: TraceStep[]; readonly last: Uint32Array } {
   const W = model.words;
   const ids: number[] = [];
   for (let id = found.last; id >= 0; id = parent.get(id)) ids.push(id);
@@ -311,12 +321,13 @@ function buildTrace(
       labs.push(found.step.label);
     }
   }
-  return states.map((s, i) => ({
+  const steps = states.map((s, i) => ({
     action: i === 0 ? null : model.describeAction(labs[i - 1]!),
     label: i === 0 ? null : labs[i - 1]!,
     change: i === 0 ? 'initial state' : model.describeChange(states[i - 1]!, 0, s, 0),
     state: model.describeState(s, 0),
   }));
+  return { steps, last: states[states.length - 1]! };
 }
 
 /** A step from `prev` whose target (canonicalized, if canon is given) equals `target`. */
