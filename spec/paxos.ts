@@ -16,10 +16,17 @@
  * number of times. That one choice models loss (a message never acted on), duplication (acted
  * on twice) and reordering (acted on in any order) without actions of their own.
  *
- * Every action exists once, in its "test" form: given a state and the action's parameters, it
- * either returns the next state or names the conjunct that does not hold. The "enumerate" form
- * the model checker needs (`enabledSteps`) is that same function applied to every parameter the
- * constants allow, so the two forms cannot disagree.
+ * Inside spec/, every action exists once, in its "test" form: given a state and the action's
+ * parameters, it either returns the next state or names the conjunct that does not hold. The
+ * "enumerate" form the model checker needs (`enabledSteps`) is that same function applied to
+ * every parameter the constants allow, so the two forms cannot disagree.
+ *
+ * Outside spec/, two fast copies of the actions exist, kept for their speed and held to these
+ * functions by tests rather than by construction: the packed model of the checker
+ * (src/checker/models/paxos-packed.ts; about 14x less CPU than running these functions,
+ * docs/benchmarks.md; test/checker/packed.test.ts compares its steps with enabledSteps on every
+ * reachable state up to MaxBallot 1 and on random states up to MaxBallot 3), and the trace
+ * checker's incremental actions (src/trace/steps.ts; test/trace/incremental.test.ts).
  */
 import { defaultNames, type Names } from './names.js';
 import type { Acceptor, QuorumSystem, Quorum } from './quorums.js';

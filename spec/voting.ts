@@ -149,35 +149,54 @@ export function VoteFor(k: Constants, sv: VotingState, a: Acceptor, b: Ballot, v
   return { ok: true, action: { name: 'VoteFor', a, b, v } };
 }
 
+/** The same vote: <<x.bal, x.val>> = <<y.bal, y.val>>. */
+function sameVote(x: Vote, y: Vote): boolean {
+  return x.bal === y.bal && x.val === y.val;
+}
+
+/** The votes of xs that are not in ys (set difference, votes compared as pairs). */
+function votesMinus(xs: readonly Vote[], ys: readonly Vote[]): Vote[] {
+  return xs.filter((x) => !ys.some((y) => sameVote(x, y)));
+}
+
+/**
+ * Whether acceptor a's part of the Voting state differs between sv and tv: its maxBal, or its
+ * vote *set*. Sets, not sizes: a vote replaced by another keeps the size and is still a change.
+ */
+function acceptorChanged(sv: VotingState, tv: VotingState, a: Acceptor): boolean {
+  const before = sv.votes[a] ?? [];
+  const after = tv.votes[a] ?? [];
+  return sv.maxBal[a] !== tv.maxBal[a]
+    || votesMinus(before, after).length > 0 || votesMinus(after, before).length > 0;
+}
+
 /**
  * [Next]_<<votes, maxBal>>: which Voting action takes sv to tv, if any. Used to check that
  * every Paxos step maps to a Voting step or a stutter (THEOREM Spec => V!Spec).
  */
 export function votingStep(k: Constants, sv: VotingState, tv: VotingState): VotingStepResult {
+  const fail = (conjunct: string, why: string): VotingStepResult => ({ ok: false, conjunct, why });
   const changed: Acceptor[] = [];
-  for (let a = 0; a < k.acceptors; a++) {
-    if (sv.maxBal[a] !== tv.maxBal[a] || (sv.votes[a] ?? []).length !== (tv.votes[a] ?? []).length) {
-      changed.push(a);
-    }
-  }
+  for (let a = 0; a < k.acceptors; a++) if (acceptorChanged(sv, tv, a)) changed.push(a);
   if (changed.length === 0) return { ok: true, action: { name: 'Stutter' } };
   if (changed.length > 1) {
-    return { ok: false, conjunct: '\\E a \\in Acceptor', why: `acceptors ${changed.join(', ')} changed in one step` };
+    return fail('\\E a \\in Acceptor', `acceptors ${changed.join(', ')} changed in one step`);
   }
   const a = changed[0] as Acceptor;
-  const before = sv.votes[a] ?? [];
-  const added = (tv.votes[a] ?? []).filter((vt) => !before.some((x) => x.bal === vt.bal && x.val === vt.val));
-  const lost = before.filter((vt) => !(tv.votes[a] ?? []).some((x) => x.bal === vt.bal && x.val === vt.val));
-  if (lost.length > 0) return { ok: false, conjunct: 'votes\' \\supseteq votes', why: `acceptor ${a} lost a vote` };
-  const maxBal = tv.maxBal[a] as number;
-  if (added.length === 0) {
-    const r = IncreaseMaxBal(sv, a, maxBal);
-    return r;
+  const added = votesMinus(tv.votes[a] ?? [], sv.votes[a] ?? []);
+  const lost = votesMinus(sv.votes[a] ?? [], tv.votes[a] ?? []);
+  if (lost.length > 0) {
+    const vt = lost[0] as Vote;
+    return fail('votes\' \\supseteq votes', `acceptor ${a} lost its vote for ${vt.val} in ballot ${vt.bal}`);
   }
-  if (added.length > 1) return { ok: false, conjunct: 'VoteFor(a, b, v)', why: `acceptor ${a} cast ${added.length} votes in one step` };
+  const maxBal = tv.maxBal[a] as number;
+  if (added.length === 0) return IncreaseMaxBal(sv, a, maxBal);
+  if (added.length > 1) {
+    return fail('VoteFor(a, b, v)', `acceptor ${a} cast ${added.length} votes in one step`);
+  }
   const vote = added[0] as Vote;
   if (maxBal !== vote.bal) {
-    return { ok: false, conjunct: 'maxBal\' = [maxBal EXCEPT ![a] = b]', why: `maxBal[${a}] became ${maxBal}, not ${vote.bal}` };
+    return fail('maxBal\' = [maxBal EXCEPT ![a] = b]', `maxBal[${a}] became ${maxBal}, not ${vote.bal}`);
   }
   return VoteFor(k, sv, a, vote.bal, vote.val);
 }

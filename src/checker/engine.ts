@@ -15,7 +15,9 @@
  *    discovered and discovery follows BFS levels; the path back along parent pointers is thus a
  *    shortest counterexample;
  *  - "sometimes" properties: each must hold in some reached state, else the verdict is
- *    'vacuous' (a model that does nothing cannot pass).
+ *    'vacuous' (a model that does nothing cannot pass);
+ *  - a state constraint as TLC applies its CONSTRAINT: a successor outside it counts as
+ *    generated, and is then dropped unchecked and unexplored.
  *
  * Left out, on purpose: liveness (TLC's temporal properties) and disk spilling; bounded models
  * for CI fit in memory. Parallel workers were not needed to meet the performance targets on
@@ -56,6 +58,11 @@ export interface Model {
   successors(
     src: Uint32Array, off: number, out: Uint32Array, labels: Int32Array, weights: Int32Array,
   ): number;
+  /**
+   * TLC's CONSTRAINT, for models bounded by one (the reconfiguration specs' MaxTerm): whether
+   * the state at buf[off..] is inside the model. Absent means every state is.
+   */
+  readonly constraint?: (buf: Uint32Array, off: number) => boolean;
   /** Rewrites the state at buf[off..] to the canonical member of its symmetry class. */
   readonly canonicalize?: (buf: Uint32Array, off: number) => void;
   /** The state properties, by name, in the order checkState uses. */
@@ -176,6 +183,7 @@ class Search {
     const inits = model.initial(this.out);
     for (let i = 0; i < inits && this.found === null; i++) {
       this.generated++;
+      if (model.constraint !== undefined && !model.constraint(this.out, i * W)) continue;
       this.admit(this.out, i * W, -1, -1);
     }
     let depth = store.count > 0 ? 1 : 0;
@@ -206,8 +214,10 @@ class Search {
     const { model, store, W, out, labels, weights } = this;
     const n = model.successors(store.keys, id * W, out, labels, weights);
     this.steps += n;
+    const inModel = model.constraint;
     for (let j = 0; j < n; j++) {
       this.generated += weights[j] as number;
+      if (inModel !== undefined && !inModel(out, j * W)) continue;
       const bad = model.checkStep(store.keys, id * W, labels[j] as number, out, j * W);
       if (bad >= 0) {
         const state = out.slice(j * W, (j + 1) * W);

@@ -35,14 +35,14 @@ export function intFlag(
   max: number,
 ): number {
   if (raw === undefined) return fallback;
-  const trimmed = raw.trim();
-  if (!/^[+-]?\d+$/.test(trimmed)) {
+  // Digits only, as written: ' 3 ', '+3', '0x1', '1e3' and '3.0' are refused, not read loosely.
+  if (!/^-?\d+$/.test(raw)) {
     throw new UsageError(`synod ${command}: --${flag} must be a whole number, got '${raw}'`);
   }
-  const value = Number(trimmed);
+  const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new UsageError(
-      `synod ${command}: --${flag} must be between ${min} and ${max}, got ${trimmed}`,
+      `synod ${command}: --${flag} must be between ${min} and ${max}, got ${raw}`,
     );
   }
   return value;

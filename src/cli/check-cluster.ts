@@ -35,7 +35,7 @@ property; every step must be a spec step or a stutter.
 Exit codes: 0 verified, 1 violation or vacuous model, 2 bad usage or state limit reached.
 `;
 
-const options = {
+export const clusterOptions = {
   servers: { type: 'string' },
   clients: { type: 'string' },
   'max-round': { type: 'string' },
@@ -62,7 +62,7 @@ export function parseVotesTo(raw: string, servers: number): number[] | undefined
 }
 
 export const clusterCommand: Command = async (args, io) => {
-  const { values: f, positionals } = parseFlags(CMD, args, options, false);
+  const { values: f, positionals } = parseFlags(CMD, args, clusterOptions, false);
   if (f.help === true) {
     io.out(clusterUsage);
     return EXIT_OK;

@@ -9,6 +9,7 @@
  * Left out: models other than single-decree Paxos (Multi-Paxos arrives as another model name).
  */
 import { writeFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult, Progress } from '../checker/engine.js';
 import { describeWitness } from '../checker/models/paxos-common.js';
@@ -23,6 +24,7 @@ const CMD = 'check';
 
 export const checkUsage = `usage: synod check paxos [flags]
        synod check cluster [flags]   (the implementation itself; see synod check cluster --help)
+       synod check reconfig [flags]  (reconfiguration specs; see synod check reconfig --help)
 
 Explores every reachable state of Paxos.tla with bounded constants, checking TypeOK, Inv1..Inv4,
 VotesSafe, OneValuePerBallot, Consistency, R2, R2', I1 on every state and R1 on every step.
@@ -73,21 +75,40 @@ export function parseQuorums(raw: string): number[][] {
     throw new UsageError(`synod ${CMD}: --quorums must be quorums separated by ';', each a ` +
       `comma-separated list of acceptor numbers, like "0,1;1,2;0,2"; got '${raw}'`);
   }
-  return groups.map((g, i) => g.split(',').map((x) => {
-    const t = x.trim();
-    if (!/^\d+$/.test(t)) {
-      throw new UsageError(`synod ${CMD}: --quorums: quorum #${i + 1} ('${g}') has '${t}', ` +
-        'which is not an acceptor number');
+  return groups.map((g, i) => {
+    const members = g.split(',').map((x) => {
+      const t = x.trim();
+      if (!/^\d+$/.test(t)) {
+        throw new UsageError(`synod ${CMD}: --quorums: quorum #${i + 1} ('${g}') has '${t}', ` +
+          'which is not an acceptor number');
+      }
+      return Number(t);
+    });
+    const twice = members.find((a, j) => members.indexOf(a) !== j);
+    if (twice !== undefined) {
+      throw new UsageError(`synod ${CMD}: --quorums: quorum #${i + 1} ('${g}') names acceptor ` +
+        `${twice} twice (a quorum is a set)`);
     }
-    return Number(t);
-  }));
+    return members;
+  });
+}
+
+/**
+ * Where the model's name is among `args` (flags may come first: `check --json cluster`), or -1.
+ * Both models' flags are known here, so a flag's value is never taken for the name.
+ */
+function modelAt(args: readonly string[],
+  clusterOptions: NonNullable<ParseArgsConfig['options']>): number {
+  const { tokens } = parseArgs({ args: [...args], options: { ...options, ...clusterOptions },
+    strict: false, allowPositionals: true, tokens: true });
+  return tokens.find((t) => t.kind === 'positional')?.index ?? -1;
 }
 
 function parseCheckFlags(args: readonly string[]): Flags | 'help' {
   const { values: f, positionals } = parseFlags(CMD, args, options, true);
   if (f.help === true) return 'help';
   if (positionals.length > 1 || (positionals[0] ?? 'paxos') !== 'paxos') {
-    throw new UsageError(`synod ${CMD}: unknown model '${positionals.join(' ')}' (have: paxos, cluster)`);
+    throw new UsageError(`synod ${CMD}: unknown model '${positionals.join(' ')}' (have: paxos, cluster, reconfig)`);
   }
   const model = (f.model ?? 'packed') as PaxosModelKind;
   if (model !== 'packed' && model !== 'readable') {
@@ -221,9 +242,14 @@ export function progressReporter(io: Io): (p: Progress) => void {
 }
 
 export const checkCommand: Command = async (args, io) => {
-  if (args[0] === 'cluster') {
-    const { clusterCommand } = await import('./check-cluster.js');
-    return clusterCommand(args.slice(1), io);
+  const cluster = await import('./check-cluster.js');
+  const at = modelAt(args, cluster.clusterOptions);
+  if (at !== -1 && args[at] === 'cluster') {
+    return cluster.clusterCommand([...args.slice(0, at), ...args.slice(at + 1)], io);
+  }
+  if (args[0] === 'reconfig') {
+    const { reconfigCommand } = await import('./check-reconfig.js');
+    return reconfigCommand(args.slice(1), io);
   }
   const flags = parseCheckFlags(args);
   if (flags === 'help') {

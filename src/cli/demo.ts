@@ -9,7 +9,7 @@
  * tells the protocol moments (ballots started, values proposed, rejections, crash, learning,
  * answers), not every message.
  */
-import type { Ballot } from '../paxos/index.js';
+import { showBallot } from '../paxos/index.js';
 import { parseFaults, type Faults } from '../sim/faults.js';
 import { simulate, type SimReport } from '../sim/simulate.js';
 import {
@@ -59,7 +59,6 @@ export const demoCommand: Command = async (args, io) => {
   return report.violation === null ? EXIT_OK : EXIT_VIOLATION;
 };
 
-const ballotText = (b: Ballot): string => `(${b.round}, ${serverName(b.server)})`;
 /** Lines are numbered by simulated step (one event each), as in traces. */
 const at = (t: number): string => `  ${`${t}`.padStart(4)}  `;
 
@@ -88,12 +87,12 @@ function narrator(story: string[]): Observer {
         if (s.input.kind === 'request' && s.input.req.op.name === 'GetVarX' &&
           o.action === 'GetVarX') readBy[`${s.input.req.client}.${s.input.req.seq}`] = true;
         if (o.action === 'Phase1a') {
-          say(s.index, `${name} starts ballot ${ballotText(p.bal)}: 1a to all`);
+          say(s.index, `${name} starts ballot ${showBallot(p.bal)}: 1a to all`);
         }
         if (o.action === 'Phase2a') {
           const why = p.hval === null ? 'its own: nobody had voted' : 'the highest vote reported';
-          say(s.index, `${name} has promises from a majority: 2a "${p.hval ?? p.value}" in ` +
-            `${ballotText(p.bal)} (${why})`);
+          say(s.index, `${name} has promises from a majority: 2a "${p.hval ?? p.value}" in ballot ` +
+            `${showBallot(p.bal)} (${why})`);
         }
         if (o.action === 'Backoff') say(s.index, `${name}'s ballot was rejected; it backs off`);
         if (o.action === 'Restart') say(s.index, `${name} restarts from its disk alone`);
@@ -117,7 +116,7 @@ function render(r: SimReport, story: readonly string[]): string {
     ...story,
     '',
     `Chosen: ${r.chosen === null ? 'nothing'
-      : `"${r.chosen.val}" in ${ballotOf(r.chosen.ballot)}`}` +
+      : `"${r.chosen.val}" in ballot ${r.chosen.ballot}`}` +
       ': a majority of acceptors voted for it in that ballot.',
     'Every SetVarX returned it, whoever proposed it, and every server reads it.',
     `The network lost ${f.lost} messages and reordered ${f.reordered} deliveries.`,
@@ -132,12 +131,6 @@ function render(r: SimReport, story: readonly string[]): string {
     '      `synod simulate --trace run.ndjson` writes one as a trace for `synod trace check`.',
     '',
   ].join('\n');
-}
-
-/** The report's "round.server" ballot as the story writes it: (round, sN). */
-function ballotOf(text: string): string {
-  const [round, server] = text.split('.').map(Number);
-  return ballotText({ round: round!, server: server! });
 }
 
 /** Wraps a sentence at 100 columns. */

@@ -10,11 +10,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { ALL_FAULTS, parseFaults, showFaults, type Faults } from '../sim/faults.js';
-import { simulate, type SimReport } from '../sim/simulate.js';
+import { livenessStepsFor, simulate, type SimReport } from '../sim/simulate.js';
 import { recordObserver, traceObserver } from '../sim/trace.js';
 import { serverName, worldConfig, type Observer } from '../sim/world.js';
 import { intFlag, parseFlags } from './args.js';
-import { EXIT_OK, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
+import { EXIT_OK, EXIT_UNKNOWN, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
 
 const HELP = `usage: synod simulate [flags]
 
@@ -31,7 +31,8 @@ linearizability of the client history, and liveness once the faults stop.
   --faults LIST        all | none | name=rate,... (default all); names: loss, dup, reorder,
                        delay, partition, crash, client-crash
   --properties WHEN    step | end | off: when the named properties are checked (default step)
-  --liveness-steps N   events allowed after the faults stop (default 20000)
+  --liveness-steps N   events allowed after the faults stop (default 20000 x servers x
+                       clients / 9, at least 20000); a call still pending then is unknown
   --distinguished K    make sK the distinguished proposer: the others back off longer
                        (default: none, randomized backoff alone)
   --trace FILE         write the run as trace format v1 (single seed only)
@@ -40,7 +41,9 @@ linearizability of the client history, and liveness once the faults stop.
   --json               print one JSON object (format synod.simulate/v1)
   --progress           progress on stderr (default: only on a terminal)
 
-Exit: 0 every check passed, 1 a violation (the replay command is printed), 2 bad usage.
+Exit: 0 every check passed, 1 a violation (the replay command is printed) or a vacuous run
+(no value ever chosen), 2 bad usage, 3 unknown (the liveness bound or the linearizability
+search budget ran out before a verdict).
 `;
 
 const OPTIONS = {
@@ -86,18 +89,20 @@ function plan(args: readonly string[]): Plan | 'help' {
     }
   }
   const servers = intFlag('simulate', 'servers', v.servers, 3, 1, 9);
+  const clients = intFlag('simulate', 'clients', v.clients, 3, 1, 26);
   const distinguished = v.distinguished === undefined ? null
     : intFlag('simulate', 'distinguished', v.distinguished, 1, 1, servers) - 1;
   return {
     servers,
     distinguished,
-    clients: intFlag('simulate', 'clients', v.clients, 3, 1, 26),
+    clients,
     seed: intFlag('simulate', 'seed', v.seed, randomSeed(), 0, 0xffffffff),
     seeds,
     steps: intFlag('simulate', 'steps', v.steps, 2000, 0, 100_000_000),
     faults,
     properties,
-    livenessSteps: intFlag('simulate', 'liveness-steps', v['liveness-steps'], 20_000, 1, 1e8),
+    livenessSteps: intFlag('simulate', 'liveness-steps', v['liveness-steps'],
+      livenessStepsFor(servers, clients), 1, 1e8),
     trace: v.trace ?? null,
     record: v.record ?? null,
   };
@@ -111,7 +116,8 @@ function randomSeed(): number {
 export function replayCommand(p: Plan, seed: number): string {
   return `synod simulate --servers ${p.servers} --clients ${p.clients} --seed ${seed} ` +
     `--steps ${p.steps} --faults ${showFaults(p.faults)}` +
-    (p.livenessSteps === 20_000 ? '' : ` --liveness-steps ${p.livenessSteps}`) +
+    (p.livenessSteps === livenessStepsFor(p.servers, p.clients) ? ''
+      : ` --liveness-steps ${p.livenessSteps}`) +
     (p.distinguished === null ? '' : ` --distinguished ${p.distinguished + 1}`);
 }
 
@@ -154,13 +160,22 @@ async function single(p: Plan, io: Io, json: boolean): Promise<number> {
   } else {
     io.out(describe(report, p));
   }
-  return report.violation === null ? EXIT_OK : EXIT_VIOLATION;
+  return exitOf(report);
+}
+
+/** 1 for a violation, 3 when a check could not decide within its bound, 1 for a vacuous run. */
+function exitOf(r: SimReport): number {
+  if (r.violation !== null) return EXIT_VIOLATION;
+  if (r.unknown !== null) return EXIT_UNKNOWN;
+  return r.vacuous ? EXIT_VIOLATION : EXIT_OK;
 }
 
 async function many(p: Plan, io: Io, json: boolean, progress: boolean): Promise<number> {
   let events = 0;
   let chosen = 0;
   let failed: SimReport | null = null;
+  let undecided: SimReport | null = null;
+  let unknowns = 0;
   const started = performance.now();
   let runs = 0;
   for (let i = 0; i < p.seeds && failed === null; i++) {
@@ -169,6 +184,10 @@ async function many(p: Plan, io: Io, json: boolean, progress: boolean): Promise<
     events += report.events;
     if (report.chosen !== null) chosen++;
     if (report.violation !== null) failed = report;
+    if (report.unknown !== null) {
+      unknowns++;
+      undecided ??= report;
+    }
     if (progress && runs % 1000 === 0) io.err(`simulate: ${runs}/${p.seeds} seeds\r`);
   }
   if (progress) io.err('\n');
@@ -177,7 +196,8 @@ async function many(p: Plan, io: Io, json: boolean, progress: boolean): Promise<
     io.out(`${JSON.stringify({
       format: 'synod.simulate/v1', seeds: runs, firstSeed: p.seed, events, chosen,
       eventsPerSecond: Math.round(events / seconds), violation: failed?.violation ?? null,
-      replay: failed === null ? null : replayCommand(p, failed.seed),
+      unknown: unknowns, firstUnknown: undecided?.unknown ?? null, vacuous: chosen === 0,
+      replay: (failed ?? undecided) === null ? null : replayCommand(p, (failed ?? undecided)!.seed),
     })}\n`);
   } else if (failed !== null) {
     io.out(describe(failed, p));
@@ -185,9 +205,15 @@ async function many(p: Plan, io: Io, json: boolean, progress: boolean): Promise<
     io.out(`synod simulate: ${runs} seeds from ${p.seed}, ${p.steps} steps each, faults ` +
       `${showFaults(p.faults)}\n${events} events in ${seconds.toFixed(1)} s ` +
       `(${Math.round(events / seconds)} events/s); a value was chosen in ${chosen} runs\n` +
-      'every check passed in every run\n');
+      (undecided !== null ? `UNKNOWN in ${unknowns} runs, first seed ${undecided.seed}: ` +
+        `${undecided.unknown!.check}: ${undecided.unknown!.summary}\n` +
+        `replay: ${replayCommand(p, undecided.seed)}\n`
+        : chosen === 0 ? 'VACUOUS: no run ever chose a value, so the safety checks that held ' +
+          'prove nothing\n' : 'every check passed in every run\n'));
   }
-  return failed === null ? EXIT_OK : EXIT_VIOLATION;
+  if (failed !== null) return EXIT_VIOLATION;
+  if (undecided !== null) return EXIT_UNKNOWN;
+  return chosen === 0 ? EXIT_VIOLATION : EXIT_OK;
 }
 
 function writeOut(flag: string, file: string, lines: readonly string[]): void {
@@ -219,6 +245,12 @@ export function describe(r: SimReport, p: Plan): string {
       'faults stopped');
   }
   lines.push(`checks passed: ${r.passed.join(', ')}`);
+  if (r.violation === null && r.unknown !== null) {
+    lines.push(`UNKNOWN: ${r.unknown.check} at event ${r.unknown.event}: ${r.unknown.summary}`);
+    lines.push(`replay: ${replayCommand(p, r.seed)}`);
+  } else if (r.violation === null && r.vacuous) {
+    lines.push('VACUOUS: no value was ever chosen, so the safety checks that held prove nothing');
+  }
   if (r.violation !== null) {
     const v = r.violation;
     lines.push(`VIOLATION of ${v.check}${v.property === undefined ? '' : ` (${v.property})`} ` +

@@ -4,13 +4,15 @@
  *
  * Each file is streamed (src/trace/run.ts); directories are walked for *.jsonl, *.ndjson and
  * *.itf.json files. A rejection prints its line, rule, explanation, witness and a short excerpt
- * of the file (read again, only up to the last line it needs). Exit 0 when every trace is
+ * of the file (read again, only up to the last line it needs; for a pipe or stdin, which
+ * cannot be read again, from the last lines kept while it was read). Exit 0 when every trace is
  * accepted, 1 when one is rejected, 2 when one cannot be read (that wins: an unreadable trace
- * is a broken pipeline, not a verdict). `--json` prints one object, format "synod.trace/v1".
+ * is a broken pipeline, not a verdict); a file that cannot be opened or listed is reported
+ * against that file (src/cli/files.ts), and the others keep their verdicts. `--json` prints one object, format "synod.trace/v1".
  */
-import { createReadStream, promises as fsp } from 'node:fs';
-import path from 'node:path';
+import { createReadStream } from 'node:fs';
 import { intFlag, parseFlags } from './args.js';
+import { FileProblem, isRegularFile, LineKeeper, readBounded, STDIN, traceFiles } from './files.js';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
 import { checkTrace, type FileReport, type RunOptions } from '../trace/run.js';
 import { checkItf, isItfPath } from '../trace/itf-run.js';
@@ -35,10 +37,14 @@ flags:
   --progress          print progress to stderr
 `;
 
-const TRACE_EXTENSIONS = ['.jsonl', '.ndjson', '.itf.json'];
-/** `-` reads the trace from standard input (a pipe from a running system or a log tool). */
-const STDIN = '-';
 const EXCERPT_CONTEXT = 240;
+
+const HELP_FLAG = { help: { type: 'boolean', short: 'h' } } as const;
+
+function help(io: Io): number {
+  io.out(HELP);
+  return EXIT_OK;
+}
 
 export const traceCommand: Command = async (args, io) => {
   const [sub, ...rest] = args;
@@ -47,6 +53,8 @@ export const traceCommand: Command = async (args, io) => {
     return sub === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (sub === 'schema') {
+    // No flags but --help, and no arguments: a typo is an error, not silently ignored.
+    if (parseFlags('trace schema', rest, HELP_FLAG).values.help === true) return help(io);
     io.out(`${JSON.stringify(traceSchema(), null, 2)}\n`);
     return EXIT_OK;
   }
@@ -80,15 +88,13 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     fullProperties: values['full-properties'] === true,
   };
   const mapping = values.mapping === undefined ? null : await readMapping(values.mapping);
-  const files = await expand(positionals);
+  const files = await traceFiles('trace check', positionals);
   const progress = values.progress === true || io.errIsTTY;
-  const results: { file: string; report: FileReport }[] = [];
-  for (const [i, file] of files.entries()) {
+  const results: Result[] = [];
+  for (const [i, { file, problem }] of files.entries()) {
     if (progress) io.err(`[${i + 1}/${files.length}] ${file}\n`);
-    const report = isItfPath(file)
-      ? await checkItf(await readSmall(file), mapping)
-      : await checkTrace(file === STDIN ? stdinChunks() : openChunks(file), options);
-    results.push({ file, report });
+    results.push(problem !== null ? { file, report: unreadable(problem), kept: null }
+      : await checkOne(file, mapping, options));
   }
   const excerpts = await excerptsOf(results);
   if (values.json === true) io.out(`${JSON.stringify(jsonVerdict(results, excerpts))}\n`);
@@ -97,18 +103,66 @@ async function check(args: readonly string[], io: Io): Promise<number> {
   return results.some((r) => r.report.verdict === 'rejected') ? EXIT_VIOLATION : EXIT_OK;
 }
 
+/** One file's verdict; for a pipe or stdin, with the last lines kept for the excerpt. */
+interface Result {
+  readonly file: string;
+  readonly report: FileReport;
+  readonly kept: LineKeeper | null;
+}
+
+/** ITF documents are read whole (JSON.parse needs the text): this bounds how large. */
+export const ITF_BYTES_MAX = 256 * 1024 * 1024;
+/** A mapping is a few names: a larger file is not one. */
+const MAPPING_BYTES_MAX = 1 << 20;
+/** Lines a pipe's excerpt can still show: the last ones read. */
+const PIPE_LINES_KEPT = 1024;
+
+async function checkOne(file: string, mapping: Record<string, string> | null,
+  options: RunOptions): Promise<Result> {
+  if (isItfPath(file)) {
+    try {
+      return { file, report: await checkItf(await readBounded(file, ITF_BYTES_MAX), mapping),
+        kept: null };
+    } catch (e) {
+      if (e instanceof FileProblem) return { file, report: unreadable(e.message), kept: null };
+      throw e;
+    }
+  }
+  const regular = file !== STDIN && await isRegularFile(file);
+  const kept = regular ? null : new LineKeeper(() => true, EXCERPT_CONTEXT, PIPE_LINES_KEPT);
+  const chunks = file === STDIN ? stdinChunks() : openChunks(file);
+  const report = await checkTrace(kept === null ? chunks : keeping(chunks, kept), options);
+  return { file, report, kept };
+}
+
+function unreadable(message: string): FileReport {
+  return { verdict: 'unreadable', problem: { line: 0, field: null, message }, summary: null,
+    partial: null, provenance: null, expect: null };
+}
+
+/** The chunks, passed on unchanged, with their lines given to `kept` on the way. */
+async function* keeping(chunks: AsyncIterable<Uint8Array>,
+  kept: LineKeeper): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    kept.feed(chunk);
+    yield chunk;
+  }
+  kept.end();
+}
+
 async function toItf(args: readonly string[], io: Io): Promise<number> {
-  const { positionals } = parseFlags('trace itf', args, {}, true);
+  const { values, positionals } = parseFlags('trace itf', args, HELP_FLAG, true);
+  if (values.help === true) return help(io);
   const [file, ...extra] = positionals;
   if (file === undefined
     || extra.length > 0) throw new UsageError('synod trace itf: give exactly one trace file');
-  let bytes: Uint8Array;
+  let text: string;
   try {
-    bytes = await fsp.readFile(file);
+    text = await readBounded(file, ITF_BYTES_MAX);
   } catch (e) {
     throw new UsageError(`synod trace itf: ${file}: ${(e as Error).message}`);
   }
-  const r = traceToItf(bytes);
+  const r = traceToItf(text);
   if (!r.ok) {
     throw new UsageError(`${file}:${r.problem.line}: ` +
       `${r.problem.field === null ? '' : `${r.problem.field}: `}${r.problem.message}`);
@@ -126,14 +180,10 @@ async function* openChunks(file: string): AsyncGenerator<Uint8Array> {
   yield* createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>;
 }
 
-async function readSmall(file: string): Promise<string> {
-  return fsp.readFile(file, 'utf8');
-}
-
 async function readMapping(file: string): Promise<Record<string, string>> {
   let text: string;
   try {
-    text = await fsp.readFile(file, 'utf8');
+    text = await readBounded(file, MAPPING_BYTES_MAX);
   } catch (e) {
     throw new UsageError(`synod trace check: --mapping ${file}: ${(e as Error).message}`);
   }
@@ -151,78 +201,41 @@ async function readMapping(file: string): Promise<Record<string, string>> {
   return json as Record<string, string>;
 }
 
-/** Files as given, directories walked (sorted) for trace files. Missing paths are usage errors. */
-async function expand(paths: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const p of paths) {
-    if (p === STDIN) {
-      out.push(p);
-      continue;
-    }
-    let stat;
-    try {
-      stat = await fsp.stat(p);
-    } catch {
-      throw new UsageError(`synod trace check: ${p}: no such file or directory`);
-    }
-    if (stat.isDirectory()) out.push(...await walk(p));
-    else out.push(p);
-  }
-  return out;
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const entries = (await fsp.readdir(dir, { withFileTypes: true })).sort((x,
-    y) => x.name.localeCompare(y.name));
-  const out: string[] = [];
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...await walk(p));
-    else if (TRACE_EXTENSIONS.some((x) => e.name.endsWith(x))) out.push(p);
-  }
-  return out;
-}
-
-/** The text of the excerpt lines of each rejection, read again from the file. */
-async function excerptsOf(results: readonly { file: string;
-  report: FileReport }[]): Promise<Map<string, Map<number, string>>> {
+/**
+ * The text of the excerpt lines of each rejection: read again from a regular file (only up to
+ * the last line needed), or what was kept while a pipe was read (it cannot be read again).
+ */
+async function excerptsOf(results: readonly Result[]): Promise<Map<string, Map<number, string>>> {
   const out = new Map<string, Map<number, string>>();
-  for (const { file, report } of results) {
+  for (const { file, report, kept } of results) {
     const wanted = new Set<number>();
     for (const r of report.summary?.rejections ?? []) for (const l of r.excerpt) wanted.add(l);
-    if (wanted.size === 0 || isItfPath(file) || file === STDIN) continue;
-    out.set(file, await readLines(file, wanted));
+    if (wanted.size === 0 || isItfPath(file)) continue;
+    out.set(file, kept !== null ? kept.kept : await readLines(file, wanted));
   }
   return out;
 }
 
 async function readLines(file: string, wanted: ReadonlySet<number>): Promise<Map<number, string>> {
   const last = Math.max(...wanted);
-  const found = new Map<number, string>();
-  let line = 0;
-  let carry = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of createReadStream(file,
-    { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>) {
-    const parts = (carry + decoder.decode(chunk, { stream: true })).split('\n');
-    carry = parts.pop() ?? '';
-    for (const text of parts) {
-      line++;
-      if (wanted.has(line)) found.set(line, text.length > EXCERPT_CONTEXT
-        ? `${text.slice(0, EXCERPT_CONTEXT)}...` : text);
-      if (line >= last) return found;
+  const keeper = new LineKeeper((l) => wanted.has(l), EXCERPT_CONTEXT);
+  try {
+    for await (const chunk of openChunks(file)) {
+      keeper.feed(chunk);
+      if (keeper.lines >= last) return keeper.kept;
     }
+  } catch {
+    // The file changed or vanished since it was checked: show what was read.
   }
-  if (carry.length > 0 && wanted.has(line + 1)) found.set(line + 1, carry.slice(0,
-    EXCERPT_CONTEXT));
-  return found;
+  keeper.end();
+  return keeper.kept;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Output.
 // ---------------------------------------------------------------------------------------------
 
-function textVerdict(results: readonly { file: string; report: FileReport }[], excerpts: Map<string,
+function textVerdict(results: readonly Result[], excerpts: Map<string,
   Map<number, string>>): string {
   const out: string[] = [];
   for (const { file, report } of results) {
@@ -289,7 +302,7 @@ function rejectionText(file: string, r: Rejection, lines: Map<number,
   return out;
 }
 
-function jsonVerdict(results: readonly { file: string; report: FileReport }[], excerpts: Map<string,
+function jsonVerdict(results: readonly Result[], excerpts: Map<string,
   Map<number, string>>) {
   const count = (v: string): number => results.filter((r) => r.report.verdict === v).length;
   return {
@@ -303,7 +316,7 @@ function jsonVerdict(results: readonly { file: string; report: FileReport }[], e
         steps: report.summary.steps,
         retransmissions: report.summary.retransmissions,
         messages: report.summary.messages,
-        chosen: report.summary.chosen,
+        chosen: report.summary.chosen.map((c) => ({ ...c, value: loggedValue(c.value) })),
         rejections: report.summary.rejections.map((r) => ({
           ...r, excerpt: r.excerpt.map((l) => ({ line: l, text: excerpts.get(file)?.get(l)
             ?? null })),
@@ -322,4 +335,18 @@ function jsonVerdict(results: readonly { file: string; report: FileReport }[], e
     summary: { files: results.length, accepted: count('accepted'), rejected: count('rejected'),
       unreadable: count('unreadable') },
   };
+}
+
+/**
+ * A chosen value as the trace logged it: the summary carries it as shown in messages (a string
+ * quoted, `"B"`), which the JSON verdict must not quote a second time.
+ */
+function loggedValue(shown: string): string | number {
+  try {
+    const v = JSON.parse(shown) as unknown;
+    if (typeof v === 'string' || typeof v === 'number') return v;
+  } catch {
+    // Not a shown value: keep the text as it is.
+  }
+  return shown;
 }

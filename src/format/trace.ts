@@ -21,6 +21,7 @@
  * against the header, which is where the sets of names come from.
  */
 import * as t from 'io-ts';
+import { hinted } from './schema.js';
 
 export const FORMAT_NAME = 'synod.trace';
 export const FORMAT_VERSION = 1;
@@ -37,16 +38,8 @@ export const limits = {
   quorumsMax: 4096,
 } as const;
 
-/**
- * JSON Schema facts for refinements, which io-ts cannot describe by itself; schema.ts reads
- * them. Kept beside the codecs so the two cannot drift.
- */
-export const schemaHints = new WeakMap<t.Mixed, Record<string, unknown>>();
-
-function hinted<C extends t.Mixed>(codec: C, hint: Record<string, unknown>): C {
-  schemaHints.set(codec, hint);
-  return codec;
-}
+// JSON Schema facts for refinements are noted with `hinted` beside each codec (schema.ts).
+export { schemaHints } from './schema.js';
 
 /** A node, client, acceptor or proposer name: non-empty, bounded, no control characters. */
 export const Name = hinted(
@@ -70,7 +63,12 @@ export type Nat = t.TypeOf<typeof Nat>;
  * (round first, then proposer in the header's order), so list proposers in the order your
  * implementation breaks ties in.
  */
-export const BallotPair = t.tuple([Nat, Name], 'BallotPair');
+const pair = t.tuple([Nat, Name]);
+/** io-ts's tuple drops extra elements; a pair with three is refused here, as the schema says. */
+export const BallotPair = new t.TupleType<[t.Type<number>, t.Type<string>], [number, string]>(
+  'BallotPair', pair.is,
+  (u, c) => (Array.isArray(u) && u.length !== 2 ? t.failure(u, c) : pair.validate(u, c)),
+  pair.encode, pair.types);
 export const Ballot = t.union([Nat, BallotPair], 'Ballot');
 export type Ballot = t.TypeOf<typeof Ballot>;
 

@@ -14,6 +14,8 @@
  * generic over a sequential model, and SetVarX/GetVarX are one model among others.
  */
 
+import type { StepResult } from './legal.js';
+
 /** A sequential specification: how one object behaves when operations run one at a time. */
 export interface Model<S, I, O> {
   readonly name: string;
@@ -21,12 +23,13 @@ export interface Model<S, I, O> {
   /** The key an input touches; histories are checked per key (P-compositionality). */
   readonly partition: (input: I) => string;
   /**
-   * Applies `input` to `state`; returns the next state if `output` is a legal result, else
-   * null. `output === null` means "unknown" (the call never returned): any result is legal,
-   * so the model must then return a next state whatever `state` is (the checker relies on it
-   * and throws a HistoryError when a model breaks it). Must be a pure function.
+   * Applies `input` to `state`: `{ ok: true, state: next }` if `output` is a legal result,
+   * `{ ok: false }` (ILLEGAL) if not. `output === null` means "unknown" (the call never
+   * returned), so O itself must not include null: any result is legal, and the model must
+   * then answer ok whatever `state` is (the checker relies on it and throws a HistoryError
+   * when a model breaks it). States may be any plain data, null included. Must be pure.
    */
-  readonly step: (state: S, input: I, output: O | null) => S | null;
+  readonly step: (state: S, input: I, output: O | null) => StepResult<S>;
   /** Canonical string of a state, for memoization: equal strings mean equal states. */
   readonly key: (state: S) => string;
   /** One line for an operation in explanations, e.g. `SetVarX("a") -> "b"`. */
@@ -62,6 +65,11 @@ export interface CheckOptions {
    * 1 and 15 CPU seconds here, depending on how many steps consult the memo).
    */
   readonly budget?: number;
+  /**
+   * Wall-clock milliseconds before giving up with the verdict 'unknown' (reason 'timeout').
+   * Read between slices of search steps, so it may be overrun by a few milliseconds.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** The order in which one key's operations were linearized, as indices into the input array. */
@@ -79,7 +87,10 @@ export type CheckResult =
     }
   | {
       readonly verdict: 'not-linearizable';
-      /** The first key (in sorted order) whose operations admit no linearization. */
+      /**
+       * A key whose operations admit no linearization: the first refuted when the keys take
+       * turns (check.ts), which is the same key for the same input and budget.
+       */
       readonly key: string;
       /** The longest linearizable prefix found for that key, as operation indices. */
       readonly prefix: readonly number[];
@@ -105,9 +116,17 @@ export type CheckResult =
   | {
       readonly verdict: 'unknown';
       readonly reason: 'budget-exhausted';
-      /** Keys whose search ran out of budget; every other key was linearizable. */
+      /** Keys whose search ran out of budget, sorted; every other key was linearizable. */
       readonly keys: readonly string[];
       readonly budget: number;
+      readonly steps: number;
+    }
+  | {
+      readonly verdict: 'unknown';
+      readonly reason: 'timeout';
+      /** Keys not decided when the time ran out, sorted; no other key was refuted. */
+      readonly keys: readonly string[];
+      readonly timeoutMs: number;
       readonly steps: number;
     };
 
@@ -119,6 +138,7 @@ export type HistoryEvent<I, O> =
   | { readonly type: 'crash'; readonly client: string };
 
 export { checkLinearizable, DEFAULT_BUDGET } from './check.js';
+export { ILLEGAL, legal, type StepResult } from './legal.js';
 export { describeOperation } from './explain.js';
 export { operationsFromEvents, HistoryError } from './events.js';
 export {

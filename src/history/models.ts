@@ -12,6 +12,7 @@
  * compare-and-swap and deletes: no client API in the issues offers them yet.
  */
 import type { Model } from './index.js';
+import { ILLEGAL, legal } from './legal.js';
 
 export type WriteOnceInput =
   | { readonly kind: 'set'; readonly key: string; readonly value: string }
@@ -33,13 +34,13 @@ export const writeOnceRegister: Model<WriteOnceState, WriteOnceInput, WriteOnceO
   partition: (input) => input.key,
   step: (state, input, output) => {
     if (input.kind === 'get') {
-      if (output === null) return state;
-      return output.value === state.chosen ? state : null;
+      if (output === null) return legal(state);
+      return output.value === state.chosen ? legal(state) : ILLEGAL;
     }
     // A set chooses its value only when X is still empty; either way it returns what is chosen.
     const next = state.chosen === null ? { chosen: input.value } : state;
-    if (output === null) return next;
-    return output.value === next.chosen ? next : null;
+    if (output === null) return legal(next);
+    return output.value === next.chosen ? legal(next) : ILLEGAL;
   },
   key: (state) => (state.chosen === null ? '' : `=${state.chosen}`),
   describe: (input, output) => {
@@ -69,9 +70,9 @@ export const kvRegister: Model<KvState, KvInput, KvOutput> = {
   partition: (input) => input.key,
   step: (state, input, output) => {
     // A put always succeeds and its acknowledgement carries nothing to check.
-    if (input.kind === 'put') return { value: input.value };
-    if (output === null) return state;
-    return output.value === state.value ? state : null;
+    if (input.kind === 'put') return legal({ value: input.value });
+    if (output === null) return legal(state);
+    return output.value === state.value ? legal(state) : ILLEGAL;
   },
   key: (state) => (state.value === null ? '' : `=${state.value}`),
   describe: (input, output) =>

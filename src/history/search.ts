@@ -32,8 +32,7 @@ import { crashedClasses, Memo, NIL, type CrashedClasses } from './memo.js';
 
 export type KeyOutcome =
   | { readonly kind: 'linearized'; readonly order: number[]; readonly steps: number }
-  | { readonly kind: 'failed'; readonly prefix: number[]; readonly steps: number }
-  | { readonly kind: 'exhausted'; readonly steps: number };
+  | { readonly kind: 'failed'; readonly prefix: number[]; readonly steps: number };
 
 /**
  * A circular doubly linked list over node numbers 0..size-1 with a sentinel `head` (= size).
@@ -105,7 +104,7 @@ type Tried = 'pushed' | 'blocked' | 'declined';
  * (invocation) for every call and 2j+1 (return) for a call that returned; the parked list
  * holds crashed calls j themselves.
  */
-class Search<S, I, O> {
+export class Search<S, I, O> {
   readonly ids: number[];
   private readonly list: Links;
   private readonly parked: Links;
@@ -121,6 +120,9 @@ class Search<S, I, O> {
   private returnedLeft: number;
   private state: S;
   private key: string;
+  /** Where the next step starts, and the steps taken so far (the search pauses and resumes). */
+  private cursor: Cursor;
+  private spent = 0;
 
   constructor(
     private readonly model: Model<S, I, O>,
@@ -149,26 +151,45 @@ class Search<S, I, O> {
     this.memo = new Memo(this.crashed);
     this.state = model.init();
     this.key = model.key(this.state);
+    this.cursor = this.front();
   }
 
-  run(budget: number): KeyOutcome {
-    let cursor: Cursor = this.front();
+  /**
+   * Runs at most `limit` more search steps from where the last call stopped; 'paused' when
+   * they ran out before an answer. So the caller can share its steps among keys (check.ts).
+   */
+  advance(limit: number): KeyOutcome | 'paused' {
+    assert(Number.isSafeInteger(limit) && limit >= 0, 'a step limit is a natural');
+    let cursor: Cursor = this.cursor;
     let steps = 0;
-    while (this.returnedLeft > 0) {
-      if (steps >= budget) return { kind: 'exhausted', steps };
-      steps += 1;
-      const moved = cursor.kind === 'walk' ? this.walk(cursor.node) : this.scan(cursor.node);
-      if (moved !== 'stuck') {
-        cursor = moved;
-        continue;
+    try {
+      while (this.returnedLeft > 0) {
+        if (steps >= limit) return 'paused';
+        steps += 1;
+        const moved = cursor.kind === 'walk' ? this.walk(cursor.node) : this.scan(cursor.node);
+        if (moved !== 'stuck') {
+          cursor = moved;
+          continue;
+        }
+        const back = this.backtrack();
+        if (back === null) {
+          return { kind: 'failed', prefix: this.globals(this.longest.order),
+            steps: this.spent + steps };
+        }
+        cursor = back;
       }
-      const back = this.backtrack();
-      if (back === null) return { kind: 'failed', prefix: this.globals(this.longest.order), steps };
-      cursor = back;
+    } finally {
+      this.cursor = cursor;
+      this.spent += steps;
     }
     const order = [...this.stack.map((f) => f.j), ...this.finishCrashed()];
     assert(order.length === this.ids.length, 'every call is linearized');
-    return { kind: 'linearized', order: this.globals(order), steps };
+    return { kind: 'linearized', order: this.globals(order), steps: this.spent };
+  }
+
+  /** Search steps taken so far. */
+  get steps(): number {
+    return this.spent;
   }
 
   /** One step of the walk along the list. */
@@ -228,11 +249,12 @@ class Search<S, I, O> {
     const never = op.ret === null;
     const before = this.crashed.prevSame[j] as number;
     if (never && before !== NIL && !this.memo.has(before)) return 'blocked';
-    const after = this.model.step(this.state, op.input, op.output);
-    if (after === null) {
+    const result = this.model.step(this.state, op.input, op.output);
+    if (!result.ok) {
       if (never) throw unknownRejected(this.model, op, this.ids[j] as number);
       return 'declined';
     }
+    const after = result.state;
     const afterKey = this.model.key(after);
     if (never && afterKey === this.key) return 'declined';
     if (!this.memo.add(j, afterKey)) return 'declined';
@@ -283,8 +305,8 @@ class Search<S, I, O> {
       const op = this.op(j);
       assert(op.ret === null, 'only calls that never returned are left');
       const after = this.model.step(state, op.input, op.output);
-      if (after === null) throw unknownRejected(this.model, op, this.ids[j] as number);
-      state = after;
+      if (!after.ok) throw unknownRejected(this.model, op, this.ids[j] as number);
+      state = after.state;
     }
     return left;
   }
@@ -308,16 +330,6 @@ class Search<S, I, O> {
   private globals(locals: readonly number[]): number[] {
     return locals.map((j) => this.ids[j] as number);
   }
-}
-
-/** Searches for a linearization of the calls `ids` (indices into `ops`), all of one key. */
-export function searchKey<S, I, O>(
-  model: Model<S, I, O>,
-  ops: readonly Operation<I, O>[],
-  ids: readonly number[],
-  budget: number,
-): KeyOutcome {
-  return new Search(model, ops, ids).run(budget);
 }
 
 /** The model broke its contract: an unknown output must be legal in every state. */

@@ -13,7 +13,7 @@
  */
 import { assert } from './assert.js';
 import { ballotCmp } from './ballot.js';
-import { acted, ignored } from './state.js';
+import { acted, ignored, refused } from './state.js';
 import type { Effect, Msg1a, Msg2a, MsgRead, ServerState, StepResult } from './types.js';
 
 /**
@@ -87,11 +87,15 @@ function assertAcceptor(a: ServerState['durable']['acceptor']): void {
   assert((a.maxVBal.round < 0) === (a.maxVal === null), 'maxVal is None exactly before a vote');
 }
 
-/** Refuses a ballot below maxBal[a] (an ignored input for the spec; a hint for the proposer). */
+/**
+ * Refuses a ballot below maxBal[a]: a stutter for the spec (Phase1b and Phase2b are not
+ * enabled), and a hint for the proposer, which can give up on the ballot at once.
+ */
 function reject(s: ServerState, m: Msg1a | Msg2a): StepResult {
   const { maxBal } = s.durable.acceptor;
+  assert(ballotCmp(m.bal, maxBal) < 0, 'only a ballot below the promise is refused');
   const msg = { type: 'reject', slot: m.slot, acc: s.config.id, bal: m.bal, maxBal } as const;
-  return { ...ignored(s, 'promised-higher'), effects: [{ kind: 'send', to: m.bal.server, msg }] };
+  return refused(s, 'promised-higher', msg);
 }
 
 /** The proposer half remembers the highest round it saw, so its next ballot outbids it. */

@@ -50,6 +50,11 @@ export function fromNatural(natural: number, servers: number): Ballot {
   return { round: Math.floor(natural / servers), server: natural % servers };
 }
 
+/**
+ * The one human notation for a ballot (docs/glossary.md, "Writing ballots"): `round.server`
+ * with the server's name, 1-based like everywhere else, so `3.s2` is round 3 of server s2 (id
+ * 1); `-` is NO_BALLOT. A trace logs the same ballot as `[3, "s2"]`.
+ */
 export function showBallot(b: Ballot): string {
-  return b.round < 0 ? '-' : `${b.round}.${b.server}`;
+  return b.round < 0 ? '-' : `${b.round}.s${b.server + 1}`;
 }

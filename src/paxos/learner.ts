@@ -5,8 +5,11 @@
  * acceptors voted for it in the same ballot (Paxos.tla's ChosenAt); a learner has learned it
  * when it knows that. Counting must stay within one ballot: votes for one value in different
  * ballots do not make it chosen (test/sim/mutants.test.ts keeps a learner that forgets this).
- * The tally follows the highest ballot seen, which loses nothing: a value chosen in ballot b is
- * the value of every 2a above b (P2b), so a higher tally can only learn the same value.
+ * The tally follows the highest ballot seen, which loses nothing *for safety*: a value chosen in
+ * ballot b is the value of every 2a above b (P2b), so a higher tally can only learn the same
+ * value. It can cost liveness: a 2b of a higher ballot that never completes resets the tally,
+ * and the lower ballot's late 2b are then dropped as 'stale-vote', so this learner may not learn
+ * a value that is chosen until a later ballot (or a commit from another learner) finishes.
  *
  * Once learned, every pending client request is answered with the value, and the proposer of
  * the learned ballot publishes it with a `commit` so the other learners need not count.

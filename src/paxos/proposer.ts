@@ -89,9 +89,11 @@ export function onReject(s: ServerState, m: MsgReject, rand: number): StepResult
 /** The proposer's timer: the ballot timed out or the backoff ended; try a higher ballot. */
 export function onProposerTimer(s: ServerState, tag: number, rand: number): StepResult {
   const p = s.proposer;
-  if (tag !== p.timerTag || p.phase === 'idle' || s.learner.learned !== null) {
-    return ignored(s, 'stale-timer');
-  }
+  if (s.learner.learned !== null) return ignored(s, 'timer-after-learned');
+  if (tag !== p.timerTag) return ignored(s, 'superseded-timer');
+  // Tags only grow within one life of the server, the first armed timer has tag 1, and learning
+  // (the only way back to idle) bumps the tag: a live tag means an attempt in progress.
+  assert(p.phase !== 'idle', 'the live proposer timer belongs to an attempt');
   assert(p.value !== null, 'an active proposer has a value');
   return startBallot(s, p.value, rand);
 }

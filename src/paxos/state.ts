@@ -11,7 +11,7 @@ import { assert } from './assert.js';
 import { NO_BALLOT } from './ballot.js';
 import {
   EFFECT_RANK, MAX_SERVERS, type Action, type Durable, type Effect, type IgnoreReason,
-  type ServerConfig, type ServerState, type StepResult,
+  type MsgReject, type RefuseReason, type ServerConfig, type ServerState, type StepResult,
 } from './types.js';
 
 /** Paxos.tla's Init for one acceptor, and a proposer that never used a round. */
@@ -76,7 +76,19 @@ export function acted(
   return { state, effects, outcome: { kind: 'acted', action } };
 }
 
-/** A step that changed nothing, with its reason. */
+/** A step that changed nothing and sent nothing, with its reason. */
 export function ignored(state: ServerState, reason: IgnoreReason): StepResult {
   return { state, effects: [], outcome: { kind: 'ignored', reason } };
+}
+
+/**
+ * A step that changed nothing but answers: a reject to the proposer of the refused ballot, the
+ * step's only effect.
+ */
+export function refused(state: ServerState, reason: RefuseReason, reply: MsgReject): StepResult {
+  assert(reply.acc === state.config.id, 'a reject names the acceptor that sends it');
+  return {
+    state, effects: [{ kind: 'send', to: reply.bal.server, msg: reply }],
+    outcome: { kind: 'refused', reason },
+  };
 }

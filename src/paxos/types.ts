@@ -226,11 +226,12 @@ export interface ServerState {
 // ---------------------------------------------------------------------------------------------
 // Outcomes
 
-/** Why an input changed nothing. Each one is provoked by a test in test/paxos/. */
+/**
+ * Why an input changed nothing and sent nothing. Each one is provoked by a test in test/paxos/.
+ */
 export type IgnoreReason =
   | 'other-slot' // the message or request is for a slot this server does not hold
   | 'prepare-not-above-maxBal' // 1a with bal = maxBal: Phase1b needs m.bal > maxBal[a]
-  | 'promised-higher' // 1a or 2a below maxBal: refused, a reject is sent
   | 'not-in-phase1' // 1b while the proposer is not gathering promises
   | 'no-ballot-in-flight' // reject while the proposer has no ballot in flight
   | 'stale-ballot' // 1b or reject for a ballot other than the proposer's current one
@@ -240,8 +241,17 @@ export type IgnoreReason =
   | 'duplicate-vote' // a second 2b from the same acceptor for the same ballot
   | 'stale-read' // read-ok for a read that is no longer pending
   | 'duplicate-read-reply' // a second read-ok from the same acceptor for the same read
-  | 'stale-timer' // a timer set before the proposer or read moved on
+  | 'superseded-timer' // a proposer timer of an attempt since replaced (new ballot or backoff)
+  | 'timer-after-learned' // a proposer timer firing once the value is learned: nothing to retry
+  | 'finished-read-timer' // a read timer of a read already answered (or ended by learning)
   | 'duplicate-request'; // the same (client, seq) is already pending here
+
+/**
+ * Why an input was refused: like an ignored input it changes no state (a stutter for the spec),
+ * but unlike one it answers, so it is an outcome of its own. Provoked by tests in test/paxos/.
+ */
+export type RefuseReason =
+  | 'promised-higher'; // 1a or 2a below maxBal: Phase1b/Phase2b not enabled; a reject is sent
 
 /** The name of the handler that acted, for traces (and for the refinement, see src/sim). */
 export type Action =
@@ -251,7 +261,8 @@ export type Action =
 
 export type Outcome =
   | { readonly kind: 'acted'; readonly action: Action }
-  | { readonly kind: 'ignored'; readonly reason: IgnoreReason };
+  | { readonly kind: 'ignored'; readonly reason: IgnoreReason }
+  | { readonly kind: 'refused'; readonly reason: RefuseReason };
 
 export interface StepResult {
   readonly state: ServerState;

@@ -61,7 +61,8 @@ export function parseFaults(text: string): Faults | string {
     if (match === null) return `'${item}' is not name=rate`;
     const key = NAMES[match[1]!];
     if (key === undefined) return `unknown fault '${match[1]}' (have: ${FAULT_NAMES.join(', ')})`;
-    const rate = Number(match[2]);
+    // A plain decimal: Number() would also read '0x1', '1e0' and ' 1' (as 1).
+    const rate = /^\d+(\.\d+)?$|^\.\d+$/.test(match[2]!) ? Number(match[2]) : NaN;
     if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
       return `rate of '${match[1]}' must be a number in [0, 1], got '${match[2]}'`;
     }

@@ -38,18 +38,28 @@ export function historyRecorder(): HistoryRecorder {
   };
 }
 
-/** Checks a recorded history; a violation names the operations that admit no linearization. */
+/**
+ * Checks a recorded history; a violation names the operations that admit no linearization. A
+ * search that runs out of its budget proves nothing either way: it is `unknown`, not a violation.
+ */
 export function checkHistory(
   events: readonly SimHistoryEvent[],
   budget = 1_000_000,
-): { readonly result: CheckResult; readonly violation: Violation | null } {
+): { readonly result: CheckResult; readonly violation: Violation | null;
+  readonly unknown: Violation | null } {
   const ops = operationsFromEvents(events);
   const result = checkLinearizable(ops, writeOnceRegister, { budget });
-  if (result.verdict === 'linearizable') return { result, violation: null };
-  const summary = result.verdict === 'not-linearizable'
-    ? abridge(result.explanation)
-    : `the search ran out of its budget of ${result.budget} steps (verdict unknown)`;
-  return { result, violation: { check: 'linearizability', event: ops.length, summary } };
+  if (result.verdict === 'linearizable') return { result, violation: null, unknown: null };
+  if (result.verdict === 'not-linearizable') {
+    return { result, unknown: null, violation: { check: 'linearizability', event: ops.length,
+      summary: abridge(result.explanation) } };
+  }
+  const limit = result.reason === 'budget-exhausted'
+    ? `its budget of ${result.budget} steps`
+    : `its ${result.timeoutMs} ms`;
+  return { result, violation: null, unknown: { check: 'linearizability', event: ops.length,
+    summary: `the search for a linearization of ${ops.length} calls ran out of ${limit}: ` +
+      'neither shown linearizable nor not' } };
 }
 
 /** The checker explains with the whole prefix; keep its head and the lines at the failure. */

@@ -6,7 +6,14 @@
  *
  * Liveness, stated: after the faults stop, partitions heal and all servers but a random
  * minority restart, every call of a live client returns within `livenessSteps` events (default
- * 20,000; runs of the CI profile need at most a few hundred, see docs/simulator.md).
+ * `livenessStepsFor`: 20,000 for 3 servers and 3 clients, growing with both; runs of the CI
+ * profile need at most a few hundred, see docs/simulator.md). A run cannot prove that a call
+ * never returns, so a call still pending at the bound is `unknown`, not a violation; so is a
+ * linearizability search that runs out of its budget (issue 7, section 6).
+ *
+ * A run in which no value was ever chosen is `vacuous`: every safety property holds of it
+ * trivially (every fault rate at 1 gives such runs), as `synod check` says of a model whose
+ * "sometimes" partner is never reached.
  */
 import { showBallot } from '../paxos/index.js';
 import { safetyChecks, violationSink, type CheckName, type Violation } from './checks.js';
@@ -45,6 +52,19 @@ export interface SimReport {
   /** The checks that ran and passed (all of them when `violation` is null). */
   readonly passed: readonly CheckName[];
   readonly violation: Violation | null;
+  /** A check that could not decide within its bound (no violation found, none ruled out). */
+  readonly unknown: Violation | null;
+  /** No value was ever chosen: the safety checks held of a run that proves nothing. */
+  readonly vacuous: boolean;
+}
+
+/**
+ * The default bound on the liveness phase: 20,000 events for 3 servers and 3 clients, scaled by
+ * servers x clients (more proposers duel longer before one wins; more calls take longer to
+ * answer). 9 servers and 26 clients get 520,000.
+ */
+export function livenessStepsFor(servers: number, clients: number): number {
+  return Math.round(20_000 * Math.max(1, (servers * clients) / 9));
 }
 
 const SAFETY: readonly CheckName[] = [
@@ -53,7 +73,9 @@ const SAFETY: readonly CheckName[] = [
 ];
 
 export function simulate(opts: SimOptions): SimReport {
-  const cfg = worldConfig(opts);
+  const base = worldConfig(opts);
+  const cfg = opts.livenessSteps !== undefined ? base
+    : { ...base, livenessSteps: livenessStepsFor(base.servers, base.clients) };
   const sink = violationSink();
   const safety = safetyChecks(cfg.servers, sink);
   const history = historyRecorder();
@@ -65,17 +87,20 @@ export function simulate(opts: SimOptions): SimReport {
   observers.push(...(opts.observers ?? []));
   const world = runWorld(cfg, observers, () => sink.first() !== null);
   if (sink.first() === null) refine?.finish(world.events);
+  const unknown: Violation[] = [];
   if (sink.first() === null && world.livenessUsed === null) {
-    sink.report(livenessViolation(cfg, world.events, world.clients));
+    unknown.push(livenessUnknown(cfg, world.events, world.clients));
   }
   if (sink.first() === null && opts.linearizability !== false) {
-    const { violation } = checkHistory(history.events);
-    if (violation !== null) sink.report(violation);
+    const checked = checkHistory(history.events);
+    if (checked.violation !== null) sink.report(checked.violation);
+    if (checked.unknown !== null) unknown.push(checked.unknown);
   }
   const passed: CheckName[] = [...SAFETY, 'liveness'];
   if (refine !== null) passed.push('refinement');
   if (opts.linearizability !== false) passed.push('linearizability');
   const violation = sink.first();
+  const undecided = violation === null ? unknown[0] ?? null : null;
   const chosen = safety.state.chosen[0];
   return {
     seed: cfg.seed, servers: cfg.servers, clients: cfg.clients, steps: cfg.steps,
@@ -90,12 +115,14 @@ export function simulate(opts: SimOptions): SimReport {
     livenessSteps: world.livenessUsed,
     specSteps: refine?.counts.specSteps ?? 0,
     stutters: refine?.counts.stutters ?? 0,
-    passed: violation === null ? passed : passed.filter((c) => c !== violation.check),
+    passed: passed.filter((c) => c !== violation?.check && !unknown.some((u) => u.check === c)),
     violation,
+    unknown: undecided,
+    vacuous: violation === null && chosen === undefined,
   };
 }
 
-function livenessViolation(
+function livenessUnknown(
   cfg: WorldConfig,
   index: number,
   clients: ReturnType<typeof runWorld>['clients'],
@@ -105,8 +132,9 @@ function livenessViolation(
     `(last sent to ${serverName(c.server)})`);
   return {
     check: 'liveness', event: index,
-    summary: `${cfg.livenessSteps} events after the faults stopped, with a majority up and ` +
-      `connected, calls still pending: ${pending.join('; ')}`,
+    summary: `${cfg.livenessSteps} events after the faults stopped (the bound; ` +
+      `--liveness-steps raises it), with a majority up and connected, calls still pending: ` +
+      `${pending.join('; ')}`,
   };
 }
 

@@ -8,8 +8,9 @@
  * effects that took place in order (`persist`, `send` with `to`), then `learn` when it learned.
  * Inputs with no counterpart in the format (timers, client requests, and the read path's
  * messages) are extension messages `x-timer`, `x-request`, `x-read`, `x-read-ok`. Every
- * ignored input carries the reducer's reason in an extra field `ignored` (the format ignores
- * unknown fields), so dropped inputs are visible.
+ * ignored input carries the reducer's reason in an extra field `ignored`, every refused one (a
+ * reject sent back) in `refused` (the format ignores unknown fields), so dropped inputs are
+ * visible.
  *
  * Left out: the client's replies are the `return` events; a server's reply effect that reached no
  * waiting client (a duplicate, or one for a crashed client) is not logged.
@@ -72,7 +73,8 @@ function serverStep(e: ServerStepEvent, w: (e: Record<string, unknown>) => void)
   const node = serverName(e.server);
   const t = e.index;
   const o = e.result.outcome;
-  const ignored = o.kind === 'ignored' ? { ignored: o.reason } : {};
+  const ignored = o.kind === 'ignored' ? { ignored: o.reason }
+    : o.kind === 'refused' ? { refused: o.reason } : {};
   if (e.input.kind === 'restart') {
     w({ ev: 'restart', t, node, ...acceptorFields(e.input.durable.acceptor) });
   } else {

@@ -13,6 +13,7 @@ import { describeQuorumProblem, explicitQuorums, majorities,
   quorumProblem } from '../../spec/quorums.js';
 import type { Ballot, Message, Value } from '../../spec/paxos.js';
 import * as F from '../format/trace.js';
+import { showJson, tooDeep, tooDeepMessage } from '../format/json.js';
 import type { Cluster, Durable, Event, NameTable, TraceMessage } from './events.js';
 import { problem, type InputProblem } from './lines.js';
 
@@ -23,10 +24,15 @@ const ok = <T>(value: T): Decoded<T> => ({ ok: true, value });
 const fail = (line: number, field: string | null, message: string): Decoded<never> =>
   ({ ok: false, problem: problem(line, field, message) });
 
-/** JSON.parse that reports instead of throwing; `last` marks a line without its newline. */
+/**
+ * JSON.parse that reports instead of throwing; `last` marks a line without its newline. A value
+ * nested too deeply to be walked or shown safely is refused here, naming the field.
+ */
 export function parseJson(text: string, line: number, last: boolean): Decoded<unknown> {
   try {
-    return ok(JSON.parse(text) as unknown);
+    const value = JSON.parse(text) as unknown;
+    const deep = tooDeep(value);
+    return deep === null ? ok(value) : fail(line, deep, tooDeepMessage());
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     const why = last
@@ -57,9 +63,7 @@ function describeType(type: t.Decoder<unknown, unknown>): string {
 }
 
 function showValue(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  return showJson(v);
 }
 
 /**

@@ -18,6 +18,7 @@
  */
 import { compareMessages, type Message, type PaxosState } from '../../spec/paxos.js';
 import type { Value as ValueName } from '../format/trace.js';
+import { showJson, tooDeep, tooDeepMessage } from '../format/json.js';
 
 export type Mapping = Readonly<Record<string, string>>;
 
@@ -53,10 +54,7 @@ function plainInt(v: unknown, where: string): number {
   throw new ItfError(where, `expected an integer (a number or {"#bigint": "..."}), got ${show(v)}`);
 }
 
-function show(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
+const show = showJson;
 
 function setItems(v: unknown, where: string): unknown[] {
   if (isRecord(v) && Array.isArray(v['#set'])) return v['#set'];
@@ -148,6 +146,8 @@ function decodeMessage(raw: unknown, where: string, f: (n: string) => string,
 
 /** Decodes an ITF document into spec states. Throws ItfError naming the JSON path. */
 export function readItf(doc: unknown, mapping: Mapping = {}): ItfTrace {
+  const deep = tooDeep(doc);
+  if (deep !== null) throw new ItfError(`$.${deep}`, tooDeepMessage());
   if (!isRecord(doc) || !Array.isArray(doc['states'])) throw new ItfError('$',
     'expected an ITF object with "states"');
   const states = doc['states'];
@@ -160,6 +160,10 @@ export function readItf(doc: unknown, mapping: Mapping = {}): ItfTrace {
   const acceptors = mapEntries(lookup(first, f('maxBal'), '$.states[0]'),
     `$.states[0].${f('maxBal')}`)
     .map(([k], i) => String(nameOf(k, `$.states[0].${f('maxBal')}[${i}]`)));
+  const twice = acceptors.findIndex((a, i) => acceptors.indexOf(a) !== i);
+  if (twice !== -1) throw new ItfError(`$.states[0].${f('maxBal')}[${twice}][0]`,
+    `names acceptor ${acceptors[twice]} twice (a function has one value per key; 1 and "1" ` +
+      'name the same acceptor)');
   const accIndex = new Map(acceptors.map((a, i) => [a, i]));
   const values: ValueName[] = [];
   const valueIndex = new Map<ValueName, number>();
@@ -207,8 +211,13 @@ function decodeState(raw: unknown, where: string, f: (n: string) => string, I: I
     const entries = mapEntries(lookup(raw, f(name), where), w);
     if (entries.length !== n) throw new ItfError(w,
       `maps ${entries.length} acceptors, expected ${n}`);
-    for (const [i, [k, v]] of entries.entries()) out[I.acceptor(k, `${w}[${i}][0]`)] = decode(v,
-      `${w}[${i}][1]`);
+    const seen = new Set<number>();
+    for (const [i, [k, v]] of entries.entries()) {
+      const a = I.acceptor(k, `${w}[${i}][0]`);
+      if (seen.has(a)) throw new ItfError(`${w}[${i}][0]`, `names acceptor ${show(k)} twice`);
+      seen.add(a);
+      out[a] = decode(v, `${w}[${i}][1]`);
+    }
     return out;
   };
   const maxBal = fn('maxBal', plainInt) as number[];

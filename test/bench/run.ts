@@ -14,6 +14,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   history: async () => (await import('./history.js')).run,
   checker: async () => (await import('./checker.js')).run,
   cluster: async () => (await import('./cluster.js')).run,
+  itf: async () => (await import('./itf.js')).run,
 };
 
 async function main(): Promise<void> {

@@ -74,7 +74,7 @@ describe('synod check paxos', () => {
 
   it('refuses an unknown model with exit 2', async () => {
     const r = await run('multipaxos');
-    expect([r.code, r.err]).toEqual([2, "synod check: unknown model 'multipaxos' (have: paxos, cluster)\n"]);
+    expect([r.code, r.err]).toEqual([2, "synod check: unknown model 'multipaxos' (have: paxos, cluster, reconfig)\n"]);
   });
 
   it.each([

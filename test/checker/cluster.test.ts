@@ -41,7 +41,7 @@ describe('mutants of the implementation, caught exhaustively with a shortest cou
     expect(r.verdict).toBe('violation');
     expect(r.violation?.property).toBe('Refinement');
     expect(r.trace.map((t) => t.action)).toEqual([
-      null, 'client A: SetVarX(A) at s1', 'deliver 1a(0.0) to s1',
+      null, 'client A: SetVarX(A) at s1', 'deliver 1a(0.s1) to s1',
     ]);
   });
 
@@ -50,8 +50,8 @@ describe('mutants of the implementation, caught exhaustively with a shortest cou
     expect(r.verdict).toBe('violation');
     expect(r.violation?.property).toBe('Refinement');
     expect(r.trace).toHaveLength(12);
-    expect(r.trace.at(-1)?.action).toBe('deliver 1b(s2, 0.1, 0.0/A) to s2');
-    expect(r.trace.at(-1)?.change).toMatch(/sends 2a\(0\.1, B\)/);
+    expect(r.trace.at(-1)?.action).toBe('deliver 1b(s2, 0.s2, 0.s1/A) to s2');
+    expect(r.trace.at(-1)?.change).toMatch(/sends 2a\(0\.s2, B\)/);
   });
 
   it('a learner that counts votes across ballots: it learns a value that is not chosen', () => {

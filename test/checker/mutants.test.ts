@@ -14,7 +14,10 @@ import { refinementToVoting, specProperties } from '../../src/checker/models/pax
 import { counterexampleLines } from '../../src/checker/models/paxos-trace.js';
 import { checkPaxos, type PaxosCheckSettings } from '../../src/checker/paxos-check.js';
 import { checkTrace } from '../../src/trace/run.js';
-import { explicitQuorums } from '../../spec/quorums.js';
+import {
+  init, testStep, votesOf, type Action, type PaxosState, type StepResult,
+} from '../../spec/paxos.js';
+import { explicitQuorums, majorities } from '../../spec/quorums.js';
 import * as M from './mutants.js';
 
 const base: PaxosCheckSettings = {
@@ -22,6 +25,11 @@ const base: PaxosCheckSettings = {
   model: 'readable',
 };
 const refinementOnly = { state: [], step: [refinementToVoting], reachability: [] };
+/** The next state of a step the test expects to be enabled. */
+function okNext(r: StepResult): PaxosState {
+  if (!r.ok) throw new Error(`step refused: ${r.why}`);
+  return r.next;
+}
 const consistencyOnly = {
   state: specProperties.state.filter((p) => p.name === 'Consistency'), step: [], reachability: [],
 };
@@ -62,6 +70,49 @@ describe('each mutant', () => {
     const report = await checkTrace((async function* () { yield lines.join(''); })());
     expect(report.verdict).toBe('rejected');
     expect(JSON.stringify(report.summary)).toContain('"line":6');
+  });
+});
+
+describe('a Phase2b that replaces the acceptor\'s earlier vote', () => {
+  const impl = M.phase2bReplacesVote;
+
+  it('is caught by Inv2 in 10 steps, and by refinement alone in 10, yet never chooses two values',
+    () => {
+      // Pinned by this run (readable model, 3 acceptors, 2 values, MaxBallot 1); a change in the
+      // mutant, the spec's actions or the engine's breadth-first order changes them.
+      const r = checkPaxos({ ...base, impl }).result;
+      expect([r.violation?.property, r.trace.length - 1]).toEqual(['Inv2', 10]);
+      const c = checkPaxos({ ...base, impl, properties: consistencyOnly }).result;
+      expect(c.verdict).toBe('ok');
+      const v = checkPaxos({ ...base, impl, properties: refinementOnly }).result;
+      expect([v.violation?.property, v.trace.length - 1]).toEqual(['Refinement', 10]);
+      expect(v.violation?.summary).toContain('lost its vote for 0 in ballot 0');
+    });
+
+  it('is no Voting step even when maxBal and the number of votes stay the same', () => {
+    // a1 votes in ballot 0, joins ballot 1, then votes in 1: votes[a1] goes from {<<0, v1>>} to
+    // {<<1, v1>>}, one vote before and after, and maxBal[a1] is 1 before and after. Comparing
+    // the number of votes saw a stutter here; comparing the vote sets sees the lost vote.
+    const k = { acceptors: 3, values: 2, quorums: majorities(3), maxBallot: 1 };
+    const run: Action[] = [
+      { name: 'Phase1a', b: 0 }, { name: 'Phase1a', b: 1 },
+      { name: 'Phase1b', a: 0, m: { type: '1a', bal: 0 } },
+      { name: 'Phase1b', a: 1, m: { type: '1a', bal: 0 } },
+      { name: 'Phase2a', b: 0, v: 0 },
+      { name: 'Phase2b', a: 0, m: { type: '2a', bal: 0, val: 0 } },
+      { name: 'Phase1b', a: 0, m: { type: '1a', bal: 1 } },
+      { name: 'Phase1b', a: 1, m: { type: '1a', bal: 1 } },
+      { name: 'Phase2a', b: 1, v: 0 },
+    ];
+    let s = init(k);
+    for (const act of run) s = okNext(testStep(k, s, act, impl));
+    const t = okNext(testStep(k, s, { name: 'Phase2b', a: 0, m: { type: '2a', bal: 1, val: 0 } },
+      impl));
+    expect([s.maxBal[0], t.maxBal[0], votesOf(k, s)[0], votesOf(k, t)[0]])
+      .toEqual([1, 1, [{ bal: 0, val: 0 }], [{ bal: 1, val: 0 }]]);
+    expect(refinementToVoting.check(k, s, t)?.summary)
+      .toBe('the step is no Voting step: acceptor 0 lost its vote for 0 in ballot 0'
+        + ' (fails votes\' \\supseteq votes)');
   });
 });
 

@@ -64,3 +64,22 @@ export const phase2aTwicePerBallot: Actions = {
     return { ok: true, next: { ...s, msgs: send(s.msgs, { type: '2a', bal: b, val: v }) } };
   },
 };
+
+/**
+ * Phase2b replacing the acceptor's earlier votes: its older 2b messages vanish from msgs when it
+ * votes again, so votes[a] keeps one vote only. No two values are ever chosen, but a vote, once
+ * cast, is never taken back in Voting: refinement catches the step where a vote is lost
+ * (votes' \supseteq votes), and Inv2 sees maxVBal/maxVal without the 2b message behind them.
+ * When the acceptor had already joined the new ballot, the number of votes stays 1 and maxBal
+ * stays put, so only a comparison of vote *sets* sees the step as anything but a stutter.
+ */
+export const phase2bReplacesVote: Actions = {
+  ...actions,
+  Phase2b: (k: Constants, s: PaxosState, a: number, m: Msg2a): StepResult => {
+    const r = actions.Phase2b(k, s, a, m);
+    if (!r.ok) return r;
+    const replaced = (x: PaxosState['msgs'][number]): boolean =>
+      x.type === '2b' && x.acc === a && !(x.bal === m.bal && x.val === m.val);
+    return { ok: true, next: { ...r.next, msgs: r.next.msgs.filter((x) => !replaced(x)) } };
+  },
+};

@@ -175,6 +175,51 @@ describe('the packed model against the readable spec', () => {
   });
 });
 
+describe('the packed model\'s Next against the spec\'s, on random states', () => {
+  // The exhaustive comparisons above cover every reachable state up to MaxBallot 1 and a sample
+  // at MaxBallot 2. These random states need not be reachable (any acceptor variables that fit
+  // TypeOK's shape, any set of messages of the layout), and go to MaxBallot 3 and 4 acceptors:
+  // the packed Next must offer exactly the spec's steps (labels, TLC weights, next states).
+  it.each([
+    { acceptors: 3, values: 2, maxBallot: 2, seed: 20261201 },
+    { acceptors: 3, values: 2, maxBallot: 3, seed: 20261202 },
+    { acceptors: 4, values: 2, maxBallot: 2, seed: 20261203 },
+    { acceptors: 3, values: 3, maxBallot: 2, seed: 20261204 },
+  ])('offers the spec\'s steps from random states ($acceptors acceptors, $values values, '
+    + 'MaxBallot $maxBallot; seed $seed)', ({ acceptors, values, maxBallot, seed }) => {
+    const k: Constants = { acceptors, values, quorums: majorities(acceptors), maxBallot };
+    const packed = packedPaxosModel(k, { properties: noProperties });
+    const readable = readablePaxosModel(k, { properties: noProperties, layout: 'reachable' });
+    const L = packed.layout;
+    const acceptor = fc.integer({ min: -1, max: maxBallot }).chain((maxBal) =>
+      fc.integer({ min: -1, max: maxBal }).chain((maxVBal) =>
+        (maxVBal < 0 ? fc.constant(null) : fc.integer({ min: 0, max: values - 1 }))
+          .map((maxVal) => ({ maxBal, maxVBal, maxVal }))));
+    const stateArb = fc.record({
+      acc: fc.array(acceptor, { minLength: acceptors, maxLength: acceptors }),
+      msgs: fc.subarray(L.messages.map((_, i) => i), { maxLength: 24 }),
+    }).map(({ acc, msgs }): PaxosState => ({
+      maxBal: acc.map((x) => x.maxBal),
+      maxVBal: acc.map((x) => x.maxVBal),
+      maxVal: acc.map((x) => x.maxVal),
+      msgs: msgs.map((i) => L.messages[i]!),
+    }));
+    let compared = 0;
+    let steps = 0;
+    fc.assert(fc.property(stateArb, (s) => {
+      const buf = new Uint32Array(L.words);
+      encode(L, s, buf, 0);
+      const slow = stepsOf(readable, buf);
+      expect(stepsOf(packed, buf)).toEqual(slow);
+      compared++;
+      steps += slow.length;
+    }), { seed, numRuns: 400 });
+    // Not vacuous: every run compared, and the states offered many steps.
+    expect(compared).toBe(400);
+    expect(steps).toBeGreaterThan(400 * 4);
+  });
+});
+
 describe('symmetry', () => {
   it('maps every state of a class to one representative, and counts the classes exactly', () => {
     const k = constants(1);

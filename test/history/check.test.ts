@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkLinearizable,
+  ILLEGAL,
   kvRegister,
   writeOnceRegister,
   type CheckResult,
@@ -231,7 +232,7 @@ describe('calls that never returned', () => {
     const strict = { ...writeOnceRegister, name: 'strict', step: (s: { chosen: string | null },
       input: Parameters<typeof writeOnceRegister.step>[1],
       output: Parameters<typeof writeOnceRegister.step>[2]) =>
-      (output === null ? null : writeOnceRegister.step(s, input, output)) };
+      (output === null ? ILLEGAL : writeOnceRegister.step(s, input, output)) };
     expect(() => checkLinearizable(varX(['A set a', 'A crash']), strict)).toThrow(
       'model \'strict\' rejects the unknown output of operation 0 (#0 A [0, -) ' +
       'SetVarX("a") -> ?); a call that never returned may have had any result');
@@ -251,6 +252,29 @@ describe('the step budget', () => {
 
   it('reaches the verdict when the budget suffices', () => {
     expect(checkLinearizable(varX(rows), writeOnceRegister).verdict).toBe('not-linearizable');
+  });
+
+  // Key "a": 18 overlapping puts, then a get of a value nobody put: refuting it means trying
+  // every subset of the puts (2^18 memo entries). Key "b": a put, then a get that misses it.
+  const hard = [
+    ...Array.from({ length: 18 }, (_, i) => `P${i} put v${i} on a`),
+    'R get on a', 'R -> nobody',
+    ...Array.from({ length: 18 }, (_, i) => `P${i} -> ok`),
+    'S put x on b', 'S -> ok', 'T get on b', 'T -> empty',
+  ];
+
+  it('finds an easy refutation of one key however hard the keys before it', () => {
+    const result = checkLinearizable(kv(hard), kvRegister, { budget: 1_000_000 });
+    expect(result).toMatchObject({ verdict: 'not-linearizable', key: 'b' });
+    // Keys take turns with slices of 1,024 steps: "b" falls in the first round.
+    expect(result.steps).toBeLessThan(2 * 1024 + 10);
+  });
+
+  it('answers unknown with reason timeout, naming the keys left, when the time runs out', () => {
+    const rows = hard.slice(0, -4);
+    const result = checkLinearizable(kv(rows), kvRegister, { timeoutMs: 1 });
+    expect(result).toMatchObject({ verdict: 'unknown', reason: 'timeout', keys: ['a'],
+      timeoutMs: 1 });
   });
 
   it('rejects a budget that is not a positive whole number', () => {

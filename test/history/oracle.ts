@@ -31,8 +31,8 @@ function legalRun<S, I, O>(model: Model<S, I, O>, run: readonly Operation<I, O>[
   for (const op of run) {
     const key = model.partition(op.input);
     const next = model.step(states.get(key) ?? model.init(), op.input, op.output);
-    if (next === null) return false;
-    states.set(key, next);
+    if (!next.ok) return false;
+    states.set(key, next.state);
   }
   return true;
 }
@@ -80,8 +80,8 @@ export function searchLinearizable<S, I, O>(
       if (op.call > earliest) continue;
       const key = model.partition(op.input);
       const next = model.step(states.get(key) ?? model.init(), op.input, op.output);
-      if (next === null) continue;
-      if (search(left & ~(1 << i), new Map([...states, [key, next]]))) return true;
+      if (!next.ok) continue;
+      if (search(left & ~(1 << i), new Map([...states, [key, next.state]]))) return true;
     }
     failed.add(memo);
     return false;
@@ -137,8 +137,8 @@ function orderHolds<S, I, O>(
     if (op.ret !== null && op.ret < callMax) return false;
     callMax = Math.max(callMax, op.call);
     const next = model.step(state, op.input, op.output);
-    if (next === null) return false;
-    state = next;
+    if (!next.ok) return false;
+    state = next.state;
   }
   return true;
 }

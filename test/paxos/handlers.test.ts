@@ -28,7 +28,7 @@ describe('Phase1b(a): acceptor.onPrepare', () => {
   it('refuses a 1a below maxBal with a reject carrying maxBal, changing nothing', () => {
     const before = run(server(0), prepare(b(2, 2))).state;
     const r = step(before, prepare(b(1, 1)));
-    expect(r.outcome).toEqual({ kind: 'ignored', reason: 'promised-higher' });
+    expect(r.outcome).toEqual({ kind: 'refused', reason: 'promised-higher' });
     expect(r.state).toBe(before);
     expect(r.effects).toEqual([{
       kind: 'send', to: 1,
@@ -59,7 +59,7 @@ describe('Phase2b(a): acceptor.onAccept', () => {
   });
   it('refuses a 2a below maxBal with a reject', () => {
     const r = run(server(0), prepare(b(2, 2)), accept(b(1, 1)));
-    expect(r.outcome).toEqual({ kind: 'ignored', reason: 'promised-higher' });
+    expect(r.outcome).toEqual({ kind: 'refused', reason: 'promised-higher' });
     expect(r.effects[0]).toMatchObject({ kind: 'send', msg: { type: 'reject' } });
   });
 });
@@ -203,10 +203,19 @@ describe('Backoff: proposer.onReject and the proposer timer', () => {
     expect(run(server(0), set('A'), reject(b(0, 1))).outcome)
       .toEqual({ kind: 'ignored', reason: 'stale-ballot' });
   });
-  it('ignores a timer set before the proposer moved on', () => {
-    const r = run(server(0), set('A'), reject(),
-      { kind: 'timer', rand: 0, timer: { name: 'proposer', slot: 0, tag: 1 } });
-    expect(r.outcome).toEqual({ kind: 'ignored', reason: 'stale-timer' });
+  const proposerTimer = (tag: number): Input =>
+    ({ kind: 'timer', rand: 0, timer: { name: 'proposer', slot: 0, tag } });
+  it('ignores the timer of an attempt it replaced by a backoff or a newer ballot', () => {
+    const backoff = run(server(0), set('A'), reject(), proposerTimer(1));
+    expect(backoff.outcome).toEqual({ kind: 'ignored', reason: 'superseded-timer' });
+    const retried = run(server(0), set('A'), reject(), proposerTimer(2), proposerTimer(2));
+    expect(retried.state.proposer.timerTag).toBe(3);
+    expect(retried.outcome).toEqual({ kind: 'ignored', reason: 'superseded-timer' });
+  });
+  it('ignores its live timer once the value is learned: there is nothing to retry', () => {
+    const r = run(server(0), set('A'), deliver({ type: 'commit', slot: 0, from: 2, val: 'A' }),
+      proposerTimer(1));
+    expect(r.outcome).toEqual({ kind: 'ignored', reason: 'timer-after-learned' });
   });
 });
 
@@ -250,7 +259,12 @@ describe('GetVarX: the read path', () => {
     const timer: Input = { kind: 'timer', rand: 0,
       timer: { name: 'read', slot: 0, client: 8, seq: 1 } };
     expect(run(server(0), get(), timer).outcome).toEqual({ kind: 'acted', action: 'ReadRetry' });
-    expect(run(server(0), timer).outcome).toEqual({ kind: 'ignored', reason: 'stale-timer' });
+  });
+  it('ignores the timer of a read that was already answered', () => {
+    const timer: Input = { kind: 'timer', rand: 0,
+      timer: { name: 'read', slot: 0, client: 8, seq: 1 } };
+    expect(run(server(0), get(), ok(0), ok(2), timer).outcome)
+      .toEqual({ kind: 'ignored', reason: 'finished-read-timer' });
   });
 });
 

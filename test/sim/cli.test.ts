@@ -18,7 +18,7 @@ describe('synod simulate', () => {
     const r = await synod('simulate', '--seed', '7', '--steps', '800');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/seed 7, 800 steps/);
-    expect(r.out).toMatch(/^chosen: [ABC] \(ballot \d+\.\d\)/m);
+    expect(r.out).toMatch(/^chosen: [ABC] \(ballot \d+\.s\d\)/m);
     expect(r.out).toMatch(/faults injected: \d+ lost/);
     expect(r.out).toMatch(/checks passed: .*refinement, linearizability/);
   });

@@ -8,7 +8,10 @@ import { ALL_FAULTS, NO_FAULTS } from '../../src/sim/faults.js';
 import { simulate, type SimReport } from '../../src/sim/simulate.js';
 import type { FaultCounts, Observer } from '../../src/sim/world.js';
 
-/** Counts the reducer's outcomes: actions, ignored reasons, and reads that completed a vote. */
+/**
+ * Counts the reducer's outcomes: actions, ignored and refused reasons, and reads that completed a
+ * vote.
+ */
 function outcomeCounter(): Observer & { readonly seen: Record<string, number> } {
   const seen: Record<string, number> = {};
   return {
@@ -17,7 +20,7 @@ function outcomeCounter(): Observer & { readonly seen: Record<string, number> } 
       if (e.kind !== 'server-step') return;
       const o = e.step.result.outcome;
       const fromRead = e.step.input.kind === 'deliver' && e.step.input.msg.type === 'read-ok';
-      const key = o.kind === 'ignored' ? o.reason
+      const key = o.kind !== 'acted' ? o.reason
         : o.action === 'Phase1a' && fromRead ? 'read-completes-a-vote' : o.action;
       seen[key] = (seen[key] ?? 0) + 1;
     },
@@ -60,7 +63,8 @@ describe('the simulator at CI scale', () => {
     const sometimes = [
       'prepare-not-above-maxBal', 'promised-higher', 'not-in-phase1', 'stale-ballot',
       'duplicate-promise', 'no-ballot-in-flight', 'already-learned', 'stale-vote',
-      'duplicate-vote', 'stale-read', 'duplicate-read-reply', 'stale-timer', 'duplicate-request',
+      'duplicate-vote', 'stale-read', 'duplicate-read-reply', 'superseded-timer',
+      'timer-after-learned', 'finished-read-timer', 'duplicate-request',
       'ReadDone', 'read-completes-a-vote', 'Backoff', 'Restart', 'Learn',
     ];
     for (const k of sometimes) expect(outcomes.seen[k] ?? 0, k).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { checkItf } from '../../src/trace/itf-run.js';
 import { traceToItf } from '../../src/trace/itf-export.js';
 import { readItf } from '../../src/trace/itf.js';
+import { itfRun } from '../bench/itf.js';
 
 const apalache = JSON.parse(readFileSync('traces/valid/paxos-apalache.itf.json',
   'utf8')) as unknown;
@@ -86,4 +87,25 @@ describe('traceToItf', () => {
     const back = await checkItf(JSON.stringify(r.itf), null);
     expect(back.summary?.rejections[0]?.rule).toBe('R1');
   });
+});
+
+describe('checkItf on the messages of consecutive states (one merge of sorted sets)', () => {
+  const base = JSON.parse(itfRun(2)) as { states: { msgs: { '#set': unknown[] } }[] };
+  const cases: [string, (s: typeof base.states) => void, string, RegExp | null][] = [
+    ['a valid run of 2 ballots', () => {}, 'accepted', null],
+    ['a repeated state (a stutter)', (s) => void s.splice(3, 0, s[3] as never), 'accepted', null],
+    ['a state that adds two messages', (s) => void s.splice(2, 1), 'rejected',
+      /2 messages added and 0 removed/],
+    ['a state that loses a message', (s) => void (s[5] as { msgs: { '#set': unknown[] } })
+      .msgs['#set'].splice(0, 1), 'rejected', /1 messages added and 1 removed/],
+  ];
+  for (const [what, edit, verdict, why] of cases) {
+    it(`judges ${what}: ${verdict}`, async () => {
+      const doc = JSON.parse(JSON.stringify(base)) as typeof base;
+      edit(doc.states);
+      const r = await checkItf(JSON.stringify(doc), null);
+      expect(r.verdict).toBe(verdict);
+      if (why !== null) expect(r.summary?.rejections[0]?.explanation).toMatch(why);
+    });
+  }
 });

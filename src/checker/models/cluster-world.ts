@@ -179,7 +179,9 @@ export function worldSuccessors(
       const pk = codec.packets.get(p);
       if (pk.msg.type === '2b' && bounds.votesTo !== undefined && !bounds.votesTo.includes(pk.to)) return;
       const r = stepFn(w.servers[pk.to]!, { kind: 'deliver', msg: pk.msg, rand: 0 });
-      if (r.outcome.kind === 'ignored') return; // a stutter of the whole world: no new state
+      // An ignored delivery is a stutter of the whole world. So is a refused one here: the model
+      // leaves the reject hint out (it changes no state; liveness is not checked here).
+      if (r.outcome.kind !== 'acted') return;
       push(`deliver ${showMsg(pk.msg)} to s${pk.to + 1}`, apply(w, pk.to, r));
     });
     for (let id = 0; id < N; id++) {
