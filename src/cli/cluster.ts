@@ -81,7 +81,8 @@ function startServer(dir: string, layout: Layout, m: Member): number {
   const log = openSync(join(dir, `${m.name}.log`), 'a');
   const child = spawn(exe!, [...pre, 'serve', '--id', m.name, '--peers', peers,
     '--data', join(dir, m.name), '--client-port', String(m.clientPort),
-    '--protocol', layout.protocol, '--secret-file', join(dir, 'secret')], {
+    '--protocol', layout.protocol, '--secret-file', join(dir, 'secret'),
+    '--client-urls', layout.members.map((p) => `${p.name}=${urlOf(p)}`).join(',')], {
     detached: true, stdio: ['ignore', log, log],
   });
   child.unref();
@@ -205,7 +206,7 @@ export async function clusterCommand(args: readonly string[], io: Io): Promise<n
   const dir = resolve(values.data);
   switch (sub) {
     case 'up': {
-      const protocol = values.protocol ?? 'paxos';
+      const protocol = values.protocol ?? 'multipaxos';
       if (!protocolNames.includes(protocol)) {
         throw new UsageError(`synod cluster up: --protocol must be one of ${protocolNames.join(', ')}`);
       }

@@ -21,7 +21,7 @@ import { EXIT_OK, UsageError, type Io } from './io.js';
 
 const HELP = `usage: synod serve --id NAME --peers NAME=HOST:PORT,... --data DIR --client-port PORT
                    [--host HOST] [--protocol ${protocolNames.join('|')}] [--secret-file FILE]
-                   [--tick-ms N]
+                   [--tick-ms N] [--client-urls NAME=URL,...]
 One Synod server: peers over TCP (authenticated with the cluster secret), clients over HTTP/JSON,
 durable state in DIR (fsync'd). The secret comes from --secret-file or SYNOD_CLUSTER_SECRET.
 `;
@@ -42,6 +42,21 @@ export function parsePeers(raw: string): PeerAddress[] {
     throw new UsageError('synod serve: --peers must name 1 to 9 servers');
   }
   return peers;
+}
+
+/** `--client-urls s1=http://127.0.0.1:8001,...`: where to redirect a client to the leader. */
+function parseClientUrls(raw: string | undefined, members: readonly PeerAddress[]): (string | null)[] {
+  const urls: (string | null)[] = members.map(() => null);
+  for (const part of raw === undefined ? [] : raw.split(',')) {
+    const m = /^([^=]+)=(https?:\/\/[\w.:[\]-]+)$/.exec(part.trim());
+    const at = m === null ? -1 : members.findIndex((x) => x.name === m[1]);
+    if (m === null || at < 0) {
+      throw new UsageError(`synod serve: --client-urls: '${part}' is not NAME=http://HOST:PORT ` +
+        'with NAME one of --peers');
+    }
+    urls[at] = m[2]!;
+  }
+  return urls;
 }
 
 export function readSecret(command: string, file: string | undefined): string {
@@ -65,6 +80,7 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<num
     id: { type: 'string' }, peers: { type: 'string' }, data: { type: 'string' },
     'client-port': { type: 'string' }, host: { type: 'string' }, protocol: { type: 'string' },
     'secret-file': { type: 'string' }, 'tick-ms': { type: 'string' }, help: { type: 'boolean' },
+    'client-urls': { type: 'string' },
   });
   if (values.help === true) {
     io.out(HELP);
@@ -78,7 +94,8 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<num
   if (id < 0) throw new UsageError(`synod serve: --id ${values.id} is not one of --peers`);
   const clientPort = intFlag('serve', 'client-port', values['client-port'], 0, 1, 65535);
   const tickMs = intFlag('serve', 'tick-ms', values['tick-ms'], 5, 1, 1000);
-  const protocol = serverProtocol(values.protocol ?? 'paxos', members.length);
+  const clientUrls = parseClientUrls(values['client-urls'], members);
+  const protocol = serverProtocol(values.protocol ?? 'multipaxos', members.length);
   if (protocol === null) {
     throw new UsageError(`synod serve: --protocol must be one of ${protocolNames.join(', ')}, ` +
       `got '${values.protocol}'`);
@@ -103,6 +120,7 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<num
     const http = startHttp(node, {
       host: values.host ?? '127.0.0.1', port: clientPort, secret, replyTimeoutMs: 5000,
       route: protocol.route, operation: protocol.protocol.operation, shutdown: stop,
+      members: members.map((m) => m.name), clientUrls,
     });
     http.then(() => log(`serving clients on http://${values.host ?? '127.0.0.1'}:${clientPort}`),
       (e: Error) => {

@@ -3,6 +3,7 @@
  * `serve` and `cluster` take the name from `--protocol`.
  */
 import type { Route } from './http.js';
+import { kvRoute, multiPaxosProtocol } from './multipaxos-protocol.js';
 import { paxosProtocol, paxosRoute } from './paxos-protocol.js';
 import type { Protocol } from './protocol.js';
 
@@ -12,6 +13,7 @@ export interface ServerProtocol {
 }
 
 const registry: Record<string, (servers: number) => ServerProtocol> = {
+  multipaxos: (servers) => ({ protocol: multiPaxosProtocol(servers), route: kvRoute }),
   paxos: (servers) => ({ protocol: paxosProtocol(servers), route: paxosRoute }),
 };
 
