@@ -23,6 +23,18 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'run the servers in a seeded faulty world and check every run',
     load: async () => (await import('./simulate.js')).simulateCommand,
   },
+  serve: {
+    summary: 'run one server: peers over TCP, clients over HTTP, state on an fsync\'d disk',
+    load: async () => (await import('./serve.js')).serveCommand,
+  },
+  cluster: {
+    summary: 'a local cluster of servers: cluster up|status|kill|restart|down --data DIR',
+    load: async () => (await import('./cluster.js')).clusterCommand,
+  },
+  kv: {
+    summary: 'one key-value operation on a running cluster: kv put|get|delete|cas|append KEY ...',
+    load: async () => (await import('./kv.js')).kvCommand,
+  },
   demo: {
     summary: 'the first thing to run: clients A, B, C race SetVarX over a lossy network',
     load: async () => (await import('./demo.js')).demoCommand,

@@ -35,6 +35,9 @@ export interface HttpConfig {
   /** Validates an operation posted to /call. */
   readonly operation: (body: unknown) => unknown;
   readonly shutdown: () => void;
+  /** Server names by id, and their client URLs where known, for redirects to the leader. */
+  readonly members: readonly string[];
+  readonly clientUrls: readonly (string | null)[];
 }
 
 class HttpError extends Error {
@@ -130,7 +133,28 @@ async function handle(node: RunningNode, cfg: HttpConfig, req: IncomingMessage):
   }
   if (typeof op === 'string') throw new HttpError(400, op);
   const call: ClientCall = { ...identity(req, body), op };
-  return [200, { client: call.client, seq: call.seq, result: await waitForReply(node, call, cfg.replyTimeoutMs) }];
+  const result = await waitForReply(node, call, cfg.replyTimeoutMs);
+  const redirect = redirectOf(result);
+  if (redirect !== undefined) return notLeader(cfg, redirect, req.url ?? path);
+  return [200, { client: call.client, seq: call.seq, result }];
+}
+
+/** The leader a reply points to, when the server could not serve the call itself. */
+function redirectOf(result: unknown): number | null | undefined {
+  if (typeof result !== 'object' || result === null || !('redirect' in result)) return undefined;
+  const r = (result as { redirect: unknown }).redirect;
+  return typeof r === 'number' ? r : null;
+}
+
+/** 307 to the leader's client URL when it is known (curl -L follows it), else 503. */
+function notLeader(cfg: HttpConfig, leader: number | null, url: string): [number, unknown] {
+  const name = leader === null ? null : cfg.members[leader] ?? null;
+  const base = leader === null ? null : cfg.clientUrls[leader] ?? null;
+  if (base === null) {
+    throw new HttpError(503, name === null ? 'not the leader, and no leader is known yet: retry'
+      : `not the leader; ${name} leads (its client URL is not known here)`);
+  }
+  return [307, { error: `not the leader; ${name} leads`, leader: name, location: `${base}${url}` }];
 }
 
 function admin(
@@ -155,7 +179,11 @@ function admin(
 
 export function startHttp(node: RunningNode, cfg: HttpConfig): Promise<Server> {
   const server = createServer((req, res) => {
-    handle(node, cfg, req).then(([status, body]) => send(res, status, body), (e: unknown) => {
+    handle(node, cfg, req).then(([status, body]) => {
+      const location = (body as { location?: unknown }).location;
+      if (status === 307 && typeof location === 'string') res.setHeader('location', location);
+      send(res, status, body);
+    }, (e: unknown) => {
       if (e instanceof HttpError) send(res, e.status, { error: e.message });
       else send(res, 500, { error: `internal error: ${String(e)}` });
     });

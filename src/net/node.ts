@@ -110,6 +110,7 @@ export async function startNode<S, I, E, M>(
       else enqueue(p.deliver(msg, rand()));
     },
   });
+  if (p.start !== undefined) enqueue(p.start(state, rand()));
   return {
     name: self.name,
     peers,

@@ -50,6 +50,8 @@ export interface Protocol<S, I, E, M> {
    * `boot(id, n, durable(s), [])` must rebuild what `boot` rebuilt from the records it replaces.
    */
   readonly durable: (s: S) => unknown;
+  /** The input a server takes first after boot (to arm its timers), if its reducer needs one. */
+  readonly start?: (s: S, rand: number) => I;
   readonly step: (s: S, input: I) => { readonly state: S; readonly effects: readonly E[] };
   readonly deliver: (msg: M, rand: number) => I;
   readonly request: (call: ClientCall, rand: number) => I;

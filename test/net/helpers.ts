@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { startHttp } from '../../src/net/http.js';
 import { startNode, type RunningNode } from '../../src/net/node.js';
-import { paxosProtocol, paxosRoute } from '../../src/net/paxos-protocol.js';
+import { serverProtocol } from '../../src/net/protocols.js';
 import type { PeerAddress } from '../../src/net/peers.js';
 
 /** A port that was free a moment ago (the kernel picks it; the race is harmless in tests). */
@@ -44,26 +44,34 @@ export interface TestCluster {
 
 export const SECRET = 'test-secret';
 
-export async function paxosCluster(n: number): Promise<TestCluster> {
+export const paxosCluster = (n: number) => testCluster('paxos', n);
+
+/** `n` servers of `protocol` (not started: `start(i)` each), with real ports and disks. */
+export async function testCluster(protocolName: string, n: number): Promise<TestCluster> {
   const members: PeerAddress[] = [];
-  for (let i = 0; i < n; i++) members.push({ name: `s${i + 1}`, host: '127.0.0.1', port: await freePort() });
+  const clientPorts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    members.push({ name: `s${i + 1}`, host: '127.0.0.1', port: await freePort() });
+    clientPorts.push(await freePort());
+  }
+  const clientUrls = clientPorts.map((p) => `http://127.0.0.1:${p}`);
   const dirs = members.map((m) => tempDir(`synod-${m.name}-`));
   const nodes: (TestNode | null)[] = members.map(() => null);
   const logs: string[] = [];
   const cluster: TestCluster = {
     members, dirs, nodes, logs,
     async start(i) {
-      const protocol = paxosProtocol(n);
+      const { protocol, route } = serverProtocol(protocolName, n)!;
       const node = await startNode(protocol, {
         id: i, members, dataDir: dirs[i]!, secret: SECRET, tickMs: 5, compactBytes: 4096,
         log: (line) => logs.push(`${members[i]!.name}: ${line}`),
       });
-      const port = await freePort();
       const http = await startHttp(node, {
-        host: '127.0.0.1', port, secret: SECRET, replyTimeoutMs: 3000, route: paxosRoute,
+        host: '127.0.0.1', port: clientPorts[i]!, secret: SECRET, replyTimeoutMs: 3000, route,
         operation: protocol.operation, shutdown: () => undefined,
+        members: members.map((m) => m.name), clientUrls,
       });
-      const t = { node, http, url: `http://127.0.0.1:${port}` };
+      const t = { node, http, url: clientUrls[i]! };
       nodes[i] = t;
       return t;
     },
