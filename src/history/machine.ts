@@ -13,6 +13,7 @@
  */
 import { MACHINES, showOp, type MachineName, type Op, type Output } from '../multipaxos/index.js';
 import { checkLinearizable } from './check.js';
+import { ILLEGAL, legal } from './legal.js';
 import { operationsFromEvents } from './events.js';
 import type { HistoryEvent, Model } from './index.js';
 
@@ -27,8 +28,8 @@ export function machineModel(machine: MachineName): Model<State, Op, Output> {
     partition: (op) => (machine === 'kv' && 'key' in op ? op.key : machine),
     step: (state, op, output) => {
       const r = m.apply(state, op);
-      if (output === null) return r.data;
-      return r.out.ok === output.ok && r.out.value === output.value ? r.data : null;
+      if (output === null) return legal(r.data);
+      return r.out.ok === output.ok && r.out.value === output.value ? legal(r.data) : ILLEGAL;
     },
     key: (state) => JSON.stringify(state),
     describe: (op, output) =>
@@ -57,7 +58,8 @@ export function checkMachineHistory(
     case 'not-linearizable': return { verdict: result.verdict, summary: abridge(result.explanation) };
     case 'unknown': return {
       verdict: 'unknown',
-      summary: `the search ran out of its budget of ${result.budget} steps on ` +
+      summary: `the search ran out of ${result.reason === 'budget-exhausted'
+        ? `its budget of ${result.budget} steps` : `its ${result.timeoutMs} ms`} on ` +
         `${result.keys.join(', ')} (verdict unknown)`,
     };
   }

@@ -75,7 +75,7 @@ function longRuns(log: (line: string) => void, flags: readonly string[]): void {
   for (const steps of sizes) {
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
-    const r = simulate({ seed: 1, steps, faults: ALL_FAULTS, properties: 'step' });
+    const r = simulate({ seed: 1, steps, faults: ALL_FAULTS, properties: 'step', history: linearizability() });
     const cpu = process.cpuUsage(cpuStarted);
     if (r.violation !== null) throw new Error(`bench: ${steps} steps violate ${r.violation.check}`);
     log(`| \`synod simulate --seed 1 --steps ${steps}\` | ${r.events} | ${r.specSteps} | ` +

@@ -42,7 +42,7 @@ const cases = fc.record({
 function lossyTrace(c: Case): string {
   const out: string[] = [];
   const opts = { seed: c.sim, steps: c.steps, faults: FAULTS, servers: c.servers,
-    clients: c.clients, properties: 'off' as const, linearizability: false };
+    clients: c.clients, properties: 'off' as const, history: null };
   simulate({ ...opts, observers: [traceObserver(worldConfig(opts), (l) => void out.push(l))] });
   const [head, ...events] = out.join('').trimEnd().split('\n');
   const rnd = sfc32(c.dropSeed);
