@@ -79,6 +79,17 @@ export function historyRun(events: readonly ViewHistoryEvent[], result: ViewChec
   return withVerdict({ ...run, ops }, result);
 }
 
+/**
+ * A run whose client calls (in invocation order, as src/history numbers them) were checked:
+ * the calls marked, and the check's violation shown unless the run already has one. For traces
+ * whose clients logged their calls.
+ */
+export function withLinearizability(run: Run, result: ViewCheckResult): Run {
+  const checked = withVerdict(run, result);
+  return { ...checked, verdict: `${run.verdict}; clients: ${checked.verdict}`,
+    violation: run.violation ?? checked.violation };
+}
+
 function withVerdict(run: Run, result: ViewCheckResult): Run {
   const ops = [...run.ops];
   if (result.verdict === 'unknown') {

@@ -178,6 +178,7 @@ export function mpRecordRun(text: string, title: string): Run {
   const sorted = [...servers].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const b = new RunBuilder();
   for (const n of sorted) b.lane(n, 'server');
+  for (const n of sorted) b.cell({ acceptor: n, slot: null, field: 'maxBal', initial: '-1' });
   const s: MpState = { b, servers: sorted, votes: new Map(), chosen: new Map(),
     applied: new Map() };
   for (const [line, r] of rows) {

@@ -91,6 +91,8 @@ export function* numberedLines(text: string): Generator<[number, string]> {
 interface TraceState {
   readonly b: RunBuilder;
   readonly acceptors: readonly string[];
+  /** The header's acceptors, proposers and learners, each once. */
+  readonly servers: readonly string[];
   readonly quorums: readonly (readonly string[])[] | 'majority';
   /** Acceptors that sent 2b, by ballot and value; and the values chosen so far. */
   readonly votes: Map<string, Set<string>>;
@@ -148,7 +150,11 @@ function addEvent(s: TraceState, e: TraceEvent, line: number): void {
       const to = e.to === undefined ? [] : (Array.isArray(e.to) ? e.to : [e.to]) as string[];
       const label = `send ${showMsg(e.msg)}${to.length > 0 ? ` to ${to.join(', ')}` : ''}`;
       const id = b.event({ lane, kind: 'send', label, line, slot: null }, specWrites(s, e.msg));
-      b.send(id, msgKey(e.msg), to.map((n) => nodeLane(s, n)));
+      // "all" (as the simulator logs a broadcast) is every server of the header, unless a
+      // server is named so.
+      const dests = to.length === 1 && to[0] === 'all' && b.laneOf('all') === null
+        ? s.servers : to;
+      b.send(id, msgKey(e.msg), dests.map((n) => nodeLane(s, n)));
       return;
     }
     case 'recv': {
@@ -224,16 +230,15 @@ export function traceRun(text: string, kind: RunKind, title: string): Run {
 function startTrace(h: Header): TraceState {
   const b = new RunBuilder();
   const c = h.cluster;
-  for (const n of [...c.acceptors, ...(c.proposers ?? []), ...(c.learners ?? [])]) {
-    b.lane(n, 'server');
-  }
+  const servers = [...new Set([...c.acceptors, ...(c.proposers ?? []), ...(c.learners ?? [])])];
+  for (const n of servers) b.lane(n, 'server');
   for (const a of c.acceptors) {
     for (const field of ['maxBal', 'maxVBal', 'maxVal'] as const) {
       b.cell({ acceptor: a, slot: null, field, initial: field === 'maxVal' ? 'None' : '-1' });
     }
   }
   b.cell({ acceptor: null, slot: null, field: 'chosen', initial: 'nothing' });
-  return { b, acceptors: c.acceptors, quorums: c.quorums ?? 'majority', votes: new Map(),
+  return { b, acceptors: c.acceptors, servers, quorums: c.quorums ?? 'majority', votes: new Map(),
     chosen: [] };
 }
 
