@@ -18,13 +18,13 @@ import { basename } from 'node:path';
 import { parseFlags } from './args.js';
 import { FileProblem, readBounded } from './files.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, type Command } from './io.js';
-import { checkTrace } from '../trace/run.js';
+import { checkTrace, type FileReport } from '../trace/run.js';
 import type { Violation as SpecViolation } from '../../spec/properties.js';
 import {
   checkLinearizable, kvRegister, operationsFromEvents, writeOnceRegister, HistoryError,
   type CheckResult, type HistoryEvent, type Model, type WriteOnceInput, type WriteOnceOutput,
 } from '../history/index.js';
-import { ViewInputError, type Run, type RunKind } from '../viz/model.js';
+import { ViewInputError, withViolationAt, type Run, type RunKind } from '../viz/model.js';
 import { isTraceHeader, numberedLines, parseLine, traceRun, withRejection } from '../viz/trace.js';
 import { isMpRecord, mpRecordRun } from '../viz/mp-record.js';
 import { historyRun, withLinearizability, type ViewHistoryEvent } from '../viz/history.js';
@@ -109,17 +109,39 @@ export async function inputRun(file: string, text: string,
   }
 }
 
+/** `trace check --html`: the page of one checked trace file, with the verdict it got. */
+export async function writeTraceView(file: string, out: string, report: FileReport):
+  Promise<void> {
+  let text: string;
+  try {
+    text = await readBounded(file, INPUT_BYTES_MAX);
+  } catch (e) {
+    if (e instanceof FileProblem) throw new UsageError(`synod trace check: --html: ${file}: ` +
+      `${e.message}`);
+    throw e;
+  }
+  const first = numberedLines(text).next();
+  const header = first.done === true ? null : parseLine(first.value[1], first.value[0]);
+  writeView('trace check', '--html', out, await traceView(text, basename(file),
+    traceKind(header), report));
+}
+
 function traceKind(header: unknown): RunKind {
-  const impl = (header as { provenance?: { implementation?: unknown } }).provenance?.implementation;
+  const impl = (header as { provenance?: { implementation?: unknown } } | null)?.provenance
+    ?.implementation;
   if (typeof impl !== 'string') return 'trace';
   if (impl.startsWith('synod check')) return 'counterexample';
   return impl.includes('simulated') ? 'simulation' : 'trace';
 }
 
-/** A synod.trace text, judged by the trace checker, as a Run that opens at its rejection. */
-export async function traceView(text: string, title: string, kind: RunKind): Promise<Run> {
+/**
+ * A synod.trace text, judged by the trace checker (or by the report given, when the caller
+ * already checked it), as a Run that opens at its rejection.
+ */
+export async function traceView(text: string, title: string, kind: RunKind,
+  checked: FileReport | null = null): Promise<Run> {
   const run = traceRun(text, kind, title);
-  const report = await checkTrace((async function* () { yield text; })());
+  const report = checked ?? await checkTrace((async function* () { yield text; })());
   const first = report.summary?.rejections[0] ?? null;
   const verdict = first === null
     ? `trace checker: ${report.verdict}${report.summary === null ? ''
@@ -208,6 +230,37 @@ export function counterexampleView(lines: readonly string[], violation: SpecViol
     `after ${run.events.length} steps (shortest counterexample)`);
 }
 
+/** A simulator's own violation: the check, and the world event (`t`) where it was found. */
+export interface SimViolation {
+  readonly check: string;
+  readonly property?: string;
+  readonly event: number;
+  readonly summary: string;
+}
+
+/**
+ * A simulated run's lines (synod.trace from `simulate`, or the Multi-Paxos record), drawn with
+ * the simulator's violation at the first line logged at or after its world event. A violation of
+ * linearizability names a history index, not a world event: it is placed at the last event.
+ */
+export async function simulationView(lines: readonly string[], title: string,
+  violation: SimViolation | null, multipaxos: boolean): Promise<Run> {
+  const text = lines.join('');
+  const run = multipaxos ? mpRecordRun(text, title)
+    : await traceView(text, title, 'simulation');
+  if (violation === null) return run;
+  const rule = violation.property === undefined ? violation.check
+    : `${violation.check} (${violation.property})`;
+  let event = run.events.length - 1;
+  if (violation.check !== 'linearizability') {
+    const line = lines.findIndex((l) => ((JSON.parse(l) as { t?: number }).t ?? -1)
+      >= violation.event) + 1;
+    const at = line === 0 ? -1 : run.events.findIndex((e) => e.line >= line);
+    if (at >= 0) event = at;
+  }
+  return withViolationAt(run, event, rule, violation.summary);
+}
+
 function isHistoryEvent(u: unknown): boolean {
   if (typeof u !== 'object' || u === null) return false;
   const r = u as Record<string, unknown>;
@@ -251,8 +304,8 @@ function renderableHistory(events: readonly ViewHistoryEvent[], result: CheckRes
  * the calls as bars with their linearization points, or the longest linearizable prefix and the
  * calls that cannot be placed.
  */
-export function renderHistoryPage<I, O>(events: readonly HistoryEvent<I, O>[],
-  result: CheckResult, model: Model<unknown, I, O>, title: string): string {
+export function renderHistoryPage<S, I, O>(events: readonly HistoryEvent<I, O>[],
+  result: CheckResult, model: Model<S, I, O>, title: string): string {
   return renderPage(renderableHistory(events, result, title,
     model as unknown as Model<unknown, unknown, unknown>));
 }

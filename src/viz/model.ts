@@ -266,6 +266,18 @@ export function eventsAtLines(run: Pick<Run, 'events'>, lines: readonly number[]
   return out;
 }
 
+/**
+ * The run with a violation found outside the checkers this layer hears from (a simulator's
+ * check), at `event`, unless it already shows one.
+ */
+export function withViolationAt(run: Run, event: number, rule: string, explanation: string):
+  Run {
+  if (run.violation !== null || run.events.length === 0) return run;
+  const at = Math.max(0, Math.min(run.events.length - 1, event));
+  return { ...run, violation: { event: at, rule, explanation, details: [], events: [at],
+    lanes: [run.events[at]!.lane], messages: [] } };
+}
+
 /** Messages whose send or receive is one of `events`. */
 export function messagesAt(run: Pick<Run, 'messages'>, events: readonly number[]): number[] {
   const wanted = new Set(events);
