@@ -217,7 +217,8 @@ async function checkVerdictView(u: unknown, title: string): Promise<Run> {
     lines = counterexampleLines(k, v.counterexample as never, null);
   } catch (e) {
     if (e instanceof ViewInputError) throw e;
-    throw new ViewInputError(1, `counterexample: not one synod check wrote: ${(e as Error).message}`);
+    throw new ViewInputError(1, `counterexample: not one synod check wrote: ` +
+      `${(e as Error).message}`);
   }
   return counterexampleView(lines, v.violation, title);
 }
@@ -281,7 +282,8 @@ function historyView(text: string, title: string, named: 'setvarx' | 'kv' | null
   }
   const kv = named === 'kv' || (named === null && events.some((e) => e.type === 'invoke'
     && (e.input as { kind?: unknown } | null)?.kind === 'put'));
-  const model = (kv ? kvRegister : writeOnceRegister) as unknown as Model<unknown, unknown, unknown>;
+  type Any = Model<unknown, unknown, unknown>;
+  const model = (kv ? kvRegister : writeOnceRegister) as unknown as Any;
   try {
     const result = checkLinearizable(operationsFromEvents(events as HistoryEvent<unknown,
       unknown>[]), model);

@@ -173,7 +173,8 @@ export const PAGE_SCRIPT = String.raw`
     run.lanes.forEach(function (l, i) {
       if (laneX[i] < 0) return;
       overlay.appendChild(svg('line', { x1: laneX[i], x2: laneX[i], y1: 0, y2: h,
-        stroke: witnessLanes[i] ? '#e57373' : '#d5d8e0', 'stroke-width': witnessLanes[i] ? 2 : 1 }));
+        stroke: witnessLanes[i] ? '#e57373' : '#d5d8e0',
+        'stroke-width': witnessLanes[i] ? 2 : 1 }));
     });
     for (var r = first; r <= last; r++) drawRow(box, overlay, r, first);
     drawBars(overlay, first, last);
@@ -321,9 +322,13 @@ export const PAGE_SCRIPT = String.raw`
 
   function stateTables(p, texts, changed, e) {
     var t = el('table', 'acceptors'), head = el('tr');
-    ['acceptor', 'maxBal', 'maxVBal', 'maxVal'].forEach(function (h) { head.appendChild(el('th', '', h)); });
+    ['acceptor', 'maxBal', 'maxVBal', 'maxVal'].forEach(function (h) {
+      head.appendChild(el('th', '', h));
+    });
     var slot = slotFilter !== null ? slotFilter : (e && e[4] !== null ? e[4] : null);
-    if (run.slotted) head.firstChild.textContent = 'acceptor [slot ' + (slot === null ? '-' : slot) + ']';
+    if (run.slotted) {
+      head.firstChild.textContent = 'acceptor [slot ' + (slot === null ? '-' : slot) + ']';
+    }
     t.appendChild(head);
     var byAcc = {}, order = [], chosen = [];
     run.cells.forEach(function (c, i) {
@@ -367,7 +372,8 @@ export const PAGE_SCRIPT = String.raw`
     draw();
   }
   function step(delta) {
-    var r = selected >= 0 && rowOf[selected] >= 0 ? rowOf[selected] + delta : (delta > 0 ? 0 : rows.length - 1);
+    var r = selected >= 0 && rowOf[selected] >= 0 ? rowOf[selected] + delta
+      : (delta > 0 ? 0 : rows.length - 1);
     r = Math.max(0, Math.min(rows.length - 1, r));
     if (rows.length > 0) select(rows[r], true);
   }

@@ -173,7 +173,8 @@ function addEvent(s: TraceState, e: TraceEvent, line: number): void {
     }
     case 'learn':
       b.event({ lane: nodeLane(s, e.node), kind: 'learn', line, slot: null,
-        label: `learn ${showValue(e.val)}${e.bal === undefined ? '' : ` (bal ${showBallot(e.bal)})`}` });
+        label: `learn ${showValue(e.val)}` +
+          `${e.bal === undefined ? '' : ` (bal ${showBallot(e.bal)})`}` });
       return;
     case 'invoke': case 'return': return clientEvent(s, e, line);
     case 'crash': case 'restart': {
@@ -203,7 +204,8 @@ function clientEvent(s: TraceState, e: TraceEvent & { client: string }, line: nu
 
 /** Does the text's first line look like a synod.trace header? */
 export function isTraceHeader(u: unknown): boolean {
-  return typeof u === 'object' && u !== null && (u as { format?: unknown }).format === 'synod.trace';
+  return typeof u === 'object' && u !== null
+    && (u as { format?: unknown }).format === 'synod.trace';
 }
 
 /** Reads a synod.trace text into a Run (no verdict yet). Throws ViewInputError on bad lines. */
