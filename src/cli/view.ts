@@ -140,8 +140,14 @@ function traceKind(header: unknown): RunKind {
  */
 export async function traceView(text: string, title: string, kind: RunKind,
   checked: FileReport | null = null): Promise<Run> {
-  const run = traceRun(text, kind, title);
   const report = checked ?? await checkTrace((async function* () { yield text; })());
+  if (report.verdict === 'unreadable' && report.problem !== null) {
+    const p = report.problem;
+    throw new ViewInputError(p.line, `${p.field === null ? '' : `${p.field}: `}${p.message}`);
+  }
+  // An accepted trace was read to its end by the checker's decoder; a rejected one only up to
+  // its verdict, so the rest must still be decoded here.
+  const run = traceRun(text, kind, title, report.verdict === 'accepted');
   const first = report.summary?.rejections[0] ?? null;
   const verdict = first === null
     ? `trace checker: ${report.verdict}${report.summary === null ? ''

@@ -372,9 +372,11 @@ export const PAGE_SCRIPT = String.raw`
     draw();
   }
   function step(delta) {
-    var r = selected >= 0 && rowOf[selected] >= 0 ? rowOf[selected] + delta
-      : (delta > 0 ? 0 : rows.length - 1);
-    r = Math.max(0, Math.min(rows.length - 1, r));
+    // With nothing selected (or the selection filtered out), j starts at the first row, k at
+    // the last, and Home/End still go to the ends.
+    var from = selected >= 0 && rowOf[selected] >= 0 ? rowOf[selected]
+      : (delta > 0 ? -1 : rows.length);
+    var r = Math.max(0, Math.min(rows.length - 1, from + delta));
     if (rows.length > 0) select(rows[r], true);
   }
 
