@@ -45,6 +45,7 @@ main { flex: 1; display: flex; min-height: 0; }
 .row.witness { background: #fff3cd; }
 .row.violation { background: #ffd6d6; }
 .row.sel { background: #cfe0ff; }
+.row.violation, .row.violation.sel { box-shadow: inset 5px 0 #c62828; }
 .row .num { position: absolute; left: 4px; top: 2px; color: #8a8fa0; font-size: 11px; }
 .row .lbl { position: absolute; top: 2px; font-family: ui-monospace, monospace; font-size: 12px; }
 aside { width: 380px; border-left: 1px solid #d5d8e0; background: #fff; overflow: auto;
