@@ -286,18 +286,18 @@ function rejectionText(file: string, r: Rejection, lines: Map<number,
     which needs ${r.conjunct}`}`);
   else if (r.conjunct !== null) out.push(`  condition: ${r.conjunct}`);
   const w = r.witness;
+  // The witness numbers ballots as the spec does; its legend names each back as logged.
+  const logged = (b: number): string => w.ballots?.[String(b)] ?? String(b);
   const facts = [
-    w.ballot === undefined ? null : `ballot ${w.ballot}`,
+    w.ballot === undefined ? null : `ballot ${logged(w.ballot)}`,
     w.value === undefined ? null : `value ${w.value}`,
     w.quorum === undefined ? null : `quorum {${w.quorum.join(', ')}}`,
     w.acceptor === undefined ? null : `acceptor ${w.acceptor}`,
   ].filter((x) => x !== null);
   if (facts.length > 0) out.push(`  witness: ${facts.join(', ')}`);
-  for (const m of w.messages ?? []) out.push(`    line ${m.line}: ${m.text}`);
-  if (w.ballots !== undefined) {
-    out.push(`  ballots as logged: ${Object.entries(w.ballots).map(([n, pair]) => `${n} = ` +
-      `${pair}`).join(', ')}`);
-  }
+  for (const m of w.messages ?? []) out.push(`    line ${m.line}: ` +
+    `${m.text.replace(/\b(bal|mbal) (\d+)\b/g, (_, word: string, b: string) =>
+      `${word} ${logged(Number(b))}`)}`);
   if (r.breaks.length > 1) out.push(`  also breaks: ` +
     `${r.breaks.slice(1).map((b) => b.property).join(', ')}`);
   if (lines !== undefined && r.excerpt.length > 0) {
@@ -323,7 +323,8 @@ function jsonVerdict(results: readonly Result[], excerpts: Map<string,
         steps: report.summary.steps,
         retransmissions: report.summary.retransmissions,
         messages: report.summary.messages,
-        chosen: report.summary.chosen.map((c) => ({ ...c, value: loggedValue(c.value) })),
+        chosen: report.summary.chosen.map((c) => ({ value: loggedValue(c.value),
+          ballot: loggedBallot(c.ballotText ?? String(c.ballot)), line: c.line })),
         rejections: report.summary.rejections.map((r) => ({
           ...r, excerpt: r.excerpt.map((l) => ({ line: l, text: excerpts.get(file)?.get(l)
             ?? null })),
@@ -349,6 +350,11 @@ function jsonVerdict(results: readonly Result[], excerpts: Map<string,
  * A chosen value as the trace logged it: the summary carries it as shown in messages (a string
  * quoted, `"B"`), which the JSON verdict must not quote a second time.
  */
+/** A ballot as the trace logged it, as JSON: a number or a [round, "proposer"] pair. */
+function loggedBallot(shown: string): unknown {
+  return shown === 'none' ? null : JSON.parse(shown) as unknown;
+}
+
 function loggedValue(shown: string): string | number {
   try {
     const v = JSON.parse(shown) as unknown;

@@ -96,7 +96,9 @@ export function ballotName(cluster: Cluster, b: number): string {
 export function withBallotNames(text: string, cluster: Cluster): string {
   if (cluster.header.cluster.proposers === undefined) return text;
   return text.replace(/\b(ballots?|maxBal|maxVBal|mbal|bal) (\d+)\b/g,
-    (_, word: string, b: string) => `${word} ${ballotName(cluster, Number(b))}`);
+    (_, word: string, b: string) => `${word} ${ballotName(cluster, Number(b))}`)
+    .replace(/\b(Phase1a|Phase2a)\((\d+)\b/g,
+      (_, action: string, b: string) => `${action}(${ballotName(cluster, Number(b))}`);
 }
 
 export function traceNamesOf(cluster: Cluster, table: NameTable): TraceNames {
@@ -200,7 +202,7 @@ function refusal(c: RefusalContext, f: RefusalFacts, extra: Witness = {}): Rejec
   return {
     line: c.line,
     rule: first?.property ?? f.rule,
-    action: f.action,
+    action: f.action === null ? null : withBallotNames(f.action, c.cluster),
     conjunct: f.conjunct,
     explanation,
     witness,
