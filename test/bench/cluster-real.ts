@@ -16,6 +16,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { bufferIo } from '../../src/cli/io.js';
 import { clusterCommand, readLayout } from '../../src/cli/cluster.js';
+import { postJson } from '../net/http-client.js';
 
 interface System {
   readonly name: string;
@@ -26,10 +27,9 @@ interface System {
 }
 
 async function post(url: string, body: unknown): Promise<unknown> {
-  const res = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
-  const json = await res.json();
-  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
+  const res = await postJson(url, body);
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }
 
 async function poll<T>(what: string, f: () => Promise<T | null>, ms = 30_000): Promise<T> {

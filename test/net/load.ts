@@ -11,6 +11,7 @@
  */
 import type { MachineHistoryEvent } from '../../src/history/machine.js';
 import type { Op, Output } from '../../src/multipaxos/index.js';
+import { postJson } from './http-client.js';
 
 export interface LoadOptions {
   /** Client URLs to try, read afresh for every attempt (servers come and go). */
@@ -67,10 +68,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** One attempt: the output, or null when this endpoint could not answer. */
 async function attempt(url: string, client: number, seq: number, op: Op, ms: number): Promise<Output | null> {
   try {
-    const res = await fetch(`${url}/call`, {
-      method: 'POST', body: JSON.stringify({ client, seq, op }), signal: AbortSignal.timeout(ms),
-    });
-    const body = await res.json() as { result?: Output };
+    const res = await postJson(`${url}/call`, { client, seq, op }, ms);
+    const body = res.body as { result?: Output };
     return res.status === 200 && body.result !== undefined ? body.result : null;
   } catch {
     return null;
