@@ -181,13 +181,18 @@ async function down(dir: string, io: Io): Promise<number> {
 async function show(dir: string, io: Io): Promise<number> {
   const layout = readLayout(dir);
   const rows = await Promise.all(layout.members.map(async (m) => ({ m, s: await status(urlOf(m)) })));
+  // Lag: slots this server has yet to apply that the most advanced server has applied.
+  const applied = rows.map(({ s }) => s?.['applied']).filter((a): a is number => typeof a === 'number');
+  const top = applied.length === 0 ? null : Math.max(...applied);
   for (const { m, s } of rows) {
     if (s === null) {
       io.out(`${m.name} ${urlOf(m)} down\n`);
       continue;
     }
     const { name: _name, ...rest } = s;
-    io.out(`${m.name} ${urlOf(m)} ${Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}\n`);
+    const lag = top !== null && typeof s['applied'] === 'number' ? { lag: top - s['applied'] } : {};
+    io.out(`${m.name} ${urlOf(m)} ${Object.entries({ ...rest, ...lag })
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}\n`);
   }
   return EXIT_OK;
 }
