@@ -20,8 +20,12 @@ import {
 } from './io.js';
 import { HistoryModel } from '../format/history.js';
 import { adapterOf, callsOf, MODEL_NAMES, type AnyAdapter } from '../history/catalog.js';
-import { checkLinearizable, DEFAULT_BUDGET, HistoryError, type CheckResult } from '../history/index.js';
-import { HISTORY_FORMATS, HistoryInputError, readHistory, type HistoryFormat } from '../history/read.js';
+import {
+  checkLinearizable, DEFAULT_BUDGET, HistoryError, type CheckResult,
+} from '../history/index.js';
+import {
+  HISTORY_FORMATS, HistoryInputError, readHistory, type HistoryFormat,
+} from '../history/read.js';
 import { historySchema } from '../history/schema.js';
 
 const HELP = `usage: synod history check --model M [flags] FILE...
