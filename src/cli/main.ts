@@ -35,6 +35,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'one key-value operation on a running cluster: kv put|get|delete|cas|append KEY ...',
     load: async () => (await import('./kv.js')).kvCommand,
   },
+  history: {
+    summary: 'is a client history linearizable? (history check FILE... --model M)',
+    load: async () => (await import('./history.js')).historyCommand,
+  },
   demo: {
     summary: 'the first thing to run: clients A, B, C race SetVarX over a lossy network',
     load: async () => (await import('./demo.js')).demoCommand,
