@@ -42,6 +42,7 @@ exactly-once, linearizability of the client history, and liveness once the fault
   --distinguished K    make sK the distinguished leader (default: none)
   --liveness-steps N   events allowed after the faults stop (default 20000)
   --trace FILE         write the run's events as JSON lines (single seed only)
+  --html FILE          write the run as one HTML page (synod view; single seed only)
   --json               print one JSON object (format synod.simulate-multipaxos/v1)
   --progress           progress on stderr (default: only on a terminal)
 
@@ -54,7 +55,8 @@ const OPTIONS = {
   machine: { type: 'string' }, reads: { type: 'string' }, window: { type: 'string' },
   batch: { type: 'string' }, 'snapshot-every': { type: 'string' },
   distinguished: { type: 'string' }, 'liveness-steps': { type: 'string' },
-  trace: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' },
+  trace: { type: 'string' }, html: { type: 'string' }, json: { type: 'boolean' },
+  progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -76,6 +78,7 @@ export interface MpPlan {
   readonly distinguished: number | null;
   readonly livenessSteps: number;
   readonly trace: string | null;
+  readonly html: string | null;
 }
 
 const NAME = 'simulate multipaxos';
@@ -109,8 +112,11 @@ function plan(args: readonly string[]): MpPlan | 'help' {
   const faults = v.faults === undefined ? MP_ALL_FAULTS : parseMpFaults(v.faults);
   if (typeof faults === 'string') throw new UsageError(`synod ${NAME}: --faults: ${faults}`);
   const seeds = intFlag(NAME, 'seeds', v.seeds, 1, 1, 100_000_000);
-  if (v.trace !== undefined && seeds > 1) {
-    throw new UsageError(`synod ${NAME}: --trace writes one run; it cannot be used with --seeds`);
+  for (const flag of ['trace', 'html'] as const) {
+    if (v[flag] !== undefined && seeds > 1) {
+      throw new UsageError(`synod ${NAME}: --${flag} writes one run; it cannot be used with ` +
+        '--seeds');
+    }
   }
   const servers = intFlag(NAME, 'servers', v.servers, 3, 1, 9);
   return {
@@ -127,6 +133,7 @@ function plan(args: readonly string[]): MpPlan | 'help' {
       : intFlag(NAME, 'distinguished', v.distinguished, 1, 1, servers) - 1,
     livenessSteps: intFlag(NAME, 'liveness-steps', v['liveness-steps'], 20_000, 1, 1e8),
     trace: v.trace ?? null,
+    html: v.html ?? null,
   };
 }
 
@@ -161,7 +168,8 @@ export const simulateMultiPaxosCommand: Command = async (args, io) => {
 
 async function single(p: MpPlan, io: Io, json: boolean): Promise<number> {
   const lines: string[] = [];
-  const observers = p.trace === null ? [] : [mpTraceObserver((l) => void lines.push(l))];
+  const observers = p.trace === null && p.html === null ? []
+    : [mpTraceObserver((l) => void lines.push(l))];
   const report = runPlan(p, p.seed, observers);
   if (p.trace !== null) {
     try {
@@ -169,6 +177,11 @@ async function single(p: MpPlan, io: Io, json: boolean): Promise<number> {
     } catch (e) {
       throw new UsageError(`synod ${NAME}: --trace: cannot write '${p.trace}': ${String(e)}`);
     }
+  }
+  if (p.html !== null) {
+    const { simulationView, writeView } = await import('./view.js');
+    const title = `synod simulate multipaxos, seed ${p.seed}`;
+    writeView(NAME, '--html', p.html, await simulationView(lines, title, report.violation, true));
   }
   if (json) {
     io.out(`${JSON.stringify({ format: 'synod.simulate-multipaxos/v1', ...report,

@@ -35,6 +35,8 @@ flags:
   --keep-going N      report up to N rejections per trace, taking refused steps anyway (default 1)
   --full-properties   evaluate every named property after every step (slow; small traces)
   --mapping FILE      ITF variable names (JSON: {"maxBal": "...", ...}) for non-Paxos.tla names
+  --html FILE         write the trace as one HTML page (synod view), opening at the rejection
+                      (one synod.trace file only)
   --progress          print progress to stderr
 `;
 
@@ -73,6 +75,7 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     'keep-going': { type: 'string' },
     'full-properties': { type: 'boolean' },
     mapping: { type: 'string' },
+    html: { type: 'string' },
     progress: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, true);
@@ -88,8 +91,18 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     rejectionsMax: intFlag('trace check', 'keep-going', values['keep-going'], 1, 1, 10_000),
     fullProperties: values['full-properties'] === true,
   };
+  const html = values.html ?? null;
+  if (html !== null && (positionals.length !== 1 || positionals[0] === STDIN
+    || isItfPath(positionals[0]!))) {
+    throw new UsageError('synod trace check: --html draws one synod.trace file: give exactly ' +
+      'one, not a directory, stdin or an ITF file');
+  }
   const mapping = values.mapping === undefined ? null : await readMapping(values.mapping);
   const files = await traceFiles('trace check', positionals);
+  if (html !== null && files.length !== 1) {
+    throw new UsageError(`synod trace check: --html draws one trace; ${positionals[0]} holds ` +
+      `${files.length}`);
+  }
   const progress = values.progress === true || io.errIsTTY;
   const results: Result[] = [];
   for (const [i, { file, problem }] of files.entries()) {
@@ -98,6 +111,11 @@ async function check(args: readonly string[], io: Io): Promise<number> {
       : await checkOne(file, mapping, options));
   }
   const excerpts = await excerptsOf(results);
+  const only = results[0];
+  if (html !== null && only !== undefined && only.report.verdict !== 'unreadable') {
+    const { writeTraceView } = await import('./view.js');
+    await writeTraceView(only.file, html, only.report);
+  }
   if (values.json === true) io.out(`${JSON.stringify(jsonVerdict(results, excerpts))}\n`);
   else io.out(textVerdict(results, excerpts));
   if (results.some((r) => r.report.verdict === 'unreadable')) return EXIT_USAGE;
