@@ -17,9 +17,13 @@
  */
 import type { Names } from '../names.js';
 import {
+  stateProperties as paxosStateProperties, stepProperties as paxosStepProperties,
+} from '../properties.js';
+import {
   reachability as slotReachability, R1 as slotsR1, stateProperties as slotsStateProperties,
-  type Violation as SlotsViolation,
+  viewOf, type Violation as SlotsViolation,
 } from './slots-properties.js';
+import { paxosConstants } from './slots-refinement.js';
 import type { Message as SlotsMessage } from './slots.js';
 import { slotsConstants, smrStepInSlots, smrToSlots } from './smr-refinement.js';
 import {
@@ -95,8 +99,7 @@ export const TypeOK: SmrStateProperty = {
       return fail('TypeOK', `${showMessage(k, m)} is not in Messages`,
         { messages: [showMessage(k, m)] });
     }
-    const r = s.node.findIndex((n) => n.commitUpTo > C || n.insts.some((i) =>
-      (i.status === 'Empty') !== (i.cmd === nil) && i.status === 'Empty'));
+    const r = s.node.findIndex((n) => n.commitUpTo > C);
     if (r >= 0) {
       return fail('TypeOK', `${replicaName(r)}'s state is not in NodeStates`,
         { replicas: [replicaName(r)] });
@@ -350,4 +353,25 @@ const smrOwnReach: SmrReachability[] = [
 /** The "sometimes" targets of a model with these constants. */
 export function smrReachability(k: SmrConstants): readonly SmrReachability[] {
   return [...smrOwnReach, ...perSlotReach].filter((r) => reachable(k, r.name));
+}
+
+// ---------------------------------------------------------------------------------------------
+// One slot at a time, for checkers that evaluate the per-slot properties slot by slot (a
+// per-slot property fails in a state exactly when it fails in one of its slots).
+// ---------------------------------------------------------------------------------------------
+
+/** Whether single-decree state property `name` holds on slot `slot`'s instance of s. */
+export function holdsInSlot(k: SmrConstants, s: SmrState, slot: number, name: string): boolean {
+  const p = paxosStateProperties.find((x) => x.name === name);
+  if (p === undefined) throw new RangeError(`${name} is not a single-decree state property`);
+  const kk = slotsConstants(k);
+  return p.check(paxosConstants(kk), viewOf(kk, image(k, s), slot)) === null;
+}
+
+/** Whether R1 holds on slot `slot`'s instance for the step from s to t. */
+export function r1HoldsInSlot(k: SmrConstants, s: SmrState, t: SmrState, slot: number): boolean {
+  const kk = slotsConstants(k);
+  const [p] = paxosStepProperties;
+  return p!.check(paxosConstants(kk), viewOf(kk, image(k, s), slot),
+    viewOf(kk, image(k, t), slot)) === null;
 }

@@ -12,6 +12,7 @@ import {
   R1, Refinement, smrReachability, smrStateProperties, tlcStateProperties,
 } from '../../spec/multipaxos/smr-properties.js';
 import { check, type CheckResult, type Model, type Progress } from './engine.js';
+import { packedSmrModel } from './models/multipaxos-packed.js';
 import { readableSmrModel, type ExtraAction, type SmrProperties } from './models/multipaxos.js';
 
 export type SmrPropertySet = 'all' | 'tlc';
@@ -62,6 +63,8 @@ export function smrProperties(s: SmrCheckSettings, k: SmrConstants): SmrProperti
 /** The model the settings ask for (before exploring). */
 export function smrModel(s: SmrCheckSettings, k: SmrConstants = smrCheckConstants(s)): Model {
   const properties = smrProperties(s, k);
+  const mutant = (s.impl !== undefined && s.impl !== specActions) || s.extra !== undefined;
+  if (s.readable !== true && !mutant) return packedSmrModel(k, { properties });
   return readableSmrModel(k, {
     properties,
     ...(s.impl === undefined || s.impl === specActions ? {} : { impl: s.impl }),

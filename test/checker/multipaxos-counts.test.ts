@@ -27,11 +27,14 @@ function counts(s: Partial<SmrCheckSettings>): (string | number)[] {
 
 describe('MultiPaxos-SMR, 3 replicas, MaxBallot 2, 1 write', () => {
   it.each([
-    [false, 15_709, 28_027, 19],
-    [true, 2_628, 4_697, 19],
-  ])('readable model, symmetry %s: %i distinct, %i generated, depth %i', (symmetry, d, g, depth) => {
-    expect(counts({ symmetry, readable: true })).toEqual(['ok', d, g, depth]);
-  });
+    [false, false, 15_709, 28_027, 19],
+    [false, true, 2_628, 4_697, 19],
+    [true, false, 15_709, 28_027, 19],
+    [true, true, 2_628, 4_697, 19],
+  ])('readable model %s, symmetry %s: %i distinct, %i generated, depth %i',
+    (readable, symmetry, d, g, depth) => {
+      expect(counts({ symmetry, readable })).toEqual(['ok', d, g, depth]);
+    });
 });
 
 describe('MultiPaxos-SMR, 3 replicas, MaxBallot 2, 1 write and 1 read (SYNOD_SLOW)', () => {

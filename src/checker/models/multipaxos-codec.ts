@@ -342,11 +342,13 @@ function renamings(L: SmrLayout): Renaming[] {
         });
         const acceptBit = Int32Array.from({ length: R * (C + 1) }, (_, bit) =>
           rep[Math.floor(bit / (C + 1))]! * (C + 1) + cmdCode[bit % (C + 1)]!);
-        out.push({ rep, cmdCode, repMask, event, vote, acceptBit });
+        const identity = rep.every((x, i) => x === i) && pw.every((x, i) => x === i) &&
+          pr.every((x, i) => x === i);
+        if (!identity) out.push({ rep, cmdCode, repMask, event, vote, acceptBit });
       }
     }
   }
-  return out.slice(1); // the first is the identity
+  return out;
 }
 
 /** g := the image of f under renaming p. */
