@@ -22,7 +22,7 @@ import type { Rejection } from '../trace/judge.js';
 
 const HELP = `usage: synod trace check [flags] FILE|DIR|-...
        synod trace itf FILE        (print the trace's spec states as ITF JSON)
-       synod trace schema          (print the JSON Schema of a trace line)
+       synod trace schema [--version 2]  (print the JSON Schema of a trace line, v1 or v2)
 
 Checks traces in the synod.trace v1 format (docs/trace-format.md), or ITF state traces
 (*.itf.json), against the Paxos spec and the named properties.
@@ -54,9 +54,11 @@ export const traceCommand: Command = async (args, io) => {
     return sub === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (sub === 'schema') {
-    // No flags but --help, and no arguments: a typo is an error, not silently ignored.
-    if (parseFlags('trace schema', rest, HELP_FLAG).values.help === true) return help(io);
-    io.out(`${JSON.stringify(traceSchema(), null, 2)}\n`);
+    // No flags but --help and --version, and no arguments: a typo is an error.
+    const flags = parseFlags('trace schema', rest, { ...HELP_FLAG, version: { type: 'string' } });
+    if (flags.values.help === true) return help(io);
+    const version = intFlag('trace schema', 'version', flags.values.version, 1, 1, 2) as 1 | 2;
+    io.out(`${JSON.stringify(traceSchema(version), null, 2)}\n`);
     return EXIT_OK;
   }
   if (sub === 'itf') return toItf(rest, io);
