@@ -19,13 +19,15 @@ import { checkItf, isItfPath } from '../trace/itf-run.js';
 import { traceSchema } from '../trace/schema.js';
 import { traceToItf } from '../trace/itf-export.js';
 import type { Rejection } from '../trace/judge.js';
+import { callsCheck } from './trace-calls.js';
 
 const HELP = `usage: synod trace check [flags] FILE|DIR|-...
        synod trace itf FILE        (print the trace's spec states as ITF JSON)
        synod trace schema [--version 2]  (print the JSON Schema of a trace line, v1 or v2)
 
-Checks traces in the synod.trace v1 format (docs/trace-format.md), or ITF state traces
-(*.itf.json), against the Paxos spec and the named properties.
+Checks traces in the synod.trace v1 format (docs/trace-format.md), v2 Multi-Paxos traces
+(against the per-slot spec, the replicas' and clients' rules), or ITF state traces (*.itf.json),
+against the Paxos spec and the named properties.
 
 flags:
   --json              print one JSON object (format "synod.trace/v1")
@@ -35,6 +37,10 @@ flags:
   --keep-going N      report up to N rejections per trace, taking refused steps anyway (default 1)
   --full-properties   evaluate every named property after every step (slow; small traces)
   --mapping FILE      ITF variable names (JSON: {"maxBal": "...", ...}) for non-Paxos.tla names
+  --coverage          v2 traces: which spec actions, enabling conditions and refusals the
+                      traces exercised, summed over the files
+  --liveness N        v2 traces: report a call that waits N events with a quorum and a leader
+                      up without its command executed or answered (default: off)
   --progress          print progress to stderr
 `;
 
@@ -76,6 +82,8 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     'full-properties': { type: 'boolean' },
     mapping: { type: 'string' },
     progress: { type: 'boolean' },
+    coverage: { type: 'boolean' },
+    liveness: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }, true);
   if (values.help === true) {
@@ -89,6 +97,9 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     budget: intFlag('trace check', 'budget', values.budget, PARTIAL_BUDGET, 0, 1_000_000_000_000),
     rejectionsMax: intFlag('trace check', 'keep-going', values['keep-going'], 1, 1, 10_000),
     fullProperties: values['full-properties'] === true,
+    coverage: values.coverage === true,
+    liveness: intFlag('trace check', 'liveness', values.liveness, 0, 1, 1_000_000_000),
+    callsCheck: callsCheck(),
   };
   const mapping = values.mapping === undefined ? null : await readMapping(values.mapping);
   const files = await traceFiles('trace check', positionals);
@@ -254,9 +265,16 @@ function textVerdict(results: readonly Result[], excerpts: Map<string,
       : `, ${report.partial.inferred} hidden steps inferred, ${report.partial.choicePoints} ` +
         `ballots with a choice (up to ${report.partial.alternativesMax} alternatives), ` +
           `${report.partial.explored}/${report.partial.budget} budget used`;
+    const mp = report.multipaxos ?? null;
     if (report.verdict === 'unknown') {
-      out.push(`${file}: unknown: ${report.partial?.unknown ?? 'no verdict'}: ${s.events} events` +
-        `${partial}`);
+      out.push(`${file}: unknown: ${report.partial?.unknown ?? report.notes?.join('; ')
+        ?? 'no verdict'}: ${s.events} events${partial}`);
+      continue;
+    }
+    if (report.verdict === 'accepted' && mp !== null) {
+      out.push(`${file}: accepted: ${mp.events} events, ${mp.steps} spec steps, ` +
+        `${mp.slotsChosen} slots chosen, ${mp.applies} applies, ${mp.calls.length} client calls` +
+        `${(report.notes ?? []).map((n) => `; ${n}`).join('')}`);
       continue;
     }
     if (report.verdict === 'accepted') {
