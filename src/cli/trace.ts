@@ -19,13 +19,15 @@ import { checkItf, isItfPath } from '../trace/itf-run.js';
 import { traceSchema } from '../trace/schema.js';
 import { traceToItf } from '../trace/itf-export.js';
 import type { Rejection } from '../trace/judge.js';
+import { callsCheck } from './trace-calls.js';
 
 const HELP = `usage: synod trace check [flags] FILE|DIR|-...
        synod trace itf FILE        (print the trace's spec states as ITF JSON)
-       synod trace schema          (print the JSON Schema of a trace line)
+       synod trace schema [--version 2]  (print the JSON Schema of a trace line, v1 or v2)
 
-Checks traces in the synod.trace v1 format (docs/trace-format.md), or ITF state traces
-(*.itf.json), against the Paxos spec and the named properties.
+Checks traces in the synod.trace v1 format (docs/trace-format.md), v2 Multi-Paxos traces
+(against the per-slot spec, the replicas' and clients' rules), or ITF state traces (*.itf.json),
+against the Paxos spec and the named properties.
 
 flags:
   --json              print one JSON object (format "synod.trace/v1")
@@ -37,6 +39,10 @@ flags:
   --mapping FILE      ITF variable names (JSON: {"maxBal": "...", ...}) for non-Paxos.tla names
   --html FILE         write the trace as one HTML page (synod view), opening at the rejection
                       (one synod.trace file only)
+  --coverage          v2 traces: which spec actions, enabling conditions and refusals the
+                      traces exercised, summed over the files
+  --liveness N        v2 traces: report a call that waits N events with a quorum and a leader
+                      up without its command executed or answered (default: off)
   --progress          print progress to stderr
 `;
 
@@ -56,9 +62,11 @@ export const traceCommand: Command = async (args, io) => {
     return sub === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (sub === 'schema') {
-    // No flags but --help, and no arguments: a typo is an error, not silently ignored.
-    if (parseFlags('trace schema', rest, HELP_FLAG).values.help === true) return help(io);
-    io.out(`${JSON.stringify(traceSchema(), null, 2)}\n`);
+    // No flags but --help and --version, and no arguments: a typo is an error.
+    const flags = parseFlags('trace schema', rest, { ...HELP_FLAG, version: { type: 'string' } });
+    if (flags.values.help === true) return help(io);
+    const version = intFlag('trace schema', 'version', flags.values.version, 1, 1, 2) as 1 | 2;
+    io.out(`${JSON.stringify(traceSchema(version), null, 2)}\n`);
     return EXIT_OK;
   }
   if (sub === 'itf') return toItf(rest, io);
@@ -77,6 +85,8 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     mapping: { type: 'string' },
     html: { type: 'string' },
     progress: { type: 'boolean' },
+    coverage: { type: 'boolean' },
+    liveness: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }, true);
   if (values.help === true) {
@@ -90,6 +100,9 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     budget: intFlag('trace check', 'budget', values.budget, PARTIAL_BUDGET, 0, 1_000_000_000_000),
     rejectionsMax: intFlag('trace check', 'keep-going', values['keep-going'], 1, 1, 10_000),
     fullProperties: values['full-properties'] === true,
+    coverage: values.coverage === true,
+    liveness: intFlag('trace check', 'liveness', values.liveness, 0, 1, 1_000_000_000),
+    callsCheck: callsCheck(),
   };
   const html = values.html ?? null;
   if (html !== null && (positionals.length !== 1 || positionals[0] === STDIN
@@ -270,9 +283,16 @@ function textVerdict(results: readonly Result[], excerpts: Map<string,
       : `, ${report.partial.inferred} hidden steps inferred, ${report.partial.choicePoints} ` +
         `ballots with a choice (up to ${report.partial.alternativesMax} alternatives), ` +
           `${report.partial.explored}/${report.partial.budget} budget used`;
+    const mp = report.multipaxos ?? null;
     if (report.verdict === 'unknown') {
-      out.push(`${file}: unknown: ${report.partial?.unknown ?? 'no verdict'}: ${s.events} events` +
-        `${partial}`);
+      out.push(`${file}: unknown: ${report.partial?.unknown ?? report.notes?.join('; ')
+        ?? 'no verdict'}: ${s.events} events${partial}`);
+      continue;
+    }
+    if (report.verdict === 'accepted' && mp !== null) {
+      out.push(`${file}: accepted: ${mp.events} events, ${mp.steps} spec steps, ` +
+        `${mp.slotsChosen} slots chosen, ${mp.applies} applies, ${mp.calls.length} client calls` +
+        `${(report.notes ?? []).map((n) => `; ${n}`).join('')}`);
       continue;
     }
     if (report.verdict === 'accepted') {

@@ -35,6 +35,8 @@ export const RULE_ORDER: readonly PropertyName[] = [
 export interface WitnessMessage { readonly line: number; readonly text: string }
 
 export interface Witness {
+  /** The slot of the log (Multi-Paxos traces, format v2). */
+  readonly slot?: number;
   readonly ballot?: number;
   readonly value?: string;
   readonly quorum?: readonly string[];
