@@ -1,9 +1,9 @@
 /**
  * `synod simulate multipaxos`: runs the Multi-Paxos servers of src/multipaxos in the simulated
  * world of src/sim/multipaxos with faults on, checks every run (effect order, OneValuePerBallot,
- * LogAgreement, StateMachineSafety, exactly-once, the refinement to the per-slot spec when it is
- * available, linearizability of the client history, liveness) and prints what happened. Exit 1
- * on a violation, with the command that replays it.
+ * LogAgreement, StateMachineSafety, exactly-once, the refinement to the per-slot spec with its
+ * named properties (src/sim/multipaxos/refinement.ts), linearizability of the client history,
+ * liveness) and prints what happened. Exit 1 on a violation, with the command that replays it.
  *
  * The CLI is where the simulator meets the linearizability checker (src/history's machine model):
  * the simulator may not import src/history itself (DESIGN.md's layers).
@@ -24,7 +24,8 @@ const HELP = `usage: synod simulate multipaxos [flags]
 Runs N Multi-Paxos servers (a replicated log driving a KV store or a bank ledger) and M clients
 in a seeded simulated world with faults, and checks every run: effect order, OneValuePerBallot,
 LogAgreement, StateMachineSafety (applied prefixes and snapshots agree with the chosen log),
-exactly-once, linearizability of the client history, and liveness once the faults stop.
+exactly-once, the refinement to the per-slot spec after every step (R1, Inv1..Inv4, VotesSafe,
+Consistency, R2, R2', I1 in every slot), linearizability of the client history, and liveness once the faults stop.
 
   --servers N          servers, 1..9 (default 3)
   --clients M          clients A, B, C, ..., 1..26 (default 3)
