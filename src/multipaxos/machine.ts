@@ -16,7 +16,7 @@
  * Left out: expiring sessions of clients that went away (the table grows with the clients).
  */
 import type {
-  AppState, Command, KvOp, LedgerOp, MachineName, Op, Output, Session,
+  AppState, Command, ConfigOp, KvOp, LedgerOp, MachineName, Op, Output, Session,
 } from './types.js';
 
 export interface Machine {
@@ -86,6 +86,14 @@ function isKv(op: Op): op is KvOp {
     op.op === 'append';
 }
 
+/** A membership change: applied by the replica to its configurations, never by a machine. */
+export function isConfigOp(op: Op): op is ConfigOp {
+  return op.op === 'add-server' || op.op === 'remove-server';
+}
+
+/** What a membership change answers: it was ordered (config.ts says what it changed). */
+const CONFIG_DONE: Output = { ok: true, value: null };
+
 export const kvMachine: Machine = {
   name: 'kv',
   apply: (data, op) => (isKv(op) ? applyKv(data, op) : { data, out: UNSUPPORTED }),
@@ -93,7 +101,8 @@ export const kvMachine: Machine = {
 
 export const ledgerMachine: Machine = {
   name: 'ledger',
-  apply: (data, op) => (isKv(op) ? { data, out: UNSUPPORTED } : applyLedger(data, op)),
+  apply: (data, op) =>
+    (isKv(op) || isConfigOp(op) ? { data, out: UNSUPPORTED } : applyLedger(data, op)),
 };
 
 export const MACHINES: Readonly<Record<MachineName, Machine>> = {
@@ -126,7 +135,7 @@ export function applyCommand(
   if (last !== null && last.seq >= cmd.seq) {
     return { data, sessions, out: last.seq === cmd.seq ? last.out : null };
   }
-  const r = machine.apply(data, cmd.op);
+  const r = isConfigOp(cmd.op) ? { data, out: CONFIG_DONE } : machine.apply(data, cmd.op);
   const session: Session = { client: cmd.client, seq: cmd.seq, out: r.out };
   const rest = sessions.filter((s) => s.client !== cmd.client);
   const at = rest.findIndex((s) => s.client > cmd.client);
@@ -146,6 +155,7 @@ export function keysOf(op: Op): readonly string[] {
   switch (op.op) {
     case 'transfer': return [op.from, op.to];
     case 'deposit': case 'withdraw': case 'balance': return [op.acct];
+    case 'add-server': case 'remove-server': return [];
     default: return [op.key];
   }
 }
@@ -159,5 +169,6 @@ export function showOp(op: Op): string {
     case 'deposit': case 'withdraw': return `${op.op}(${op.acct}, ${op.amount})`;
     case 'balance': return `balance(${op.acct})`;
     case 'transfer': return `transfer(${op.from}, ${op.to}, ${op.amount})`;
+    case 'add-server': case 'remove-server': return `${op.op}(n${op.server + 1})`;
   }
 }
