@@ -15,8 +15,8 @@ const SEED = Number(process.env['SYNOD_FC_SEED'] ?? 20261201);
 
 const snapshotArb: fc.Arbitrary<Snapshot> = fc.record({
   upTo: fc.nat(50), app: fc.dictionary(fc.constantFrom('a', 'b'), fc.string({ maxLength: 3 })),
-  sessions: fc.constant([]), digest: fc.nat(),
-});
+  digest: fc.nat(),
+}).map((changed) => ({ ...INITIAL_DURABLE.snapshot, ...changed }));
 
 /** A run of durable states, the snapshot object kept (===) or replaced from one to the next. */
 const runArb = fc.array(fc.record({
