@@ -10,8 +10,9 @@
  *
  * `up` picks free ports, writes a fresh secret to DIR/secret (mode 0600) and the layout to
  * DIR/cluster.json, starts each server detached (its log in DIR/<name>.log, its disk in
- * DIR/<name>/), and returns once every server answers and sees its peers. The processes keep
- * running after `up` returns; `down` stops them through the authenticated admin route.
+ * DIR/<name>/, with --trace its trace in DIR/<name>.trace.jsonl), and returns once every
+ * server answers and sees its peers. The processes keep running after `up` returns; `down`
+ * stops them through the authenticated admin route.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,7 +26,7 @@ import { readMode } from './serve.js';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Io } from './io.js';
 
 const HELP = `usage: synod cluster up --servers N --data DIR [--protocol ${protocolNames.join('|')}]
-                        [--reads read-index|log]
+                        [--reads read-index|log] [--trace]
        synod cluster status|down --data DIR
        synod cluster kill|restart NAME --data DIR
 A local cluster of synod serve processes on 127.0.0.1 (see docs/cluster.md).
@@ -43,6 +44,8 @@ export interface Layout {
   readonly protocol: string;
   /** `synod serve --reads` for every server (Multi-Paxos), when given to `up`. */
   readonly reads?: string;
+  /** Every server writes its trace to DIR/<name>.trace.jsonl (`up --trace`). */
+  readonly trace?: boolean;
   readonly members: Member[];
 }
 
@@ -87,7 +90,8 @@ function startServer(dir: string, layout: Layout, m: Member): number {
     '--data', join(dir, m.name), '--client-port', String(m.clientPort),
     '--protocol', layout.protocol, '--secret-file', join(dir, 'secret'),
     '--client-urls', layout.members.map((p) => `${p.name}=${urlOf(p)}`).join(','),
-    ...(layout.reads === undefined ? [] : ['--reads', layout.reads])], {
+    ...(layout.reads === undefined ? [] : ['--reads', layout.reads]),
+    ...(layout.trace === true ? ['--trace', join(dir, `${m.name}.trace.jsonl`)] : [])], {
     detached: true, stdio: ['ignore', log, log],
   });
   child.unref();
@@ -121,7 +125,7 @@ async function waitReady(layout: Layout, names: readonly string[]): Promise<bool
 }
 
 async function up(
-  dir: string, servers: number, protocol: string, reads: string | undefined, io: Io,
+  dir: string, servers: number, protocol: string, extra: Pick<Layout, 'reads' | 'trace'>, io: Io,
 ): Promise<number> {
   if (existsSync(join(dir, 'cluster.json'))) {
     throw new UsageError(`synod cluster up: --data ${dir} already holds a cluster ` +
@@ -133,7 +137,7 @@ async function up(
   for (let i = 1; i <= servers; i++) {
     members.push({ name: `s${i}`, host: '127.0.0.1', port: await freePort(), clientPort: await freePort(), pid: -1 });
   }
-  const layout: Layout = reads === undefined ? { protocol, members } : { protocol, reads, members };
+  const layout: Layout = { protocol, ...extra, members };
   for (const m of members) m.pid = startServer(dir, layout, m);
   writeFileSync(join(dir, 'cluster.json'), `${JSON.stringify(layout, null, 2)}\n`);
   if (!await waitReady(layout, members.map((m) => m.name))) {
@@ -213,7 +217,7 @@ export async function clusterCommand(args: readonly string[], io: Io): Promise<n
   }
   const { values, positionals } = parseFlags('cluster', rest, {
     data: { type: 'string' }, servers: { type: 'string' }, protocol: { type: 'string' },
-    reads: { type: 'string' },
+    reads: { type: 'string' }, trace: { type: 'boolean' },
   }, true);
   if (values.data === undefined) throw new UsageError(`synod cluster ${sub}: --data DIR is required`);
   const dir = resolve(values.data);
@@ -224,7 +228,9 @@ export async function clusterCommand(args: readonly string[], io: Io): Promise<n
         throw new UsageError(`synod cluster up: --protocol must be one of ${protocolNames.join(', ')}`);
       }
       if (values.reads !== undefined) readMode(values.reads);
-      return up(dir, intFlag('cluster up', 'servers', values.servers, 3, 1, 9), protocol, values.reads, io);
+      const extra = { ...(values.reads === undefined ? {} : { reads: values.reads }),
+        ...(values.trace === true ? { trace: true } : {}) };
+      return up(dir, intFlag('cluster up', 'servers', values.servers, 3, 1, 9), protocol, extra, io);
     }
     case 'down': return down(dir, io);
     case 'status': return show(dir, io);

@@ -4,7 +4,7 @@
  *
  *   synod serve --id s1 --peers s1=127.0.0.1:7001,s2=127.0.0.1:7002,s3=127.0.0.1:7003
  *               --data DIR --client-port 8001 [--host 127.0.0.1] [--protocol paxos]
- *               [--secret-file FILE] [--tick-ms 5] [--reads read-index|log]
+ *               [--secret-file FILE] [--tick-ms 5] [--reads read-index|log] [--trace FILE]
  *
  * The cluster secret comes from --secret-file or the SYNOD_CLUSTER_SECRET environment variable;
  * there is no default, because a default secret is no secret. Everything binds to 127.0.0.1
@@ -21,11 +21,13 @@ import type { ReadMode } from '../multipaxos/index.js';
 import type { PeerAddress } from '../net/peers.js';
 import { StorageError } from '../net/storage.js';
 import { intFlag, parseFlags } from './args.js';
+import { serverTrace } from './serve-trace.js';
 import { EXIT_OK, UsageError, type Io } from './io.js';
 
 const HELP = `usage: synod serve --id NAME --peers NAME=HOST:PORT,... --data DIR --client-port PORT
                    [--host HOST] [--protocol ${protocolNames.join('|')}] [--secret-file FILE]
                    [--tick-ms N] [--client-urls NAME=URL,...] [--reads read-index|log]
+                   [--trace FILE]
 One Synod server: peers over TCP (authenticated with the cluster secret), clients over HTTP/JSON,
 durable state in DIR (fsync'd). The secret comes from --secret-file or SYNOD_CLUSTER_SECRET.
 `;
@@ -94,7 +96,7 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<num
     id: { type: 'string' }, peers: { type: 'string' }, data: { type: 'string' },
     'client-port': { type: 'string' }, host: { type: 'string' }, protocol: { type: 'string' },
     'secret-file': { type: 'string' }, 'tick-ms': { type: 'string' }, help: { type: 'boolean' },
-    'client-urls': { type: 'string' }, reads: { type: 'string' },
+    'client-urls': { type: 'string' }, reads: { type: 'string' }, trace: { type: 'string' },
   });
   if (values.help === true) {
     io.out(HELP);
@@ -116,11 +118,17 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<num
       `got '${values.protocol}'`);
   }
   const secret = readSecret('serve', values['secret-file']);
+  if (values.trace !== undefined && (values.protocol ?? 'multipaxos') !== 'multipaxos') {
+    throw new UsageError('synod serve: --trace writes Multi-Paxos traces (format v2); ' +
+      `--protocol ${values.protocol} has none`);
+  }
+  const trace = values.trace === undefined ? null : serverTrace(values.trace, id, members.length);
   const log = (line: string) => io.err(`${new Date().toISOString()} ${values.id}: ${line}\n`);
   let node;
   try {
     node = await startNode(protocol.protocol, {
       id, members, dataDir: values.data!, secret, tickMs, compactBytes: 1 << 20, log,
+      ...(trace === null ? {} : { onStep: trace.onStep }),
     });
   } catch (e) {
     if (e instanceof StorageError) throw new UsageError(`synod serve: refusing to start: ${e.message}`);
@@ -130,7 +138,10 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<num
     const stop = () => {
       log('stopping');
       http.then((h) => h.close());
-      void node.stop().then(() => resolve(EXIT_OK));
+      void node.stop().then(() => {
+        trace?.close();
+        resolve(EXIT_OK);
+      });
     };
     const http = startHttp(node, {
       host: values.host ?? '127.0.0.1', port: clientPort, secret, replyTimeoutMs: 5000,

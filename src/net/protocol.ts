@@ -71,6 +71,11 @@ export interface Protocol<S, I, E, M> {
   readonly status: (s: S) => Record<string, unknown>;
 }
 
+/** Sees every step a server takes (its trace writer: `synod serve --trace`). */
+export type StepObserver<S, I, E> = (
+  before: S, input: I, result: { readonly state: S; readonly effects: readonly E[] },
+) => void;
+
 /** What one batch asks the shell to do, in the order it must be done. */
 export interface Batch<M> {
   readonly persist: readonly unknown[];
@@ -79,13 +84,14 @@ export interface Batch<M> {
 
 /** Steps `inputs` in order from `state`; returns the next state and the ordered effects. */
 export function drive<S, I, E, M>(
-  p: Protocol<S, I, E, M>, state: S, inputs: readonly I[],
+  p: Protocol<S, I, E, M>, state: S, inputs: readonly I[], onStep?: StepObserver<S, I, E>,
 ): { readonly state: S; readonly batch: Batch<M> } {
   const persist: unknown[] = [];
   const after: Batch<M>['after'][number][] = [];
   let s = state;
   for (const input of inputs) {
     const result = p.step(s, input);
+    onStep?.(s, input, result);
     s = result.state;
     for (const e of result.effects) {
       const effect = p.effect(e);

@@ -87,7 +87,7 @@ describe('a real three-server Multi-Paxos cluster under faults', () => {
     await load.progress(10);
     await load.stop();
     expectLinearizable(load, SEED);
-  }, 60_000);
+  }, 90_000);
 
   it('a partition isolating the leader: no stale read on the minority side, the majority goes on', async () => {
     inProcess = await testCluster('multipaxos', 3);
@@ -117,7 +117,7 @@ describe('a real three-server Multi-Paxos cluster under faults', () => {
     const read = await fetch(`${urls[leader]}/kv/x`, { headers: { 'x-synod-client': '902', 'x-synod-seq': '1' } });
     expect(((await read.json()) as { result: { value: unknown } }).result.value).toBe('after');
     expectLinearizable(load, SEED + 1);
-  }, 60_000);
+  }, 90_000);
 });
 
 async function fault(url: string, peer: string, drop: number): Promise<void> {
@@ -158,7 +158,7 @@ describe('storage faults in a real cluster', () => {
     }
     expect(lag).toBe(0);
     expectLinearizable(load, SEED + 2);
-  }, 30_000);
+  }, 90_000);
 
   it('a record corrupted in the middle: synod serve refuses to start, naming the file and offset', async () => {
     const { cluster, load } = await started(SEED + 3, 15);
@@ -178,5 +178,5 @@ describe('storage faults in a real cluster', () => {
     expect(serve.err).toMatch(new RegExp(`^synod serve: refusing to start: ${wal} at byte \\d+: ` +
       'checksum mismatch in a record followed by \\d+ more bytes: the log is corrupted in the middle'));
     expect(serve.err.split('\n')).toHaveLength(2);
-  }, 30_000);
+  }, 90_000);
 });

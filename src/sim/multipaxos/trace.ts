@@ -35,6 +35,8 @@ export interface MpTraceOptions {
   readonly perNode: boolean;
   /** Check every event against the codecs (slower; tests). */
   readonly validate?: boolean;
+  /** The header's provenance.implementation (default: synod simulate multipaxos). */
+  readonly implementation?: string;
 }
 
 type Pair = [number, string];
@@ -90,7 +92,8 @@ export function mpTraceObserver(options: MpTraceOptions,
   const header = (node?: string) => ({
     format: 'synod.trace' as const, version: 2 as const,
     cluster: { acceptors: servers, proposers: servers },
-    provenance: { implementation: 'synod simulate multipaxos', seed: options.seed },
+    provenance: { implementation: options.implementation ?? 'synod simulate multipaxos',
+      seed: options.seed },
     ...(node === undefined ? {} : { node }),
   });
   const validate = options.validate ?? false;
