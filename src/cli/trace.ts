@@ -352,7 +352,10 @@ function jsonVerdict(results: readonly Result[], excerpts: Map<string,
  */
 /** A ballot as the trace logged it, as JSON: a number or a [round, "proposer"] pair. */
 function loggedBallot(shown: string): unknown {
-  return shown === 'none' ? null : JSON.parse(shown) as unknown;
+  if (shown === 'none') return null;
+  const b = JSON.parse(shown) as unknown;
+  // An ITF ballot beyond 2^53 stays its decimal text, which a JSON number would round.
+  return typeof b === 'number' && !Number.isSafeInteger(b) ? shown : b;
 }
 
 function loggedValue(shown: string): string | number {
