@@ -122,7 +122,7 @@ export const clusterCommand: Command = async (args, io) => {
  */
 const BYTES_PER_STATE = 1024;
 
-/** The most states that fit in half of the machine's memory, and in one typed array (2^28 words). */
+/** The most states that fit in half the machine's memory, and in one typed array (2^28 words). */
 export function memoryCap(words: number, memory = totalmem()): number {
   const bytes = Math.max(BYTES_PER_STATE, 8 * words);
   return Math.max(1, Math.min(Math.floor(memory / 2 / bytes), Math.floor(2 ** 28 / words)));
