@@ -14,7 +14,8 @@ import { createReadStream } from 'node:fs';
 import { intFlag, parseFlags } from './args.js';
 import { FileProblem, isRegularFile, LineKeeper, readBounded, STDIN, traceFiles } from './files.js';
 import { EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
-import { checkTrace, PARTIAL_BUDGET, type FileReport, type RunOptions } from '../trace/run.js';
+import { checkTrace, PARTIAL_BUDGET, PARTIAL_TIME_MS, type FileReport,
+  type RunOptions } from '../trace/run.js';
 import { checkItf, isItfPath } from '../trace/itf-run.js';
 import { traceSchema } from '../trace/schema.js';
 import { traceToItf } from '../trace/itf-export.js';
@@ -34,6 +35,8 @@ flags:
   --partial           search for hidden steps (also set by "partial": true in the header)
   --budget N          work (spec steps placed) the partial search may do (default 20000000);
                       past it the verdict is "unknown: budget exhausted" (exit 3)
+  --time-budget S     seconds the partial search may take (default 60); past them the verdict
+                      is "unknown: time budget exhausted" (exit 3)
   --keep-going N      report up to N rejections per trace, taking refused steps anyway (default 1)
   --full-properties   evaluate every named property after every step (slow; small traces)
   --mapping FILE      ITF variable names (JSON: {"maxBal": "...", ...}) for non-Paxos.tla names
@@ -80,6 +83,7 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     json: { type: 'boolean' },
     partial: { type: 'boolean' },
     budget: { type: 'string' },
+    'time-budget': { type: 'string' },
     'keep-going': { type: 'string' },
     'full-properties': { type: 'boolean' },
     mapping: { type: 'string' },
@@ -98,6 +102,8 @@ async function check(args: readonly string[], io: Io): Promise<number> {
   const options: RunOptions = {
     partial: values.partial === true,
     budget: intFlag('trace check', 'budget', values.budget, PARTIAL_BUDGET, 0, 1_000_000_000_000),
+    timeBudgetMs: 1000 * intFlag('trace check', 'time-budget', values['time-budget'],
+      PARTIAL_TIME_MS / 1000, 0, 86_400),
     rejectionsMax: intFlag('trace check', 'keep-going', values['keep-going'], 1, 1, 10_000),
     fullProperties: values['full-properties'] === true,
     coverage: values.coverage === true,
@@ -390,7 +396,10 @@ function jsonVerdict(results: readonly Result[], excerpts: Map<string,
  */
 /** A ballot as the trace logged it, as JSON: a number or a [round, "proposer"] pair. */
 function loggedBallot(shown: string): unknown {
-  return shown === 'none' ? null : JSON.parse(shown) as unknown;
+  if (shown === 'none') return null;
+  const b = JSON.parse(shown) as unknown;
+  // An ITF ballot beyond 2^53 stays its decimal text, which a JSON number would round.
+  return typeof b === 'number' && !Number.isSafeInteger(b) ? shown : b;
 }
 
 function loggedValue(shown: string): string | number {

@@ -16,6 +16,8 @@ export interface RunOptions {
   readonly partial?: boolean;
   /** Work (spec steps placed) the partial search may do in all. */
   readonly budget?: number;
+  /** Wall-clock milliseconds the partial search may take (default PARTIAL_TIME_MS). */
+  readonly timeBudgetMs?: number;
   readonly rejectionsMax?: number;
   readonly fullProperties?: boolean;
   /** v2 traces: count the spec actions and conditions exercised. */
@@ -46,6 +48,9 @@ export interface FileReport {
  * one unit per step, so this covers traces of millions of lines, and backtracking for seconds.
  */
 export const PARTIAL_BUDGET = 20_000_000;
+
+/** The partial search's default time limit: past it, "unknown: time budget exhausted". */
+export const PARTIAL_TIME_MS = 60_000;
 
 /** Partial traces are searched in memory; this bounds how many events that may hold. */
 export const PARTIAL_EVENTS_MAX = 1_000_000;
@@ -153,7 +158,8 @@ async function checkTraceV1(source: AsyncIterable<Uint8Array | string>,
     return { verdict: summary.rejections.length > 0 ? 'rejected' : 'accepted', problem: null,
       summary, partial: null, ...base };
   }
-  const report = checkPartial(c, table, held, options.budget ?? PARTIAL_BUDGET);
+  const report = checkPartial(c, table, held, options.budget ?? PARTIAL_BUDGET,
+    performance.now() + (options.timeBudgetMs ?? PARTIAL_TIME_MS));
   return {
     verdict: report.verdict, problem: null, summary: report.summary,
       partial: report, ...base,
