@@ -101,6 +101,40 @@ describe('synod history check: each format, detected or named', () => {
   });
 });
 
+describe('synod history check: the setvarx and multipaxos-kv models', () => {
+  const jsonl = (model: string, events: object[]): string => [{ format: 'synod.history',
+    version: 1, model }, ...events].map((e) => JSON.stringify(e)).join('\n');
+  const call = (p: number, f: string, arg: unknown, type: string, out: unknown): object[] => [
+    { process: p, type: 'invoke', f, key: 'k', value: arg },
+    { process: p, type, f, key: 'k', value: out }];
+
+  it('setvarx: two overlapping sets both return the value chosen, or one is wrong', async () => {
+    const events = (second: string): object[] => [
+      { process: 'A', type: 'invoke', f: 'set', value: 'a' },
+      { process: 'B', type: 'invoke', f: 'set', value: 'b' },
+      { process: 'A', type: 'ok', f: 'set', value: 'a' },
+      { process: 'B', type: 'ok', f: 'set', value: second }];
+    expect((await synod('history', 'check', write('set-ok.jsonl', jsonl('setvarx',
+      events('a'))))).code).toBe(0);
+    const r = await synod('history', 'check', write('set-bad.jsonl', jsonl('setvarx',
+      events('b'))));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("write-once register (SetVarX/GetVarX): the operations on key 'X'");
+  });
+
+  it('multipaxos-kv: outputs are the machine\'s, a failed cas reports what it found',
+    async () => {
+      const events = (found: string): object[] => [...call(0, 'put', 'a', 'ok', null),
+        ...call(1, 'cas', ['b', 'c'], 'fail', found), ...call(0, 'append', 'x', 'ok', 'ax')];
+      expect((await synod('history', 'check', write('mp-ok.jsonl', jsonl('multipaxos-kv',
+        events('a'))))).code).toBe(0);
+      const r = await synod('history', 'check', write('mp-bad.jsonl', jsonl('multipaxos-kv',
+        events('b'))));
+      expect(r.code).toBe(1);
+      expect(r.out).toContain('cas(k, "b", "c") -> failed "b": its result is not legal there');
+    });
+});
+
 describe('synod history check: :info is possibly applied', () => {
   const edn = (last: string): string => [
     '{:process 0, :type :invoke, :f :write, :value 1}',
