@@ -39,6 +39,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'is a client history linearizable? (history check FILE... --model M)',
     load: async () => (await import('./history.js')).historyCommand,
   },
+  view: {
+    summary: 'write a run, trace, counterexample or history as one HTML page (view FILE)',
+    load: async () => (await import('./view.js')).viewCommand,
+  },
   demo: {
     summary: 'the first thing to run: clients A, B, C race SetVarX over a lossy network',
     load: async () => (await import('./demo.js')).demoCommand,

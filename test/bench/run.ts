@@ -16,6 +16,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   checker: async () => (await import('./checker.js')).run,
   cluster: async () => (await import('./cluster.js')).run,
   itf: async () => (await import('./itf.js')).run,
+  'cluster-real': async () => (await import('./cluster-real.js')).run,
 };
 
 async function main(): Promise<void> {
