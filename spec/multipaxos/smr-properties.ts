@@ -17,7 +17,8 @@
  */
 import type { Names } from '../names.js';
 import {
-  stateProperties as paxosStateProperties, stepProperties as paxosStepProperties,
+  reachability as paxosReachability, stateProperties as paxosStateProperties,
+  stepProperties as paxosStepProperties,
 } from '../properties.js';
 import {
   reachability as slotReachability, R1 as slotsR1, stateProperties as slotsStateProperties,
@@ -374,4 +375,12 @@ export function r1HoldsInSlot(k: SmrConstants, s: SmrState, t: SmrState, slot: n
   const [p] = paxosStepProperties;
   return p!.check(paxosConstants(kk), viewOf(kk, image(k, s), slot),
     viewOf(kk, image(k, t), slot)) === null;
+}
+
+/** Whether single-decree "sometimes" target `name` holds on slot `slot`'s instance of s. */
+export function reachedInSlot(k: SmrConstants, s: SmrState, slot: number, name: string): boolean {
+  const r = paxosReachability.find((x) => x.name === name);
+  if (r === undefined) throw new RangeError(`${name} is not a single-decree target`);
+  const kk = slotsConstants(k);
+  return r.holds(paxosConstants(kk), viewOf(kk, image(k, s), slot));
 }
