@@ -95,9 +95,7 @@ function stateMachineSafety(L: SmrLayout): FlatCheck {
       const upto = f[n + N_COMMIT]!;
       let value = 0;
       for (let j = 0; j < upto; j++) {
-        const p = n + N_INSTS + 4 * j;
-        if (f[p + I_STATUS] !== COMMITTED) return false;
-        const c = f[p + I_CMD]!;
+        const c = f[n + N_INSTS + 4 * j + I_CMD]!;
         if (c >= 1 && c <= L.W) value = c;
         for (let q = 0; q < r; q++) {
           const m = q * L.nodeLen;
