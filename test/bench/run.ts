@@ -13,6 +13,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   sim: async () => (await import('./sim.js')).run,
   history: async () => (await import('./history.js')).run,
   checker: async () => (await import('./checker.js')).run,
+  'multipaxos-check': async () => (await import('./multipaxos-check.js')).run,
   cluster: async () => (await import('./cluster.js')).run,
   itf: async () => (await import('./itf.js')).run,
 };
