@@ -16,7 +16,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./trace.js')).traceCommand,
   },
   check: {
-    summary: 'exhaustively model-check a bounded model (paxos)',
+    summary: 'exhaustively model-check a bounded model (paxos, multipaxos, reconfig, cluster)',
     load: async () => (await import('./check.js')).checkCommand,
   },
   simulate: {

@@ -14,6 +14,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   history: async () => (await import('./history.js')).run,
   'history-porcupine': async () => (await import('./history-porcupine.js')).run,
   checker: async () => (await import('./checker.js')).run,
+  'multipaxos-check': async () => (await import('./multipaxos-check.js')).run,
   cluster: async () => (await import('./cluster.js')).run,
   itf: async () => (await import('./itf.js')).run,
   'cluster-real': async () => (await import('./cluster-real.js')).run,

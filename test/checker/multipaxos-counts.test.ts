@@ -12,6 +12,7 @@
  * with SYNOD_SLOW=1 (and in `npm run bench -- multipaxos-check`).
  */
 import { describe, expect, it } from 'vitest';
+import { LogAgreement } from '../../spec/multipaxos/smr-properties.js';
 import { checkSmr, type SmrCheckSettings } from '../../src/checker/multipaxos-check.js';
 
 const slow = process.env['SYNOD_SLOW'] === '1';
@@ -44,4 +45,21 @@ describe('MultiPaxos-SMR, 3 replicas, MaxBallot 2, 1 write and 1 read (SYNOD_SLO
   ])('symmetry %s: %i distinct, %i generated, depth %i', (symmetry, d, g, depth) => {
     expect(counts({ reads: 1, symmetry })).toEqual(['ok', d, g, depth]);
   }, 600_000);
+});
+
+describe('a finding: MultiPaxos-SMR itself breaks LogAgreement with 1 write and 1 read', () => {
+  // A follower holding its own stale proposal in slot 1 (ballot 1) applies the CommitNotice of
+  // slot 1 that the ballot-2 leader sent for another command: CommitNotice carries no command.
+  // TLC 2.20 agrees: MultiPaxos_MC.tla with this LogAgreement added as an invariant
+  // (MultiPaxos_MC_small.cfg) reports "Invariant LogAgreement is violated" with a 14-state
+  // trace, after 10,843 distinct states (Synod: 10,819; the same BFS level, 14).
+  it('two replicas commit different commands in slot 1 after 14 states', () => {
+    const r = checkSmr({
+      replicas: 3, writes: 1, reads: 1, maxBallot: 2, symmetry: true, refinement: false,
+      properties: { state: [LogAgreement], step: [], reachability: [] },
+    }).result;
+    expect([r.violation?.property, r.trace.length]).toEqual(['LogAgreement', 14]);
+    expect(r.violation?.witness).toMatchObject({ slot: 1 });
+    expect(r.trace.at(-1)?.action).toMatch(/^HandleCommitNotice\(s\d\) on CommitNotice\(1\)$/);
+  });
 });

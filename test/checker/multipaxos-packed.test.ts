@@ -9,7 +9,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Model } from '../../src/checker/engine.js';
 import { smrCheckConstants, smrProperties } from '../../src/checker/multipaxos-check.js';
-import { fromFlat, smrLayout, toFlat, unpack, pack } from '../../src/checker/models/multipaxos-codec.js';
+import type { SmrState } from '../../spec/multipaxos/smr.js';
+import {
+  fromFlat, pack, smrCanonicalizer, smrLayout, toFlat, unpack,
+} from '../../src/checker/models/multipaxos-codec.js';
 import { readableSmrModel } from '../../src/checker/models/multipaxos.js';
 import { packedSmrModel } from '../../src/checker/models/multipaxos-packed.js';
 
@@ -56,6 +59,53 @@ function compare(reads: number, limit: number, every: number): number {
   }
   return Math.min(queue.length, limit);
 }
+
+/** The state with replicas renamed by p (p[r] is r's new name). */
+function renamed(s: SmrState, p: readonly number[]): SmrState {
+  const rep = (r: number | null): number | null => (r === null ? null : p[r]!);
+  const node = s.node.slice();
+  s.node.forEach((n, r) => { node[p[r]!] = { ...n, leader: rep(n.leader) }; });
+  const pc = s.pc.slice();
+  s.pc.forEach((x, r) => { pc[p[r]!] = x; });
+  const msgs = s.msgs.map((m) => ('src' in m ? { ...m, src: p[m.src]! } : m));
+  return { ...s, node, pc, msgs };
+}
+
+describe('symmetry: every renaming of replicas has the same canonical form', () => {
+  it('on the first 1,500 states of the 1-write-1-read model', () => {
+    const k = { replicas: 3, writes: 1, reads: 1, maxBallot: 2 };
+    const L = smrLayout(k);
+    const canon = smrCanonicalizer(L);
+    const m = packedSmrModel(k, { properties: { state: [], step: [], reachability: [] } });
+    const W = m.words;
+    const queue = [new Uint32Array(W)];
+    m.initial(queue[0]!);
+    const seen = new Set([queue[0]!.join()]);
+    const f = new Int32Array(L.fields);
+    const perms = [[0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    for (let i = 0; i < 1_500; i++) {
+      const s = queue[i]!;
+      const c = s.slice();
+      canon(c, 0);
+      unpack(L, s, 0, f);
+      const state = fromFlat(L, f);
+      for (const p of perms) {
+        toFlat(L, renamed(state, p), f);
+        const image = new Uint32Array(W);
+        pack(L, f, image, 0);
+        canon(image, 0);
+        expect(image.join()).toBe(c.join());
+      }
+      for (const x of successorsOf(m, s)) {
+        const words = x.split(':')[2]!;
+        if (!seen.has(words)) {
+          seen.add(words);
+          queue.push(Uint32Array.from(words.split(',').map(Number)));
+        }
+      }
+    }
+  });
+});
 
 describe('the packed MultiPaxos-SMR model is the readable one', () => {
   it('on every reachable state of the 1-write model', () => {

@@ -14,9 +14,12 @@
  *
  * Left out: mutants (they need the spec's actions table, i.e. the readable model).
  */
-import { stateProperties as paxosStateProperties } from '../../../spec/properties.js';
+import {
+  reachability as paxosReachability, stateProperties as paxosStateProperties,
+} from '../../../spec/properties.js';
 import type { SmrConstants, SmrState } from '../../../spec/multipaxos/smr.js';
-import { holdsInSlot, r1HoldsInSlot } from '../../../spec/multipaxos/smr-properties.js';
+import { holdsInSlot, r1HoldsInSlot, reachedInSlot }
+  from '../../../spec/multipaxos/smr-properties.js';
 import type { Model, Violation } from '../engine.js';
 import {
   fromFlat, I_CMD, I_STATUS, I_VBAL, I_VCMD, N_COMMIT, N_INSTS, N_KVALUE, COMMITTED, pack,
@@ -26,6 +29,7 @@ import { smrNext } from './multipaxos-next.js';
 import { maxSmrSuccessors, readableSmrModel, type SmrProperties }
   from './multipaxos.js';
 
+const SLOT_TARGETS = new Set(paxosReachability.map((r) => r.name));
 const SLOT_PROPERTIES = new Set(paxosStateProperties.map((p) => p.name as string)
   .filter((n) => n !== 'TypeOK'));
 
@@ -91,9 +95,7 @@ function stateMachineSafety(L: SmrLayout): FlatCheck {
       const upto = f[n + N_COMMIT]!;
       let value = 0;
       for (let j = 0; j < upto; j++) {
-        const p = n + N_INSTS + 4 * j;
-        if (f[p + I_STATUS] !== COMMITTED) return false;
-        const c = f[p + I_CMD]!;
+        const c = f[n + N_INSTS + 4 * j + I_CMD]!;
         if (c >= 1 && c <= L.W) value = c;
         for (let q = 0; q < r; q++) {
           const m = q * L.nodeLen;
@@ -154,6 +156,43 @@ export function packedSmrModel(k: SmrConstants, o: { readonly properties: SmrPro
     }
     return mask;
   };
+  // Per-slot "sometimes" targets the same way: a bit per target that holds in the instance.
+  const targetNames = props.reachability.map((r) => r.name).filter((n) => SLOT_TARGETS.has(n));
+  const targetMemo = new Map<string, number>();
+  const reachedInSlots = (buf: Int32Array): number => {
+    let mask = 0;
+    let s: SmrState | null = null;
+    for (let j = 0; j < L.C; j++) {
+      const key = slotKey(L, buf, j);
+      let m = targetMemo.get(key);
+      if (m === undefined) {
+        s ??= decoded(buf);
+        const st = s;
+        m = targetNames.reduce((acc, name, i) =>
+          (reachedInSlot(k, st, j + 1, name) ? acc | (1 << i) : acc), 0);
+        targetMemo.set(key, m);
+      }
+      mask |= m;
+    }
+    return mask;
+  };
+  const fastTargets: Record<string, FlatCheck> = {
+    CommandCommitted: (x) => {
+      for (let r = 0; r < L.R; r++) if (x[r * L.nodeLen + N_COMMIT]! >= 1) return true;
+      return false;
+    },
+    FollowerApplied: (x) => {
+      let n = 0;
+      for (let r = 0; r < L.R; r++) if (x[r * L.nodeLen + N_COMMIT]! >= 1) n++;
+      return n >= 2;
+    },
+    HistoryComplete: (x) => next.terminated(x),
+  };
+  const targets = props.reachability.map((t): FlatCheck => {
+    const i = targetNames.indexOf(t.name);
+    if (i >= 0) return (x) => ((reachedInSlots(x) >>> i) & 1) === 1;
+    return fastTargets[t.name] ?? ((x) => t.holds(k, decoded(x)));
+  });
   const fast: Record<string, FlatCheck> = {
     TypeOK: typeOK(L), LogAgreement: logAgreement(L), StateMachineSafety: stateMachineSafety(L),
     Linearizability: (x) => !next.terminated(x) || props.state
@@ -164,6 +203,18 @@ export function packedSmrModel(k: SmrConstants, o: { readonly properties: SmrPro
     if (slot >= 0) return (x) => ((failingInSlots(x) >>> slot) & 1) === 0;
     return fast[p.name] ?? ((x) => p.check(k, decoded(x)) === null);
   });
+  // The engine checks every step from one source in a row: decode the source once.
+  const lastSource = new Int32Array(L.fields).fill(-1);
+  let source: SmrState | null = null;
+  const decodedSource = (x: Int32Array): SmrState => {
+    let same = source !== null;
+    for (let i = 0; i < L.fields && same; i++) same = lastSource[i] === x[i];
+    if (!same) {
+      source = decoded(x);
+      lastSource.set(x);
+    }
+    return source!;
+  };
   const r1 = (x: Int32Array, y: Int32Array): boolean => {
     for (let j = 0; j < L.C; j++) {
       const a = slotKey(L, x, j);
@@ -172,7 +223,7 @@ export function packedSmrModel(k: SmrConstants, o: { readonly properties: SmrPro
       const key = `${a}>${b}`;
       let ok = r1Memo.get(key);
       if (ok === undefined) {
-        ok = r1HoldsInSlot(k, decoded(x), decoded(y), j + 1);
+        ok = r1HoldsInSlot(k, decodedSource(x), decoded(y), j + 1);
         r1Memo.set(key, ok);
       }
       if (!ok) return false;
@@ -180,7 +231,7 @@ export function packedSmrModel(k: SmrConstants, o: { readonly properties: SmrPro
     return true;
   };
   const stepChecks = props.step.map((p) => (p.name === 'R1' ? r1
-    : (x: Int32Array, y: Int32Array) => p.check(k, decoded(x), decoded(y)) === null));
+    : (x: Int32Array, y: Int32Array) => p.check(k, decodedSource(x), decoded(y)) === null));
   let outBuf: Uint32Array = new Uint32Array(0);
   let outLabels: Int32Array = new Int32Array(0);
   let outWeights: Int32Array = new Int32Array(0);
@@ -212,6 +263,10 @@ export function packedSmrModel(k: SmrConstants, o: { readonly properties: SmrPro
       unpack(L, src, srcOff, f);
       unpack(L, dst, dstOff, ft);
       return stepChecks.findIndex((c) => !c(f, ft));
+    },
+    reaches: (i, src, off) => {
+      unpack(L, src, off, f);
+      return targets[i]!(f);
     },
     explainState: (i, src, off): Violation => spec.explainState(i, src, off),
   };
