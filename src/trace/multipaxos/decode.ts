@@ -15,7 +15,7 @@ import * as t from 'io-ts';
 import * as F from '../../format/trace.js';
 import * as V from '../../format/trace-v2.js';
 import { showJson } from '../../format/json.js';
-import { decodeHeader, reportErrors, type Decoded } from '../decode.js';
+import { decodeHeader, decodeWith, type Decoded } from '../decode.js';
 import type { Cluster } from '../events.js';
 import { problem } from '../lines.js';
 
@@ -82,14 +82,6 @@ export function decodeHeaderV2(json: unknown, line: number): Decoded<Cluster> {
   if (!shape.ok) return shape;
   // v1's checks of names and quorums, on the same cluster record.
   return decodeHeader({ ...(json as object), version: F.FORMAT_VERSION }, line);
-}
-
-function decodeWith<A>(codec: t.Decoder<unknown, A>, value: unknown, line: number,
-  prefix: string): Decoded<A> {
-  const r = codec.decode(value);
-  if (r._tag === 'Right') return ok(r.right);
-  const { field, message } = reportErrors(r.left, prefix);
-  return fail(line, field === '' ? null : field, message);
 }
 
 const eventCodecs: Readonly<Record<string, t.Decoder<unknown, V.TraceEventV2>>> = {
