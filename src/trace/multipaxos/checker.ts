@@ -192,19 +192,29 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
 
   /** The acceptor's compacted prefix: below it a 1b may omit votes (chosen, applied). */
   const phase1b = (m: MpMsg & { type: '1b' }): boolean => {
-    const same = st.oneBs.get(m.bal)?.find((x) => x.acc === m.acc);
-    if (same !== undefined && same.from === m.from && same.to === m.to
-      && sameVotes(same.votes, m.votes)) return retransmit();
+    const same = st.oneBs.get(m.bal)?.find((x) => x.acc === m.acc && x.from === m.from
+      && x.to === m.to);
+    if (same !== undefined && sameVotes(same.votes, m.votes)) return retransmit();
     const text = `Phase1b(${w.acc(m.acc)}) on 1a(bal ${w.bal(m.bal)})`;
     const floor = replicas.compacted(m.acc);
-    if (same !== undefined && inferred.delete(`${m.bal}:${m.acc}`)) {
+    if (inferred.delete(`${m.bal}:${m.acc}`)) {
       // The step was taken at its persist: this is its 1b, which must report the same votes.
       const list = st.oneBs.get(m.bal)!;
-      list.splice(list.indexOf(same), 1);
+      list.splice(list.findIndex((x) => x.acc === m.acc), 1);
       return reported(m, text, floor) && take1b(m, false);
     }
     const oneA = (st.oneAs.get(m.bal) ?? []).find((x) => x.to === m.to && (x.from === m.from
       || (x.from < m.from && m.from <= floor)));
+    const covered: Range = { from: oneA?.from ?? m.from, to: m.to };
+    const promised = promiseOn(st, m.acc, covered);
+    if (!(m.bal > promised.bal)) {
+      return reject(rejection(line, 'R1', `${w.acc(m.acc)} joined ballot ${w.bal(m.bal)} on ` +
+        `${showRange(covered)} though it had already joined ballot ${w.bal(promised.bal)} ` +
+        `there (line ${promised.line}): a promise may only rise`,
+      { ballot: m.bal, acceptor: w.acc(m.acc), messages: [msgAt(promised.line,
+        `${w.acc(m.acc)} joined ballot ${w.bal(promised.bal)}`)] }, text,
+      '\\A s \\in Covered(m) : m.bal > maxBal[a][s]'), m.bal === promised.bal) && take1b(m);
+    }
     if (oneA === undefined) {
       const near = st.oneAs.get(m.bal)?.[0];
       return reject(rejection(line, 'Phase1b', `${w.acc(m.acc)} answered a 1a of ballot ` +
@@ -212,17 +222,6 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
         : ` (the 1a of that ballot at line ${near.line} covers ${showRange(near)})`),
       { ballot: m.bal, acceptor: w.acc(m.acc), messages: near === undefined ? [] : [msgAt(near.line,
         `1a(bal ${w.bal(m.bal)}, ${showRange(near)})`)] }, text, 'm \\in msgs')) && take1b(m);
-    }
-    const covered: Range = { from: oneA.from, to: m.to };
-    const promised = promiseOn(st, m.acc, covered);
-    if (!(m.bal > promised.bal)) {
-      return reject(rejection(line, 'R1', `${w.acc(m.acc)} joined ballot ${w.bal(m.bal)} on ` +
-        `${showRange(covered)} though it had already joined ballot ${w.bal(promised.bal)} ` +
-        `there (line ${promised.line}): a promise may only rise`,
-      { ballot: m.bal, acceptor: w.acc(m.acc), messages: [msgAt(promised.line,
-        `${w.acc(m.acc)} joined ballot ${w.bal(promised.bal)}`), msgAt(oneA.line,
-        `1a(bal ${w.bal(m.bal)}, ${showRange(oneA)})`)] }, text,
-      '\\A s \\in Covered(m) : m.bal > maxBal[a][s]')) && take1b(m);
     }
     if (m.from > oneA.from) cover('Phase1b: from above the 1a (compacted prefix)');
     return reported(m, text, floor) && take1b(m);
@@ -320,20 +319,19 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
     const sent = r.twoA.get(m.bal);
     const witness = (more: WitnessMessage[]): Witness => ({ ballot: m.bal, slot: m.slot,
       value: w.val(m.val), acceptor: w.acc(m.acc), messages: more });
+    const p = promiseAt(st, m.acc, m.slot);
+    if (!(m.bal >= p.bal)) {
+      return reject(rejection(line, 'R1', `${w.acc(m.acc)} voted in ballot ${w.bal(m.bal)} in ` +
+        `slot ${m.slot} though it had joined ballot ${w.bal(p.bal)} there (line ${p.line}): it ` +
+        `promised not to vote below it`, witness([msgAt(p.line, `${w.acc(m.acc)} joined ballot ` +
+        `${w.bal(p.bal)}`)]), text, 'm.bal \\geq maxBal[a][m.slot]')) && take2b(r, m);
+    }
     if (sent === undefined || sent.val !== m.val) {
       return reject(rejection(line, 'Phase2b', `${w.acc(m.acc)} voted for ${w.val(m.val)} in ` +
         `slot ${m.slot}, ballot ${w.bal(m.bal)}, but no such 2a was sent` + (sent === undefined
         ? '' : ` (the 2a of that ballot, line ${sent.line}, proposes ${w.val(sent.val)})`),
       witness(sent === undefined ? [] : [msgAt(sent.line, `2a(bal ${w.bal(m.bal)}, slot ` +
         `${m.slot}, ${w.val(sent.val)})`)]), text, 'm \\in msgs')) && take2b(r, m);
-    }
-    const p = promiseAt(st, m.acc, m.slot);
-    if (!(m.bal >= p.bal)) {
-      return reject(rejection(line, 'R1', `${w.acc(m.acc)} voted in ballot ${w.bal(m.bal)} in ` +
-        `slot ${m.slot} though it had joined ballot ${w.bal(p.bal)} there (line ${p.line}): it ` +
-        `promised not to vote below it`, witness([msgAt(p.line, `${w.acc(m.acc)} joined ballot ` +
-        `${w.bal(p.bal)}`), msgAt(sent.line, `2a(bal ${w.bal(m.bal)}, slot ${m.slot}, ` +
-        `${w.val(m.val)})`)]), text, 'm.bal \\geq maxBal[a][m.slot]')) && take2b(r, m);
     }
     cover('Phase2b');
     return take2b(r, m);
@@ -424,8 +422,8 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
   const send = (node: number, m: MpMsg): boolean => {
     // A retransmission announces nothing new: persist before send judges first sends only.
     if (m.type === '2b' && wasSent(m)) return retransmit();
-    if (m.type === '1b' && sameVotes(st.oneBs.get(m.bal)?.find((x) => x.acc === m.acc)?.votes
-      ?? null, m.votes)) return retransmit();
+    if (m.type === '1b' && sameVotes(st.oneBs.get(m.bal)?.find((x) => x.acc === m.acc
+      && x.from === m.from && x.to === m.to)?.votes ?? null, m.votes)) return retransmit();
     if (!persisted(m) && rejections.length >= rejectionsMax) return false;
     switch (m.type) {
       case '1a': return phase1a(m);
@@ -447,7 +445,8 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
     switch (m.type) {
       case '1a': return st.oneAs.get(m.bal)?.some((x) => x.from === m.from && x.to === m.to)
         ?? false;
-      case '1b': return st.oneBs.get(m.bal)?.some((x) => x.acc === m.acc) ?? false;
+      case '1b': return st.oneBs.get(m.bal)?.some((x) => x.acc === m.acc && x.from === m.from
+        && x.to === m.to) ?? false;
       case '2a': return st.slots.get(m.slot)?.twoA.get(m.bal)?.val === m.val;
       case '2b': return st.slots.get(m.slot)?.twoB.get(m.bal)?.val[m.acc] === m.val;
       case 'commit': case 'reject': return extras.has(extraKey(m));
