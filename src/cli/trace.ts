@@ -408,16 +408,18 @@ function rejectionText(file: string, r: Rejection, lines: Map<number,
   else if (r.conjunct !== null) out.push(`  condition: ${r.conjunct}`);
   const w = r.witness;
   const facts = [
-    w.ballot === undefined ? null : `ballot ${w.ballot}`,
+    w.slot === undefined ? null : `slot ${w.slot}`,
+    w.ballot === undefined ? null : `ballot ${w.ballots?.[String(w.ballot)] ?? w.ballot}`,
     w.value === undefined ? null : `value ${w.value}`,
     w.quorum === undefined ? null : `quorum {${w.quorum.join(', ')}}`,
     w.acceptor === undefined ? null : `acceptor ${w.acceptor}`,
   ].filter((x) => x !== null);
   if (facts.length > 0) out.push(`  witness: ${facts.join(', ')}`);
   for (const m of w.messages ?? []) out.push(`    line ${m.line}: ${m.text}`);
-  if (w.ballots !== undefined) {
-    out.push(`  ballots as logged: ${Object.entries(w.ballots).map(([n, pair]) => `${n} = ` +
-      `${pair}`).join(', ')}`);
+  // Ballots beyond the witness's own (already written as logged), in the trace's notation.
+  const others = Object.entries(w.ballots ?? {}).filter(([n]) => n !== String(w.ballot));
+  if (others.length > 0) {
+    out.push(`  ballots as logged: ${others.map(([n, pair]) => `${n} = ${pair}`).join(', ')}`);
   }
   if (r.breaks.length > 1) out.push(`  also breaks: ` +
     `${r.breaks.slice(1).map((b) => b.property).join(', ')}`);

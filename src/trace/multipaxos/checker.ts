@@ -164,7 +164,11 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
   };
   const partial = options.partial === true;
   /** Records a rejection; one a hidden step could repair is dropped from a partial trace. */
-  const reject = (r: Rejection, repairable = !IRREPARABLE.has(r.rule)): boolean => {
+  const pairs = cluster.header.cluster.proposers !== undefined;
+  const reject = (r0: Rejection, repairable = !IRREPARABLE.has(r0.rule)): boolean => {
+    const b = r0.witness.ballot;
+    const r = b === undefined || !pairs ? r0
+      : { ...r0, witness: { ...r0.witness, ballots: { [String(b)]: w.bal(b) } } };
     if (partial && repairable) {
       cover(`partial: not judged: ${r.rule}`);
       return true;
