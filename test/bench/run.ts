@@ -15,6 +15,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   checker: async () => (await import('./checker.js')).run,
   cluster: async () => (await import('./cluster.js')).run,
   itf: async () => (await import('./itf.js')).run,
+  'trace-multipaxos': async () => (await import('./trace-multipaxos.js')).run,
 };
 
 async function main(): Promise<void> {
