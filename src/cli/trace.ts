@@ -10,7 +10,7 @@
  * is a broken pipeline, not a verdict); a file that cannot be opened or listed is reported
  * against that file (src/cli/files.ts), and the others keep their verdicts. `--json` prints one object, format "synod.trace/v1".
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { intFlag, parseFlags } from './args.js';
 import { FileProblem, isRegularFile, LineKeeper, readBounded, STDIN, traceFiles } from './files.js';
 import { EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
@@ -21,8 +21,11 @@ import { traceSchema } from '../trace/schema.js';
 import { traceToItf } from '../trace/itf-export.js';
 import type { Rejection } from '../trace/judge.js';
 import { callsCheck } from './trace-calls.js';
+import { mergeLogs, type MergeReport } from '../trace/merge.js';
+import { COVERAGE_KEYS } from '../trace/multipaxos/checker.js';
 
 const HELP = `usage: synod trace check [flags] FILE|DIR|-...
+       synod trace merge [-o OUT] FILE...  (merge per-node logs of one run into one trace)
        synod trace itf FILE        (print the trace's spec states as ITF JSON)
        synod trace schema [--version 2]  (print the JSON Schema of a trace line, v1 or v2)
 
@@ -42,6 +45,8 @@ flags:
   --mapping FILE      ITF variable names (JSON: {"maxBal": "...", ...}) for non-Paxos.tla names
   --html FILE         write the trace as one HTML page (synod view), opening at the rejection
                       (one synod.trace file only)
+  --merge             the files are per-node logs of one run: merge them (as synod trace
+                      merge does) and check the merged trace (client calls not judged)
   --coverage          v2 traces: which spec actions, enabling conditions and refusals the
                       traces exercised, summed over the files
   --liveness N        v2 traces: report a call that waits N events with a quorum and a leader
@@ -73,8 +78,9 @@ export const traceCommand: Command = async (args, io) => {
     return EXIT_OK;
   }
   if (sub === 'itf') return toItf(rest, io);
+  if (sub === 'merge') return merge(rest, io);
   if (sub !== 'check') throw new UsageError(`synod trace: unknown subcommand '${sub}' (expected ` +
-    `check, itf or schema)`);
+    `check, merge, itf or schema)`);
   return check(rest, io);
 };
 
@@ -91,6 +97,7 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     progress: { type: 'boolean' },
     coverage: { type: 'boolean' },
     liveness: { type: 'string' },
+    merge: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, true);
   if (values.help === true) {
@@ -117,6 +124,7 @@ async function check(args: readonly string[], io: Io): Promise<number> {
       'one, not a directory, stdin or an ITF file');
   }
   const mapping = values.mapping === undefined ? null : await readMapping(values.mapping);
+  if (values.merge === true) return checkMerged(positionals, options, values.json === true, io);
   const files = await traceFiles('trace check', positionals);
   if (html !== null && files.length !== 1) {
     throw new UsageError(`synod trace check: --html draws one trace; ${positionals[0]} holds ` +
@@ -135,8 +143,10 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     const { writeTraceView } = await import('./view.js');
     await writeTraceView(only.file, html, only.report);
   }
-  if (values.json === true) io.out(`${JSON.stringify(jsonVerdict(results, excerpts))}\n`);
-  else io.out(textVerdict(results, excerpts));
+  const coverage = values.coverage === true ? coverageOf(results) : null;
+  if (values.json === true) io.out(`${JSON.stringify({ ...jsonVerdict(results, excerpts),
+    ...(coverage === null ? {} : { coverage }) })}\n`);
+  else io.out(textVerdict(results, excerpts) + (coverage === null ? '' : coverageText(coverage)));
   if (results.some((r) => r.report.verdict === 'unreadable')) return EXIT_USAGE;
   if (results.some((r) => r.report.verdict === 'rejected')) return EXIT_VIOLATION;
   return results.some((r) => r.report.verdict === 'unknown') ? EXIT_UNKNOWN : EXIT_OK;
@@ -187,6 +197,71 @@ async function* keeping(chunks: AsyncIterable<Uint8Array>,
     yield chunk;
   }
   kept.end();
+}
+
+/** The merge of per-node logs, in memory: the merged lines and the merge's report. */
+async function mergedOf(files: readonly string[]): Promise<{ lines: string[];
+  report: MergeReport }> {
+  if (files.length === 0) throw new UsageError('synod trace merge: give the per-node log files');
+  for (const f of files) {
+    if (!await isRegularFile(f)) throw new UsageError(`synod trace merge: ${f}: not a readable ` +
+      'file');
+  }
+  const lines: string[] = [];
+  const report = await mergeLogs(files.map((f) => ({ name: f, chunks: openChunks(f) })),
+    (l) => void lines.push(l));
+  if (report.problem !== null) {
+    throw new UsageError(`${report.problem.file}:${report.problem.line}: ` +
+      `${report.problem.message}`);
+  }
+  return { lines, report };
+}
+
+function unmatchedText(report: MergeReport): string {
+  return report.unmatched.map((u) => `${u.file}:${u.line}: a receive whose send no log has ` +
+    `(merged line ${u.mergedLine}): ${u.msg}\n`).join('');
+}
+
+/** `synod trace merge`: the merged trace on stdout (or -o FILE); unmatched receives exit 1. */
+async function merge(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseFlags('trace merge', args, { ...HELP_FLAG,
+    output: { type: 'string', short: 'o' } }, true);
+  if (values.help === true) return help(io);
+  const { lines, report } = await mergedOf(positionals);
+  if (values.output === undefined) {
+    for (const l of lines) io.out(l);
+  } else {
+    try {
+      writeFileSync(values.output, lines.join(''));
+    } catch (e) {
+      throw new UsageError(`synod trace merge: -o ${values.output}: ${(e as Error).message}`);
+    }
+  }
+  io.err(unmatchedText(report));
+  return report.unmatched.length > 0 ? EXIT_VIOLATION : EXIT_OK;
+}
+
+/** `synod trace check --merge`: the per-node logs merged, then checked as one trace. */
+async function checkMerged(files: readonly string[], options: RunOptions, json: boolean,
+  io: Io): Promise<number> {
+  const { lines, report } = await mergedOf(files);
+  io.err(unmatchedText(report));
+  const name = `merge(${files.join(', ')})`;
+  const r = await checkTrace((async function* () { yield* lines; })(), { ...options,
+    callsCheck: null });
+  const kept = new Map<number, string>();
+  for (const rej of r.summary?.rejections ?? []) {
+    for (const l of rej.excerpt) kept.set(l, (lines[l - 1] ?? '').trimEnd().slice(0,
+      EXCERPT_CONTEXT));
+  }
+  const results: Result[] = [{ file: name, report: { ...r, notes: [...(r.notes ?? []),
+    'merged per-node logs: client calls not judged (no clocks)'] }, kept: null }];
+  const excerpts = new Map([[name, kept]]);
+  if (json) io.out(`${JSON.stringify(jsonVerdict(results, excerpts))}\n`);
+  else io.out(textVerdict(results, excerpts));
+  if (r.verdict === 'unreadable') return EXIT_USAGE;
+  if (r.verdict === 'rejected') return EXIT_VIOLATION;
+  return r.verdict === 'unknown' ? EXIT_UNKNOWN : EXIT_OK;
 }
 
 async function toItf(args: readonly string[], io: Io): Promise<number> {
@@ -270,6 +345,32 @@ async function readLines(file: string, wanted: ReadonlySet<number>): Promise<Map
   return keeper.kept;
 }
 
+/**
+ * `--coverage`: each spec action, enabling condition, event kind and refusal of the v2 checker,
+ * with how often the traces exercised it, summed over the files (zeros listed: never reached).
+ */
+function coverageOf(results: readonly Result[]): { files: number; counts: Record<string,
+  number> } {
+  const counts: Record<string, number> = Object.fromEntries(COVERAGE_KEYS.map((k) => [k, 0]));
+  let files = 0;
+  for (const { report } of results) {
+    const c = report.multipaxos?.coverage ?? null;
+    if (c === null) continue;
+    files++;
+    for (const [k, n] of Object.entries(c)) counts[k] = (counts[k] ?? 0) + n;
+  }
+  return { files, counts };
+}
+
+function coverageText(c: { files: number; counts: Record<string, number> }): string {
+  const rows = Object.entries(c.counts);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const never = rows.filter(([, n]) => n === 0).length;
+  return `coverage over ${c.files} v2 trace${c.files === 1 ? '' : 's'} (${never} of ` +
+    `${rows.length} never exercised):\n${rows.map(([k, n]) => `  ${k.padEnd(width)}  ${n}` +
+    `${n === 0 ? '   (never)' : ''}`).join('\n')}\n`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output.
 // ---------------------------------------------------------------------------------------------
@@ -333,6 +434,7 @@ function rejectionText(file: string, r: Rejection, lines: Map<number,
   // The witness numbers ballots as the spec does; its legend names each back as logged.
   const logged = (b: number): string => w.ballots?.[String(b)] ?? String(b);
   const facts = [
+    w.slot === undefined ? null : `slot ${w.slot}`,
     w.ballot === undefined ? null : `ballot ${logged(w.ballot)}`,
     w.value === undefined ? null : `value ${w.value}`,
     w.quorum === undefined ? null : `quorum {${w.quorum.join(', ')}}`,

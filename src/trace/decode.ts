@@ -91,7 +91,7 @@ export function reportErrors(errors: t.Errors, prefix: string): { field: string;
   return { field: path, message };
 }
 
-function decodeWith<A>(codec: t.Decoder<unknown, A>, value: unknown, line: number,
+export function decodeWith<A>(codec: t.Decoder<unknown, A>, value: unknown, line: number,
   prefix: string): Decoded<A> {
   const r = codec.decode(value);
   if (r._tag === 'Right') return ok(r.right);

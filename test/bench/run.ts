@@ -18,6 +18,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   cluster: async () => (await import('./cluster.js')).run,
   itf: async () => (await import('./itf.js')).run,
   'cluster-real': async () => (await import('./cluster-real.js')).run,
+  'trace-multipaxos': async () => (await import('./trace-multipaxos.js')).run,
 };
 
 async function main(): Promise<void> {

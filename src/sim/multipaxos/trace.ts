@@ -14,7 +14,7 @@
  * installed is a `snapshot` line; each persist lists the votes that changed since the last one.
  *
  * With `perNode`, each server's events go to its own log (a header naming the node, then only
- * that server's lines; client calls go to the server that took them), as a real cluster writes
+ * that server's lines; each client's calls to its own log, `client-A`), as a real cluster writes
  * them, for `synod trace merge`. Left out: ledger operations (the v2 client events are KV calls;
  * a ledger run logs no client events), partitions and slow periods (faults of the world, not
  * events of a node).
@@ -60,13 +60,37 @@ export function msgV2(m: Msg): MsgV2 {
     case '1a': return { type: '1a', bal: pair(m.bal), from: m.from };
     case '1b': return { type: '1b', acc: serverName(m.acc), bal: pair(m.bal), from: m.from,
       votes: votesOf(m.votes) };
-    case '2a': return { type: '2a', bal: pair(m.bal), slot: m.slot, val: m.val.id };
+    // `commit`, the leader's commit point it piggybacks, is an extra field: the checker ignores
+    // it, and a merge needs it to tell a 2a sent before a slot was chosen from one sent after.
+    case '2a': return { type: '2a', bal: pair(m.bal), slot: m.slot, val: m.val.id,
+      commit: m.commit } as MsgV2;
     case '2b': return { type: '2b', acc: serverName(m.acc), bal: pair(m.bal), slot: m.slot,
       val: m.val.id };
     case 'reject': return { type: 'reject', acc: serverName(m.acc), bal: pair(m.bal),
       promised: bal(m.maxBal) };
-    default: return { type: `x-${m.type}` };
+    default: return extension(m);
   }
+}
+
+/**
+ * The other messages as "x-" extensions, with their fields (the checker ignores them; a merge of
+ * per-node logs matches a receive to its send by them).
+ */
+function extension(m: Msg): MsgV2 {
+  const fields = ((): Record<string, unknown> => {
+    switch (m.type) {
+      case 'commit': return { bal: pair(m.bal), upTo: m.upTo };
+      case 'catchup': return { from: serverName(m.from), slot: m.slot };
+      case 'entries': return { from: serverName(m.from), slot: m.slot,
+        vals: m.vals.map((v) => v.id) };
+      case 'snapshot': return { from: serverName(m.from), upTo: m.snap.upTo,
+        digest: m.snap.digest };
+      case 'ping': return { bal: pair(m.bal), id: m.id };
+      case 'pong': return { acc: serverName(m.acc), bal: pair(m.bal), id: m.id };
+      default: return {};
+    }
+  })();
+  return { type: `x-${m.type}`, ...fields } as MsgV2;
 }
 
 /** The entry a step applied in `slot`: where the replica found it (its log, or this input). */
@@ -102,6 +126,18 @@ export function mpTraceObserver(options: MpTraceOptions,
     : [createWriterV2(header(), open(null), { validate })];
   const out = (server: number, e: TraceEventV2): void =>
     (writers[options.perNode ? server : 0] as TraceWriter<TraceEventV2>).write(e);
+  /** A client's calls: in per-node mode the client's own log (`client-A`), as a client writes. */
+  const clients = new Map<number, TraceWriter<TraceEventV2>>();
+  const outClient = (client: number, e: TraceEventV2): void => {
+    if (!options.perNode) return out(0, e);
+    let wr = clients.get(client);
+    if (wr === undefined) {
+      const name = `client-${clientName(client)}`;
+      wr = createWriterV2(header(name), open(name), { validate });
+      clients.set(client, wr);
+    }
+    wr.write(e);
+  };
   const lastDisk: (Durable | null)[] = servers.map(() => null);
   return {
     onEvent: (e: MpWorldEvent) => {
@@ -109,17 +145,16 @@ export function mpTraceObserver(options: MpTraceOptions,
         case 'server-step': return step(e.step, out, lastDisk);
         case 'invoke': {
           const kv = kvCall(e.op);
-          if (kv !== null) out(e.server, { ev: 'invoke', client: clientName(e.client), seq: e.seq,
+          if (kv !== null) outClient(e.client, { ev: 'invoke', client: clientName(e.client), seq: e.seq,
             ...kv, node: serverName(e.server) });
           return;
         }
         case 'return':
-          if (kvCall(e.op) !== null) out(e.server, { ev: 'return', client: clientName(e.client),
+          if (kvCall(e.op) !== null) outClient(e.client, { ev: 'return', client: clientName(e.client),
             seq: e.seq, ok: e.out.ok, val: e.out.value, node: serverName(e.server) });
           return;
-        case 'client-crash':
-          // The client's file is none of the servers': a per-node run logs it with server 1's.
-          return out(0, { ev: 'crash', client: clientName(e.client) });
+        case 'client-crash': return outClient(e.client, { ev: 'crash',
+          client: clientName(e.client) });
         case 'crash': return out(e.server, { ev: 'crash', node: serverName(e.server) });
         default: return undefined;
       }

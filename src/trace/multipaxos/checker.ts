@@ -53,6 +53,24 @@ export interface MpCheckOptions {
   readonly partial?: boolean;
 }
 
+/**
+ * Every coverage key the checker counts: spec actions by enabling condition, the other events,
+ * and the refusals by rule. `--coverage` lists each with its count, zeros included, so a team sees
+ * what its traces never reach.
+ */
+export const COVERAGE_KEYS: readonly string[] = [
+  'Phase1a: one slot', 'Phase1a: every slot from', 'Phase1a: a range of slots',
+  'Phase1b: reports no vote', 'Phase1b: reports votes',
+  'Phase1b: from above the 1a (compacted prefix)', 'persist: Phase1b',
+  'Phase2a: the quorum reports no vote (free choice)', 'Phase2a: the value of the highest ' +
+    'reported vote', 'Phase2b', 'chosen', 'retransmission', 'recv', 'persist', 'commit',
+  'learn', 'reject', 'apply', 'snapshot', 'compact', 'leader', 'crash', 'restart',
+  'invoke get', 'invoke put', 'invoke delete', 'invoke cas', 'invoke append', 'return',
+  ...['R1', 'OneValuePerBallot', "R2'", 'I1', 'Consistency', 'LogAgreement', 'Phase1b',
+    'Phase2a', 'Phase2b', 'StateMachineSafety', 'recv', 'learn', 'commit', 'reject', 'crash',
+    'persist-before-send', 'client', 'liveness'].map((r) => `refused: ${r}`),
+];
+
 export interface MpSummary {
   readonly events: number;
   readonly steps: number;
@@ -146,7 +164,11 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
   };
   const partial = options.partial === true;
   /** Records a rejection; one a hidden step could repair is dropped from a partial trace. */
-  const reject = (r: Rejection, repairable = !IRREPARABLE.has(r.rule)): boolean => {
+  const pairs = cluster.header.cluster.proposers !== undefined;
+  const reject = (r0: Rejection, repairable = !IRREPARABLE.has(r0.rule)): boolean => {
+    const b = r0.witness.ballot;
+    const r = b === undefined || !pairs ? r0
+      : { ...r0, witness: { ...r0.witness, ballots: { [String(b)]: w.bal(b) } } };
     if (partial && repairable) {
       cover(`partial: not judged: ${r.rule}`);
       return true;
@@ -174,19 +196,29 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
 
   /** The acceptor's compacted prefix: below it a 1b may omit votes (chosen, applied). */
   const phase1b = (m: MpMsg & { type: '1b' }): boolean => {
-    const same = st.oneBs.get(m.bal)?.find((x) => x.acc === m.acc);
-    if (same !== undefined && same.from === m.from && same.to === m.to
-      && sameVotes(same.votes, m.votes)) return retransmit();
+    const same = st.oneBs.get(m.bal)?.find((x) => x.acc === m.acc && x.from === m.from
+      && x.to === m.to);
+    if (same !== undefined && sameVotes(same.votes, m.votes)) return retransmit();
     const text = `Phase1b(${w.acc(m.acc)}) on 1a(bal ${w.bal(m.bal)})`;
     const floor = replicas.compacted(m.acc);
-    if (same !== undefined && inferred.delete(`${m.bal}:${m.acc}`)) {
+    if (inferred.delete(`${m.bal}:${m.acc}`)) {
       // The step was taken at its persist: this is its 1b, which must report the same votes.
       const list = st.oneBs.get(m.bal)!;
-      list.splice(list.indexOf(same), 1);
+      list.splice(list.findIndex((x) => x.acc === m.acc), 1);
       return reported(m, text, floor) && take1b(m, false);
     }
     const oneA = (st.oneAs.get(m.bal) ?? []).find((x) => x.to === m.to && (x.from === m.from
       || (x.from < m.from && m.from <= floor)));
+    const covered: Range = { from: oneA?.from ?? m.from, to: m.to };
+    const promised = promiseOn(st, m.acc, covered);
+    if (!(m.bal > promised.bal)) {
+      return reject(rejection(line, 'R1', `${w.acc(m.acc)} joined ballot ${w.bal(m.bal)} on ` +
+        `${showRange(covered)} though it had already joined ballot ${w.bal(promised.bal)} ` +
+        `there (line ${promised.line}): a promise may only rise`,
+      { ballot: m.bal, acceptor: w.acc(m.acc), messages: [msgAt(promised.line,
+        `${w.acc(m.acc)} joined ballot ${w.bal(promised.bal)}`)] }, text,
+      '\\A s \\in Covered(m) : m.bal > maxBal[a][s]'), m.bal === promised.bal) && take1b(m);
+    }
     if (oneA === undefined) {
       const near = st.oneAs.get(m.bal)?.[0];
       return reject(rejection(line, 'Phase1b', `${w.acc(m.acc)} answered a 1a of ballot ` +
@@ -195,18 +227,6 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
       { ballot: m.bal, acceptor: w.acc(m.acc), messages: near === undefined ? [] : [msgAt(near.line,
         `1a(bal ${w.bal(m.bal)}, ${showRange(near)})`)] }, text, 'm \\in msgs')) && take1b(m);
     }
-    const covered: Range = { from: oneA.from, to: m.to };
-    const promised = promiseOn(st, m.acc, covered);
-    if (!(m.bal > promised.bal)) {
-      return reject(rejection(line, 'R1', `${w.acc(m.acc)} joined ballot ${w.bal(m.bal)} on ` +
-        `${showRange(covered)} though it had already joined ballot ${w.bal(promised.bal)} ` +
-        `there (line ${promised.line}): a promise may only rise`,
-      { ballot: m.bal, acceptor: w.acc(m.acc), messages: [msgAt(promised.line,
-        `${w.acc(m.acc)} joined ballot ${w.bal(promised.bal)}`), msgAt(oneA.line,
-        `1a(bal ${w.bal(m.bal)}, ${showRange(oneA)})`)] }, text,
-      '\\A s \\in Covered(m) : m.bal > maxBal[a][s]')) && take1b(m);
-    }
-    cover(m.votes.length === 0 ? 'Phase1b: reports no vote' : 'Phase1b: reports votes');
     if (m.from > oneA.from) cover('Phase1b: from above the 1a (compacted prefix)');
     return reported(m, text, floor) && take1b(m);
   };
@@ -228,6 +248,7 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
         `bal ${w.bal(real.mbal)}, slot ${wrong}, ${w.val(real.mval)})`)] }, text,
       'votes = the latest vote of a in every covered slot'));
     }
+    cover(m.votes.length === 0 ? 'Phase1b: reports no vote' : 'Phase1b: reports votes');
     return true;
   };
 
@@ -257,7 +278,8 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
     }
     const c = r.chosen;
     const safe = showsSafeAt(st, m.bal, m.slot, m.val);
-    if (safe !== 'safe' && c !== null && c.bal < m.bal && c.val !== m.val) {
+    if ((safe === 'unsafe' || safe === 'no-quorum') && c !== null && c.bal < m.bal
+      && c.val !== m.val) {
       return reject(rejection(line, "R2'", `${w.val(c.val)} is chosen in slot ${m.slot} in ` +
         `ballot ${w.bal(c.bal)} (line ${c.line}), yet ballot ${w.bal(m.bal)} proposes ` +
         `${w.val(m.val)} there`, witness([msgAt(c.line, `${w.val(c.val)} chosen in ballot ` +
@@ -275,7 +297,8 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
       'Q1bv = {} \\/ \\E m \\in Q1bv : m.mval[s] = v /\\ \\A mm \\in Q1bv : m.mbal[s] >= ' +
         'mm.mbal[s]')) && take2a(r, m);
     }
-    cover('Phase2a: a quorum shows the value safe');
+    cover(safe === 'free' ? 'Phase2a: the quorum reports no vote (free choice)'
+      : 'Phase2a: the value of the highest reported vote');
     return take2a(r, m);
   };
 
@@ -300,20 +323,19 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
     const sent = r.twoA.get(m.bal);
     const witness = (more: WitnessMessage[]): Witness => ({ ballot: m.bal, slot: m.slot,
       value: w.val(m.val), acceptor: w.acc(m.acc), messages: more });
+    const p = promiseAt(st, m.acc, m.slot);
+    if (!(m.bal >= p.bal)) {
+      return reject(rejection(line, 'R1', `${w.acc(m.acc)} voted in ballot ${w.bal(m.bal)} in ` +
+        `slot ${m.slot} though it had joined ballot ${w.bal(p.bal)} there (line ${p.line}): it ` +
+        `promised not to vote below it`, witness([msgAt(p.line, `${w.acc(m.acc)} joined ballot ` +
+        `${w.bal(p.bal)}`)]), text, 'm.bal \\geq maxBal[a][m.slot]')) && take2b(r, m);
+    }
     if (sent === undefined || sent.val !== m.val) {
       return reject(rejection(line, 'Phase2b', `${w.acc(m.acc)} voted for ${w.val(m.val)} in ` +
         `slot ${m.slot}, ballot ${w.bal(m.bal)}, but no such 2a was sent` + (sent === undefined
         ? '' : ` (the 2a of that ballot, line ${sent.line}, proposes ${w.val(sent.val)})`),
       witness(sent === undefined ? [] : [msgAt(sent.line, `2a(bal ${w.bal(m.bal)}, slot ` +
         `${m.slot}, ${w.val(sent.val)})`)]), text, 'm \\in msgs')) && take2b(r, m);
-    }
-    const p = promiseAt(st, m.acc, m.slot);
-    if (!(m.bal >= p.bal)) {
-      return reject(rejection(line, 'R1', `${w.acc(m.acc)} voted in ballot ${w.bal(m.bal)} in ` +
-        `slot ${m.slot} though it had joined ballot ${w.bal(p.bal)} there (line ${p.line}): it ` +
-        `promised not to vote below it`, witness([msgAt(p.line, `${w.acc(m.acc)} joined ballot ` +
-        `${w.bal(p.bal)}`), msgAt(sent.line, `2a(bal ${w.bal(m.bal)}, slot ${m.slot}, ` +
-        `${w.val(m.val)})`)]), text, 'm.bal \\geq maxBal[a][m.slot]')) && take2b(r, m);
     }
     cover('Phase2b');
     return take2b(r, m);
@@ -404,8 +426,8 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
   const send = (node: number, m: MpMsg): boolean => {
     // A retransmission announces nothing new: persist before send judges first sends only.
     if (m.type === '2b' && wasSent(m)) return retransmit();
-    if (m.type === '1b' && sameVotes(st.oneBs.get(m.bal)?.find((x) => x.acc === m.acc)?.votes
-      ?? null, m.votes)) return retransmit();
+    if (m.type === '1b' && sameVotes(st.oneBs.get(m.bal)?.find((x) => x.acc === m.acc
+      && x.from === m.from && x.to === m.to)?.votes ?? null, m.votes)) return retransmit();
     if (!persisted(m) && rejections.length >= rejectionsMax) return false;
     switch (m.type) {
       case '1a': return phase1a(m);
@@ -427,7 +449,8 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
     switch (m.type) {
       case '1a': return st.oneAs.get(m.bal)?.some((x) => x.from === m.from && x.to === m.to)
         ?? false;
-      case '1b': return st.oneBs.get(m.bal)?.some((x) => x.acc === m.acc) ?? false;
+      case '1b': return st.oneBs.get(m.bal)?.some((x) => x.acc === m.acc && x.from === m.from
+        && x.to === m.to) ?? false;
       case '2a': return st.slots.get(m.slot)?.twoA.get(m.bal)?.val === m.val;
       case '2b': return st.slots.get(m.slot)?.twoB.get(m.bal)?.val[m.acc] === m.val;
       case 'commit': case 'reject': return extras.has(extraKey(m));

@@ -145,15 +145,18 @@ export function createReplicas(ctx: ReplicaContext): Replicas {
     refCmds[e.slot] = cmdsKey(e.cmds);
     refLine[e.slot] = line;
     for (const c of e.cmds ?? []) {
+      // A client's commands run in seq order along the log: a seq at or below one executed in
+      // an earlier slot (or at or above one executed in a later slot, when replicas first apply
+      // slots out of order because lines are missing) is a second or out-of-order execution.
       const last = lastSeq.get(c.client);
-      if (last !== undefined && c.seq <= last.seq) {
+      const later = last !== undefined && e.slot > last.slot;
+      if (last !== undefined && (later ? c.seq <= last.seq : c.seq >= last.seq)) {
         return fail('StateMachineSafety', `command (${w.client(c.client)}, seq ${c.seq}) is ` +
-          `executed in slot ${e.slot}, but ${w.client(c.client)}'s seq ${last.seq} was already ` +
-          `executed in slot ${last.slot}: each (client, seq) is executed exactly once, in seq ` +
-          'order', { slot: e.slot, messages: [{ line: last.line, text: `seq ${last.seq} ` +
-          `executed` }] }, false);
+          `executed in slot ${e.slot}, but ${w.client(c.client)}'s seq ${last.seq} is executed ` +
+          `in slot ${last.slot}: each (client, seq) is executed exactly once, in seq order`,
+        { slot: e.slot, messages: [{ line: last.line, text: `seq ${last.seq} executed` }] }, false);
       }
-      lastSeq.set(c.client, { seq: c.seq, slot: e.slot, line });
+      if (last === undefined || later) lastSeq.set(c.client, { seq: c.seq, slot: e.slot, line });
       done.add(`${c.client}:${c.seq}`);
     }
     return true;

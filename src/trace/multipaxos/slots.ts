@@ -150,10 +150,11 @@ export function latestVotes(st: SlotsState, a: number, m: Range, floor: number):
 /**
  * ShowsSafeAt for slot s: some quorum Q whose members all sent a 1b of ballot b covering s, and
  * whose reports for s show v safe (none reports a vote, or v is the value of the highest one).
- * Returns 'safe', 'unsafe' (quorums joined, none shows v safe) or 'no-quorum'.
+ * Returns 'free' (a quorum reports no vote in s), 'bound' (v is the value of a quorum's highest
+ * reported vote), 'unsafe' (quorums joined, none shows v safe) or 'no-quorum'.
  */
 export function showsSafeAt(st: SlotsState, b: number, s: number, v: number):
-  'safe' | 'unsafe' | 'no-quorum' {
+  'free' | 'bound' | 'unsafe' | 'no-quorum' {
   const ms = st.oneBs.get(b);
   if (ms === undefined) return 'no-quorum';
   let mask = 0;
@@ -173,7 +174,8 @@ export function showsSafeAt(st: SlotsState, b: number, s: number, v: number):
         topHasV = r.mval === v;
       } else if (r.mbal === top && r.mval === v) topHasV = true;
     }
-    if (top === -1 || topHasV) return 'safe';
+    if (top === -1) return 'free';
+    if (topHasV) return 'bound';
   }
   return joined ? 'unsafe' : 'no-quorum';
 }
