@@ -15,6 +15,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   checker: async () => (await import('./checker.js')).run,
   cluster: async () => (await import('./cluster.js')).run,
   itf: async () => (await import('./itf.js')).run,
+  'multipaxos-sim': async () => (await import('./multipaxos-sim.js')).run,
 };
 
 async function main(): Promise<void> {
