@@ -8,7 +8,10 @@ import {
   EFFECT_RANK, handlers, isRead, makeStep, type Handlers, type ServerState, type Step,
   type StepResult,
 } from '../../../src/multipaxos/index.js';
-import type { MpWorldConfig } from '../../../src/sim/multipaxos/world.js';
+import { MP_ALL_FAULTS } from '../../../src/cli/simulate-multipaxos.js';
+import { checkMachineHistory } from '../../../src/history/machine.js';
+import { simulateMultiPaxos, type MpSimReport } from '../../../src/sim/multipaxos/simulate.js';
+import type { MpFaults, MpWorldConfig } from '../../../src/sim/multipaxos/world.js';
 
 export interface MpMutant {
   readonly name: string;
@@ -156,6 +159,49 @@ export const mpMutants: readonly MpMutant[] = [
   },
   {
     name: 'double-withdraw', breaks: 'a ledger withdraw is applied twice on retry',
-    step: makeStep(doubleWithdraw), world: { machine: 'ledger', snapshotEvery: 0 },
+    step: makeStep(doubleWithdraw), world: { machine: 'ledger' },
   },
 ];
+
+// -------------------------------------------------------------------------------------------
+// The pinned catches (test/sim/multipaxos/mutants.test.ts) and their runs.
+
+export const DIR = 'traces/regressions/multipaxos';
+
+export interface Expectation {
+  readonly mutant: string;
+  readonly seed: number;
+  readonly check: string;
+  readonly property?: string;
+}
+
+export const table: readonly Expectation[] = [
+  { mutant: 'skip-phase1', seed: 1, check: 'refinement', property: 'Phase2a' },
+  { mutant: 'forgetful-leader', seed: 1, check: 'refinement', property: 'Phase2a' },
+  { mutant: 'disorderly-replica', seed: 1, check: 'StateMachineSafety' },
+  { mutant: 'sessionless-snapshot', seed: 1, check: 'exactly-once' },
+  { mutant: 'regressive-catchup', seed: 11, check: 'StateMachineSafety' },
+  { mutant: 'stale-reader', seed: 1, check: 'linearizability' },
+  { mutant: 'double-withdraw', seed: 1, check: 'exactly-once' },
+];
+
+export interface Config {
+  readonly seed: number;
+  readonly servers: number;
+  readonly clients: number;
+  readonly steps: number;
+  readonly faults: MpFaults;
+}
+
+export const DEFAULT: Omit<Config, 'seed'> = {
+  servers: 3, clients: 3, steps: 2000, faults: MP_ALL_FAULTS,
+};
+
+/** Runs the mutant's server, or with `correct` the real one in the mutant's world. */
+export function run(c: Config, m: MpMutant, extra: object = {}, correct = false): MpSimReport {
+  return simulateMultiPaxos({
+    ...c, ...(m.world ?? {}), ...(correct ? {} : { step: m.step }),
+    linearizability: checkMachineHistory, ...extra,
+  });
+}
+
