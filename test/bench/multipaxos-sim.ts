@@ -98,8 +98,10 @@ function efficiency(log: (line: string) => void): void {
     const phase2 = (m['2a'] ?? 0) + (m['2b'] ?? 0);
     const phase1 = (m['1a'] ?? 0) + (m['1b'] ?? 0);
     const fill = r.commands / r.slots;
-    log(`| ${batchSize} | ${r.commands} | ${fill.toFixed(2)} | ${(total / r.commands).toFixed(2)} | ` +
-      `${(2 * (servers - 1) / batchSize).toFixed(2)} | ${(2 * (servers - 1) / fill).toFixed(2)} | ` +
+    const ideal = 2 * (servers - 1);
+    log(`| ${batchSize} | ${r.commands} | ${fill.toFixed(2)} | ` +
+      `${(total / r.commands).toFixed(2)} | ${(ideal / batchSize).toFixed(2)} | ` +
+      `${(ideal / fill).toFixed(2)} | ` +
       `${(phase2 / r.commands).toFixed(2)} | ` +
       `${phase1} | ${(1000 * r.commands / r.events).toFixed(0)} |`);
   }
