@@ -19,6 +19,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   itf: async () => (await import('./itf.js')).run,
   'cluster-real': async () => (await import('./cluster-real.js')).run,
   'trace-multipaxos': async () => (await import('./trace-multipaxos.js')).run,
+  'multipaxos-sim': async () => (await import('./multipaxos-sim.js')).run,
 };
 
 async function main(): Promise<void> {

@@ -168,7 +168,8 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
         const inp = e.input;
         const from = inp.kind === 'deliver' && inp.msg.type === '1a' ? inp.msg.from : m.from;
         const m1a: Msg1a = { type: '1a', bal: bal(m.bal), from, to: null };
-        const votes = m.votes.map((v) => ({ slot: v.slot, mbal: bal(v.bal), mval: value(v.val.id) }));
+        const votes = m.votes.map((v) =>
+          ({ slot: v.slot, mbal: bal(v.bal), mval: value(v.val.id) }));
         const msg: Msg1b = { type: '1b', acc: m.acc, bal: m1a.bal, from: m.from, to: null, votes };
         out.push({ action: { name: 'Phase1b', a: e.server, m: m1a }, msg, impl: m });
       } else if (m.type === '2a') {
@@ -193,7 +194,8 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     if (!r.ok) return fail(index, action.name, `${who}: ${r.conjunct}: ${r.why}`), null;
     const added = r.next.msgs.filter((m) => !read.includes(m));
     if (added.length !== 1) {
-      return fail(index, action.name, `${who}: the spec's step sent ${added.length} messages`), null;
+      fail(index, action.name, `${who}: the spec's step sent ${added.length} messages`);
+      return null;
     }
     const specMsg = added[0]!;
     const problem = messageMismatch(specMsg, msg);
