@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // A seed for every fast-check run that does not name one (test/fc-seed.ts).
+    setupFiles: ['test/fc-seed.ts'],
     // The model-checking suites explore hundreds of thousands of states; give them room,
     // but never use time as a pass/fail criterion (figures live in docs/benchmarks.md).
     testTimeout: 120_000,

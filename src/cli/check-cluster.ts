@@ -6,6 +6,7 @@
  * Exit codes as for `synod check paxos`: 0 verified, 1 violation or vacuous, 2 bad usage or the
  * state limit reached.
  */
+import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { check } from '../checker/engine.js';
 import { clusterModel, type ClusterBounds } from '../checker/models/cluster.js';
@@ -28,7 +29,8 @@ property; every step must be a spec step or a stutter.
   --crashes N        server crashes allowed in a run (0..3, default 0)
   --votes-to LIST    servers that receive 2b messages: "all" or e.g. "s1" (default s1; the
                      rest learn through commit messages)
-  --max-states N     give up after N distinct states (default 5000000), exit 2
+  --max-states N     give up after N distinct states (default 5000000), exit 2; capped at
+                     what fits in half of this machine's memory (about 1 KB a state)
   --json             print one JSON verdict object ("format": "synod.check/v1")
   --progress         progress on stderr even when it is not a terminal
 
@@ -79,9 +81,10 @@ export const clusterCommand: Command = async (args, io) => {
   };
   const maxStates = intFlag(CMD, 'max-states', f['max-states'], 5_000_000, 1, 100_000_000);
   const model = clusterModel(bounds);
+  const statesMax = Math.min(maxStates, memoryCap(model.words));
   const start = performance.now();
   const r = check(model, {
-    maxStates,
+    maxStates: statesMax,
     ...(io.errIsTTY || f.progress === true ? { onProgress: progressReporter(io) } : {}),
   });
   const seconds = (performance.now() - start) / 1000;
@@ -103,12 +106,27 @@ export const clusterCommand: Command = async (args, io) => {
     io.out(humanReport(r, constants, seconds));
   }
   if (r.verdict === 'incomplete') {
-    io.err(`synod ${CMD}: stopped after ${r.distinctStates} states (--max-states); lower the ` +
+    const why = statesMax < maxStates ? `the most that fit in half of this machine's memory, at ` +
+      `about ${BYTES_PER_STATE} bytes a state` : '--max-states';
+    io.err(`synod ${CMD}: stopped after ${r.distinctStates} states (${why}); lower the ` +
       'bounds or raise --max-states\n');
     return EXIT_USAGE;
   }
   return r.verdict === 'ok' ? EXIT_OK : EXIT_VIOLATION;
 };
+
+/**
+ * Bytes a state of the cluster model holds while the check runs: its words in the store, plus
+ * the interned messages and the hash and queue entries around them. About 1 KB was measured by
+ * the review of issue 7 (section 6) on the default bounds; a wider state holds its words too.
+ */
+const BYTES_PER_STATE = 1024;
+
+/** The most states that fit in half the machine's memory, and in one typed array (2^28 words). */
+export function memoryCap(words: number, memory = totalmem()): number {
+  const bytes = Math.max(BYTES_PER_STATE, 8 * words);
+  return Math.max(1, Math.min(Math.floor(memory / 2 / bytes), Math.floor(2 ** 28 / words)));
+}
 
 function humanReport(
   r: ReturnType<typeof check>, c: Omit<ClusterBounds, 'votesTo'> & { votesTo: string }, seconds: number,

@@ -11,17 +11,15 @@
  * Left out: a trace-format counterexample (the trace format has no config events yet; that is
  * issue 11, section 2); --counterexample writes the states as JSON lines instead.
  */
-import { writeFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import type { Witness } from '../../spec/reconfig/properties.js';
 import { serverName, showSet } from '../../spec/reconfig/defs.js';
 import { checkReconfig, reconfigModel, type ReconfigCheck, type ReconfigCheckSettings }
   from '../checker/reconfig-check.js';
 import { intFlag, parseFlags } from './args.js';
-import { progressReporter } from './check.js';
 import {
-  EXIT_OK, EXIT_UNKNOWN, EXIT_VIOLATION, UsageError, type Command,
-} from './io.js';
+  type CommonFlags, counterexampleJsonLines, fmt, runCheck, verdictFields, verdictLines,
+} from './check-run.js';
+import { EXIT_OK, UsageError, type Command } from './io.js';
 
 const CMD = 'check reconfig';
 
@@ -61,12 +59,8 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-interface Flags {
+interface Flags extends CommonFlags {
   readonly settings: ReconfigCheckSettings;
-  readonly json: boolean;
-  readonly progress: boolean;
-  readonly counterexample: string | null;
-  readonly maxStates: number;
 }
 
 function parseReconfigFlags(args: readonly string[]): Flags | 'help' {
@@ -93,7 +87,6 @@ function parseReconfigFlags(args: readonly string[]): Flags | 'help' {
   };
 }
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
 
 function describeSettings(s: ReconfigCheckSettings): string {
   const spec = s.maxLogLen === null ? 'MongoLoglessDynamicRaft' : 'MongoRaftReconfig';
@@ -129,25 +122,7 @@ export function reconfigHumanReport(c: ReconfigCheck, s: ReconfigCheckSettings, 
   ];
   const figures = `${fmt(r.distinctStates)} distinct states, ${fmt(r.generatedStates)} ` +
     `generated, depth ${r.depth}, ${seconds.toFixed(1)} s`;
-  switch (r.verdict) {
-    case 'ok': lines.push(`OK: every property holds. ${figures}`); break;
-    case 'vacuous':
-      lines.push(`VACUOUS: never reached ${r.unreached.join(', ')}, so the properties they ` +
-        `partner prove nothing. ${figures}`);
-      break;
-    case 'incomplete': lines.push(`UNKNOWN: stopped at --max-states. ${figures}`); break;
-    case 'violation': {
-      const v = r.violation!;
-      lines.push(`VIOLATION of ${v.property}: ${v.summary}`);
-      lines.push(`  witness: ${describeReconfigWitness(v.witness)}`);
-      lines.push(`shortest counterexample, ${r.trace.length} states:`);
-      r.trace.forEach((t, i) =>
-        lines.push(`  ${String(i + 1).padStart(3)}  ${(t.action ?? 'Init').padEnd(30)} ${t.change}`));
-      if (file !== null) lines.push(`counterexample written to ${file} (JSON lines)`);
-      lines.push(figures);
-      break;
-    }
-  }
+  lines.push(...verdictLines(r, figures, file, describeReconfigWitness, 30));
   return `${lines.join('\n')}\n`;
 }
 
@@ -167,27 +142,14 @@ export function reconfigJsonReport(c: ReconfigCheck, s: ReconfigCheckSettings, s
       state: c.model.stateProperties, step: c.model.stepProperties,
       sometimes: c.model.reachability.map((x) => x.name),
     },
-    verdict: r.verdict,
-    distinctStates: r.distinctStates,
-    generatedStates: r.generatedStates,
-    depth: r.depth,
-    seconds: Number(seconds.toFixed(3)),
-    generatedPerSecond: Math.round(r.generatedStates / Math.max(seconds, 1e-3)),
-    violation: r.violation,
-    counterexample: r.verdict === 'violation'
-      ? r.trace.map((t) => ({ action: t.action, change: t.change, state: t.state })) : null,
-    counterexampleFile: file,
-    unreached: r.unreached,
+    ...verdictFields(r, seconds, file),
   })}\n`;
 }
 
 /** The counterexample as JSON lines: a header, then one line per state, the initial first. */
 export function reconfigCounterexampleLines(c: ReconfigCheck, s: ReconfigCheckSettings): string {
-  const header = { format: 'synod.reconfig-counterexample/v1', settings: describeSettings(s),
-    violation: c.result.violation };
-  const states = c.result.trace.map((t, i) =>
-    ({ state: i + 1, action: t.action ?? 'Init', change: t.change, vars: t.state }));
-  return [header, ...states].map((x) => `${JSON.stringify(x)}\n`).join('');
+  return counterexampleJsonLines('synod.reconfig-counterexample/v1', describeSettings(s),
+    c.result);
 }
 
 export const reconfigCommand: Command = async (args, io) => {
@@ -203,32 +165,15 @@ export const reconfigCommand: Command = async (args, io) => {
     if (!(e instanceof RangeError)) throw e;
     throw new UsageError(`synod ${CMD}: bounds: ${e.message}`);
   }
-  const statesMax = Math.min(flags.maxStates, Math.floor(2 ** 28 / words));
-  const s: ReconfigCheckSettings = {
-    ...flags.settings,
-    maxStates: statesMax,
-    ...(io.errIsTTY || flags.progress ? { onProgress: progressReporter(io) } : {}),
-  };
-  const start = performance.now();
-  const c = checkReconfig(s);
-  const seconds = (performance.now() - start) / 1000;
-  let file: string | null = null;
-  if (c.result.verdict === 'violation' && flags.counterexample !== null) {
-    file = flags.counterexample;
-    try {
-      writeFileSync(file, reconfigCounterexampleLines(c, s));
-    } catch (e) {
-      throw new UsageError(`synod ${CMD}: --counterexample: cannot write ${file}: ` +
-        `${(e as Error).message}`);
-    }
-  }
-  io.out(flags.json ? reconfigJsonReport(c, s, seconds, file)
-    : reconfigHumanReport(c, s, seconds, file));
-  if (c.result.verdict === 'incomplete') {
-    io.err(`synod ${CMD}: stopped after ${fmt(c.result.distinctStates)} states (` +
-      `${statesMax < flags.maxStates ? `the most that ${words}-word states fit in memory here`
-        : '--max-states'}); no verdict: lower the bounds or raise --max-states\n`);
-    return EXIT_UNKNOWN;
-  }
-  return c.result.verdict === 'ok' ? EXIT_OK : EXIT_VIOLATION;
+  const settings = flags.settings;
+  return runCheck<ReconfigCheck>({
+    cmd: CMD,
+    words,
+    run: (maxStates, onProgress) => checkReconfig({
+      ...settings, maxStates, ...(onProgress === undefined ? {} : { onProgress }),
+    }),
+    human: (c, seconds, file) => reconfigHumanReport(c, settings, seconds, file),
+    json: (c, seconds, file) => reconfigJsonReport(c, settings, seconds, file),
+    counterexample: (c) => reconfigCounterexampleLines(c, settings),
+  }, flags, io);
 };

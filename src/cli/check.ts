@@ -6,7 +6,7 @@
  * violated (a shortest counterexample is printed) or the model is vacuous; 2 bad flags, bounds
  * too large, or the state limit reached before the exploration finished.
  *
- * Left out: models other than single-decree Paxos (Multi-Paxos arrives as another model name).
+ * Left out: the other models (cluster, reconfig, multipaxos), dispatched to their own files.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -26,6 +26,7 @@ const CMD = 'check';
 export const checkUsage = `usage: synod check paxos [flags]
        synod check cluster [flags]   (the implementation itself; see synod check cluster --help)
        synod check reconfig [flags]  (reconfiguration specs; see synod check reconfig --help)
+       synod check multipaxos [flags] (MultiPaxos-SMR; see synod check multipaxos --help)
 
 Explores every reachable state of Paxos.tla with bounded constants, checking TypeOK, Inv1..Inv4,
 VotesSafe, OneValuePerBallot, Consistency, R2, R2', I1 on every state and R1 on every step.
@@ -112,7 +113,7 @@ function parseCheckFlags(args: readonly string[]): Flags | 'help' {
   const { values: f, positionals } = parseFlags(CMD, args, options, true);
   if (f.help === true) return 'help';
   if (positionals.length > 1 || (positionals[0] ?? 'paxos') !== 'paxos') {
-    throw new UsageError(`synod ${CMD}: unknown model '${positionals.join(' ')}' (have: paxos, cluster, reconfig)`);
+    throw new UsageError(`synod ${CMD}: unknown model '${positionals.join(' ')}' (have: paxos, cluster, reconfig, multipaxos)`);
   }
   const model = (f.model ?? 'packed') as PaxosModelKind;
   if (model !== 'packed' && model !== 'readable') {
@@ -255,6 +256,10 @@ export const checkCommand: Command = async (args, io) => {
   if (args[0] === 'reconfig') {
     const { reconfigCommand } = await import('./check-reconfig.js');
     return reconfigCommand(args.slice(1), io);
+  }
+  if (at !== -1 && args[at] === 'multipaxos') {
+    const { multipaxosCommand } = await import('./check-multipaxos.js');
+    return multipaxosCommand([...args.slice(0, at), ...args.slice(at + 1)], io);
   }
   const flags = parseCheckFlags(args);
   if (flags === 'help') {

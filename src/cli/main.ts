@@ -16,7 +16,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./trace.js')).traceCommand,
   },
   check: {
-    summary: 'exhaustively model-check a bounded model (paxos)',
+    summary: 'exhaustively model-check a bounded model (paxos, multipaxos, reconfig, cluster)',
     load: async () => (await import('./check.js')).checkCommand,
   },
   simulate: {
@@ -34,6 +34,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   kv: {
     summary: 'one key-value operation on a running cluster: kv put|get|delete|cas|append KEY ...',
     load: async () => (await import('./kv.js')).kvCommand,
+  },
+  history: {
+    summary: 'is a client history linearizable? (history check FILE... --model M)',
+    load: async () => (await import('./history.js')).historyCommand,
   },
   view: {
     summary: 'write a run, trace, counterexample or history as one HTML page (view FILE)',

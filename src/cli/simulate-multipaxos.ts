@@ -1,14 +1,15 @@
 /**
  * `synod simulate multipaxos`: runs the Multi-Paxos servers of src/multipaxos in the simulated
  * world of src/sim/multipaxos with faults on, checks every run (effect order, OneValuePerBallot,
- * LogAgreement, StateMachineSafety, exactly-once, the refinement to the per-slot spec when it is
- * available, linearizability of the client history, liveness) and prints what happened. Exit 1
- * on a violation, with the command that replays it.
+ * LogAgreement, StateMachineSafety, exactly-once, the refinement to the per-slot spec with its
+ * named properties (src/sim/multipaxos/refinement.ts), linearizability of the client history,
+ * liveness) and prints what happened. Exit 1 on a violation, with the command that replays it.
  *
  * The CLI is where the simulator meets the linearizability checker (src/history's machine model):
  * the simulator may not import src/history itself (DESIGN.md's layers).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkMachineHistory } from '../history/machine.js';
 import type { MachineName, ReadMode } from '../multipaxos/index.js';
 import { ALL_FAULTS, parseFaults } from '../sim/faults.js';
@@ -23,7 +24,8 @@ const HELP = `usage: synod simulate multipaxos [flags]
 Runs N Multi-Paxos servers (a replicated log driving a KV store or a bank ledger) and M clients
 in a seeded simulated world with faults, and checks every run: effect order, OneValuePerBallot,
 LogAgreement, StateMachineSafety (applied prefixes and snapshots agree with the chosen log),
-exactly-once, linearizability of the client history, and liveness once the faults stop.
+exactly-once, the refinement to the per-slot spec after every step (R1, Inv1..Inv4, VotesSafe,
+Consistency, R2, R2', I1 in every slot), linearizability of the client history, and liveness once the faults stop.
 
   --servers N          servers, 1..9 (default 3)
   --clients M          clients A, B, C, ..., 1..26 (default 3)
@@ -41,7 +43,8 @@ exactly-once, linearizability of the client history, and liveness once the fault
   --snapshot-every K   applied slots between snapshots, 0 never (default 16)
   --distinguished K    make sK the distinguished leader (default: none)
   --liveness-steps N   events allowed after the faults stop (default 20000)
-  --trace FILE         write the run's events as JSON lines (single seed only)
+  --trace FILE         write the run as a v2 trace (docs/trace-format.md; single seed only)
+  --trace-dir DIR      write one v2 log per server, DIR/s1.jsonl ... (for synod trace merge)
   --html FILE          write the run as one HTML page (synod view; single seed only)
   --json               print one JSON object (format synod.simulate-multipaxos/v1)
   --progress           progress on stderr (default: only on a terminal)
@@ -55,8 +58,8 @@ const OPTIONS = {
   machine: { type: 'string' }, reads: { type: 'string' }, window: { type: 'string' },
   batch: { type: 'string' }, 'snapshot-every': { type: 'string' },
   distinguished: { type: 'string' }, 'liveness-steps': { type: 'string' },
-  trace: { type: 'string' }, html: { type: 'string' }, json: { type: 'boolean' },
-  progress: { type: 'boolean' },
+  trace: { type: 'string' }, 'trace-dir': { type: 'string' }, html: { type: 'string' },
+  json: { type: 'boolean' }, progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -79,6 +82,7 @@ export interface MpPlan {
   readonly livenessSteps: number;
   readonly trace: string | null;
   readonly html: string | null;
+  readonly traceDir: string | null;
 }
 
 const NAME = 'simulate multipaxos';
@@ -112,7 +116,7 @@ function plan(args: readonly string[]): MpPlan | 'help' {
   const faults = v.faults === undefined ? MP_ALL_FAULTS : parseMpFaults(v.faults);
   if (typeof faults === 'string') throw new UsageError(`synod ${NAME}: --faults: ${faults}`);
   const seeds = intFlag(NAME, 'seeds', v.seeds, 1, 1, 100_000_000);
-  for (const flag of ['trace', 'html'] as const) {
+  for (const flag of ['trace', 'trace-dir', 'html'] as const) {
     if (v[flag] !== undefined && seeds > 1) {
       throw new UsageError(`synod ${NAME}: --${flag} writes one run; it cannot be used with ` +
         '--seeds');
@@ -134,6 +138,7 @@ function plan(args: readonly string[]): MpPlan | 'help' {
     livenessSteps: intFlag(NAME, 'liveness-steps', v['liveness-steps'], 20_000, 1, 1e8),
     trace: v.trace ?? null,
     html: v.html ?? null,
+    traceDir: v['trace-dir'] ?? null,
   };
 }
 
@@ -167,21 +172,35 @@ export const simulateMultiPaxosCommand: Command = async (args, io) => {
 };
 
 async function single(p: MpPlan, io: Io, json: boolean): Promise<number> {
-  const lines: string[] = [];
-  const observers = p.trace === null && p.html === null ? []
-    : [mpTraceObserver((l) => void lines.push(l))];
+  const files = new Map<string, string[]>();
+  const open = (dir: string | null) => (node: string | null) => {
+    const lines: string[] = [];
+    files.set(dir === null ? p.trace as string : join(dir, `${node}.jsonl`), lines);
+    return (l: string) => void lines.push(l);
+  };
+  const observers: MpObserver[] = [];
+  const traceOf = (perNode: boolean, dir: string | null): MpObserver => mpTraceObserver(
+    { servers: p.servers, seed: p.seed, perNode }, open(dir));
+  if (p.trace !== null) observers.push(traceOf(false, null));
+  if (p.traceDir !== null) observers.push(traceOf(true, p.traceDir));
+  const drawn: string[] = [];
+  if (p.html !== null) {
+    observers.push(mpTraceObserver({ servers: p.servers, seed: p.seed, perNode: false },
+      () => (l: string) => void drawn.push(l)));
+  }
   const report = runPlan(p, p.seed, observers);
-  if (p.trace !== null) {
+  for (const [file, lines] of files) {
     try {
-      writeFileSync(p.trace, lines.join(''));
+      if (p.traceDir !== null) mkdirSync(p.traceDir, { recursive: true });
+      writeFileSync(file, lines.join(''));
     } catch (e) {
-      throw new UsageError(`synod ${NAME}: --trace: cannot write '${p.trace}': ${String(e)}`);
+      throw new UsageError(`synod ${NAME}: --trace: cannot write '${file}': ${String(e)}`);
     }
   }
   if (p.html !== null) {
     const { simulationView, writeView } = await import('./view.js');
     const title = `synod simulate multipaxos, seed ${p.seed}`;
-    writeView(NAME, '--html', p.html, await simulationView(lines, title, report.violation, true));
+    writeView(NAME, '--html', p.html, await simulationView(drawn, title, report.violation, true));
   }
   if (json) {
     io.out(`${JSON.stringify({ format: 'synod.simulate-multipaxos/v1', ...report,

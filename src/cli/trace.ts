@@ -10,33 +10,47 @@
  * is a broken pipeline, not a verdict); a file that cannot be opened or listed is reported
  * against that file (src/cli/files.ts), and the others keep their verdicts. `--json` prints one object, format "synod.trace/v1".
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { intFlag, parseFlags } from './args.js';
 import { FileProblem, isRegularFile, LineKeeper, readBounded, STDIN, traceFiles } from './files.js';
 import { EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
-import { checkTrace, PARTIAL_BUDGET, type FileReport, type RunOptions } from '../trace/run.js';
+import { checkTrace, PARTIAL_BUDGET, PARTIAL_TIME_MS, type FileReport,
+  type RunOptions } from '../trace/run.js';
 import { checkItf, isItfPath } from '../trace/itf-run.js';
 import { traceSchema } from '../trace/schema.js';
 import { traceToItf } from '../trace/itf-export.js';
 import type { Rejection } from '../trace/judge.js';
+import { callsCheck } from './trace-calls.js';
+import { mergeLogs, type MergeReport } from '../trace/merge.js';
+import { COVERAGE_KEYS } from '../trace/multipaxos/checker.js';
 
 const HELP = `usage: synod trace check [flags] FILE|DIR|-...
+       synod trace merge [-o OUT] FILE...  (merge per-node logs of one run into one trace)
        synod trace itf FILE        (print the trace's spec states as ITF JSON)
-       synod trace schema          (print the JSON Schema of a trace line)
+       synod trace schema [--version 2]  (print the JSON Schema of a trace line, v1 or v2)
 
-Checks traces in the synod.trace v1 format (docs/trace-format.md), or ITF state traces
-(*.itf.json), against the Paxos spec and the named properties.
+Checks traces in the synod.trace v1 format (docs/trace-format.md), v2 Multi-Paxos traces
+(against the per-slot spec, the replicas' and clients' rules), or ITF state traces (*.itf.json),
+against the Paxos spec and the named properties.
 
 flags:
   --json              print one JSON object (format "synod.trace/v1")
   --partial           search for hidden steps (also set by "partial": true in the header)
   --budget N          work (spec steps placed) the partial search may do (default 20000000);
                       past it the verdict is "unknown: budget exhausted" (exit 3)
+  --time-budget S     seconds the partial search may take (default 60); past them the verdict
+                      is "unknown: time budget exhausted" (exit 3)
   --keep-going N      report up to N rejections per trace, taking refused steps anyway (default 1)
   --full-properties   evaluate every named property after every step (slow; small traces)
   --mapping FILE      ITF variable names (JSON: {"maxBal": "...", ...}) for non-Paxos.tla names
   --html FILE         write the trace as one HTML page (synod view), opening at the rejection
                       (one synod.trace file only)
+  --merge             the files are per-node logs of one run: merge them (as synod trace
+                      merge does) and check the merged trace (client calls not judged)
+  --coverage          v2 traces: which spec actions, enabling conditions and refusals the
+                      traces exercised, summed over the files
+  --liveness N        v2 traces: report a call that waits N events with a quorum and a leader
+                      up without its command executed or answered (default: off)
   --progress          print progress to stderr
 `;
 
@@ -56,14 +70,17 @@ export const traceCommand: Command = async (args, io) => {
     return sub === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (sub === 'schema') {
-    // No flags but --help, and no arguments: a typo is an error, not silently ignored.
-    if (parseFlags('trace schema', rest, HELP_FLAG).values.help === true) return help(io);
-    io.out(`${JSON.stringify(traceSchema(), null, 2)}\n`);
+    // No flags but --help and --version, and no arguments: a typo is an error.
+    const flags = parseFlags('trace schema', rest, { ...HELP_FLAG, version: { type: 'string' } });
+    if (flags.values.help === true) return help(io);
+    const version = intFlag('trace schema', 'version', flags.values.version, 1, 1, 2) as 1 | 2;
+    io.out(`${JSON.stringify(traceSchema(version), null, 2)}\n`);
     return EXIT_OK;
   }
   if (sub === 'itf') return toItf(rest, io);
+  if (sub === 'merge') return merge(rest, io);
   if (sub !== 'check') throw new UsageError(`synod trace: unknown subcommand '${sub}' (expected ` +
-    `check, itf or schema)`);
+    `check, merge, itf or schema)`);
   return check(rest, io);
 };
 
@@ -72,11 +89,15 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     json: { type: 'boolean' },
     partial: { type: 'boolean' },
     budget: { type: 'string' },
+    'time-budget': { type: 'string' },
     'keep-going': { type: 'string' },
     'full-properties': { type: 'boolean' },
     mapping: { type: 'string' },
     html: { type: 'string' },
     progress: { type: 'boolean' },
+    coverage: { type: 'boolean' },
+    liveness: { type: 'string' },
+    merge: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, true);
   if (values.help === true) {
@@ -88,8 +109,13 @@ async function check(args: readonly string[], io: Io): Promise<number> {
   const options: RunOptions = {
     partial: values.partial === true,
     budget: intFlag('trace check', 'budget', values.budget, PARTIAL_BUDGET, 0, 1_000_000_000_000),
+    timeBudgetMs: 1000 * intFlag('trace check', 'time-budget', values['time-budget'],
+      PARTIAL_TIME_MS / 1000, 0, 86_400),
     rejectionsMax: intFlag('trace check', 'keep-going', values['keep-going'], 1, 1, 10_000),
     fullProperties: values['full-properties'] === true,
+    coverage: values.coverage === true,
+    liveness: intFlag('trace check', 'liveness', values.liveness, 0, 1, 1_000_000_000),
+    callsCheck: callsCheck(),
   };
   const html = values.html ?? null;
   if (html !== null && (positionals.length !== 1 || positionals[0] === STDIN
@@ -98,6 +124,7 @@ async function check(args: readonly string[], io: Io): Promise<number> {
       'one, not a directory, stdin or an ITF file');
   }
   const mapping = values.mapping === undefined ? null : await readMapping(values.mapping);
+  if (values.merge === true) return checkMerged(positionals, options, values.json === true, io);
   const files = await traceFiles('trace check', positionals);
   if (html !== null && files.length !== 1) {
     throw new UsageError(`synod trace check: --html draws one trace; ${positionals[0]} holds ` +
@@ -116,8 +143,10 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     const { writeTraceView } = await import('./view.js');
     await writeTraceView(only.file, html, only.report);
   }
-  if (values.json === true) io.out(`${JSON.stringify(jsonVerdict(results, excerpts))}\n`);
-  else io.out(textVerdict(results, excerpts));
+  const coverage = values.coverage === true ? coverageOf(results) : null;
+  if (values.json === true) io.out(`${JSON.stringify({ ...jsonVerdict(results, excerpts),
+    ...(coverage === null ? {} : { coverage }) })}\n`);
+  else io.out(textVerdict(results, excerpts) + (coverage === null ? '' : coverageText(coverage)));
   if (results.some((r) => r.report.verdict === 'unreadable')) return EXIT_USAGE;
   if (results.some((r) => r.report.verdict === 'rejected')) return EXIT_VIOLATION;
   return results.some((r) => r.report.verdict === 'unknown') ? EXIT_UNKNOWN : EXIT_OK;
@@ -168,6 +197,71 @@ async function* keeping(chunks: AsyncIterable<Uint8Array>,
     yield chunk;
   }
   kept.end();
+}
+
+/** The merge of per-node logs, in memory: the merged lines and the merge's report. */
+async function mergedOf(files: readonly string[]): Promise<{ lines: string[];
+  report: MergeReport }> {
+  if (files.length === 0) throw new UsageError('synod trace merge: give the per-node log files');
+  for (const f of files) {
+    if (!await isRegularFile(f)) throw new UsageError(`synod trace merge: ${f}: not a readable ` +
+      'file');
+  }
+  const lines: string[] = [];
+  const report = await mergeLogs(files.map((f) => ({ name: f, chunks: openChunks(f) })),
+    (l) => void lines.push(l));
+  if (report.problem !== null) {
+    throw new UsageError(`${report.problem.file}:${report.problem.line}: ` +
+      `${report.problem.message}`);
+  }
+  return { lines, report };
+}
+
+function unmatchedText(report: MergeReport): string {
+  return report.unmatched.map((u) => `${u.file}:${u.line}: a receive whose send no log has ` +
+    `(merged line ${u.mergedLine}): ${u.msg}\n`).join('');
+}
+
+/** `synod trace merge`: the merged trace on stdout (or -o FILE); unmatched receives exit 1. */
+async function merge(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseFlags('trace merge', args, { ...HELP_FLAG,
+    output: { type: 'string', short: 'o' } }, true);
+  if (values.help === true) return help(io);
+  const { lines, report } = await mergedOf(positionals);
+  if (values.output === undefined) {
+    for (const l of lines) io.out(l);
+  } else {
+    try {
+      writeFileSync(values.output, lines.join(''));
+    } catch (e) {
+      throw new UsageError(`synod trace merge: -o ${values.output}: ${(e as Error).message}`);
+    }
+  }
+  io.err(unmatchedText(report));
+  return report.unmatched.length > 0 ? EXIT_VIOLATION : EXIT_OK;
+}
+
+/** `synod trace check --merge`: the per-node logs merged, then checked as one trace. */
+async function checkMerged(files: readonly string[], options: RunOptions, json: boolean,
+  io: Io): Promise<number> {
+  const { lines, report } = await mergedOf(files);
+  io.err(unmatchedText(report));
+  const name = `merge(${files.join(', ')})`;
+  const r = await checkTrace((async function* () { yield* lines; })(), { ...options,
+    callsCheck: null });
+  const kept = new Map<number, string>();
+  for (const rej of r.summary?.rejections ?? []) {
+    for (const l of rej.excerpt) kept.set(l, (lines[l - 1] ?? '').trimEnd().slice(0,
+      EXCERPT_CONTEXT));
+  }
+  const results: Result[] = [{ file: name, report: { ...r, notes: [...(r.notes ?? []),
+    'merged per-node logs: client calls not judged (no clocks)'] }, kept: null }];
+  const excerpts = new Map([[name, kept]]);
+  if (json) io.out(`${JSON.stringify(jsonVerdict(results, excerpts))}\n`);
+  else io.out(textVerdict(results, excerpts));
+  if (r.verdict === 'unreadable') return EXIT_USAGE;
+  if (r.verdict === 'rejected') return EXIT_VIOLATION;
+  return r.verdict === 'unknown' ? EXIT_UNKNOWN : EXIT_OK;
 }
 
 async function toItf(args: readonly string[], io: Io): Promise<number> {
@@ -251,6 +345,32 @@ async function readLines(file: string, wanted: ReadonlySet<number>): Promise<Map
   return keeper.kept;
 }
 
+/**
+ * `--coverage`: each spec action, enabling condition, event kind and refusal of the v2 checker,
+ * with how often the traces exercised it, summed over the files (zeros listed: never reached).
+ */
+function coverageOf(results: readonly Result[]): { files: number; counts: Record<string,
+  number> } {
+  const counts: Record<string, number> = Object.fromEntries(COVERAGE_KEYS.map((k) => [k, 0]));
+  let files = 0;
+  for (const { report } of results) {
+    const c = report.multipaxos?.coverage ?? null;
+    if (c === null) continue;
+    files++;
+    for (const [k, n] of Object.entries(c)) counts[k] = (counts[k] ?? 0) + n;
+  }
+  return { files, counts };
+}
+
+function coverageText(c: { files: number; counts: Record<string, number> }): string {
+  const rows = Object.entries(c.counts);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const never = rows.filter(([, n]) => n === 0).length;
+  return `coverage over ${c.files} v2 trace${c.files === 1 ? '' : 's'} (${never} of ` +
+    `${rows.length} never exercised):\n${rows.map(([k, n]) => `  ${k.padEnd(width)}  ${n}` +
+    `${n === 0 ? '   (never)' : ''}`).join('\n')}\n`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output.
 // ---------------------------------------------------------------------------------------------
@@ -270,9 +390,16 @@ function textVerdict(results: readonly Result[], excerpts: Map<string,
       : `, ${report.partial.inferred} hidden steps inferred, ${report.partial.choicePoints} ` +
         `ballots with a choice (up to ${report.partial.alternativesMax} alternatives), ` +
           `${report.partial.explored}/${report.partial.budget} budget used`;
+    const mp = report.multipaxos ?? null;
     if (report.verdict === 'unknown') {
-      out.push(`${file}: unknown: ${report.partial?.unknown ?? 'no verdict'}: ${s.events} events` +
-        `${partial}`);
+      out.push(`${file}: unknown: ${report.partial?.unknown ?? report.notes?.join('; ')
+        ?? 'no verdict'}: ${s.events} events${partial}`);
+      continue;
+    }
+    if (report.verdict === 'accepted' && mp !== null) {
+      out.push(`${file}: accepted: ${mp.events} events, ${mp.steps} spec steps, ` +
+        `${mp.slotsChosen} slots chosen, ${mp.applies} applies, ${mp.calls.length} client calls` +
+        `${(report.notes ?? []).map((n) => `; ${n}`).join('')}`);
       continue;
     }
     if (report.verdict === 'accepted') {
@@ -304,18 +431,19 @@ function rejectionText(file: string, r: Rejection, lines: Map<number,
     which needs ${r.conjunct}`}`);
   else if (r.conjunct !== null) out.push(`  condition: ${r.conjunct}`);
   const w = r.witness;
+  // The witness numbers ballots as the spec does; its legend names each back as logged.
+  const logged = (b: number): string => w.ballots?.[String(b)] ?? String(b);
   const facts = [
-    w.ballot === undefined ? null : `ballot ${w.ballot}`,
+    w.slot === undefined ? null : `slot ${w.slot}`,
+    w.ballot === undefined ? null : `ballot ${logged(w.ballot)}`,
     w.value === undefined ? null : `value ${w.value}`,
     w.quorum === undefined ? null : `quorum {${w.quorum.join(', ')}}`,
     w.acceptor === undefined ? null : `acceptor ${w.acceptor}`,
   ].filter((x) => x !== null);
   if (facts.length > 0) out.push(`  witness: ${facts.join(', ')}`);
-  for (const m of w.messages ?? []) out.push(`    line ${m.line}: ${m.text}`);
-  if (w.ballots !== undefined) {
-    out.push(`  ballots as logged: ${Object.entries(w.ballots).map(([n, pair]) => `${n} = ` +
-      `${pair}`).join(', ')}`);
-  }
+  for (const m of w.messages ?? []) out.push(`    line ${m.line}: ` +
+    `${m.text.replace(/\b(bal|mbal) (\d+)\b/g, (_, word: string, b: string) =>
+      `${word} ${logged(Number(b))}`)}`);
   if (r.breaks.length > 1) out.push(`  also breaks: ` +
     `${r.breaks.slice(1).map((b) => b.property).join(', ')}`);
   if (lines !== undefined && r.excerpt.length > 0) {
@@ -341,7 +469,8 @@ function jsonVerdict(results: readonly Result[], excerpts: Map<string,
         steps: report.summary.steps,
         retransmissions: report.summary.retransmissions,
         messages: report.summary.messages,
-        chosen: report.summary.chosen.map((c) => ({ ...c, value: loggedValue(c.value) })),
+        chosen: report.summary.chosen.map((c) => ({ value: loggedValue(c.value),
+          ballot: loggedBallot(c.ballotText ?? String(c.ballot)), line: c.line })),
         rejections: report.summary.rejections.map((r) => ({
           ...r, excerpt: r.excerpt.map((l) => ({ line: l, text: excerpts.get(file)?.get(l)
             ?? null })),
@@ -367,6 +496,14 @@ function jsonVerdict(results: readonly Result[], excerpts: Map<string,
  * A chosen value as the trace logged it: the summary carries it as shown in messages (a string
  * quoted, `"B"`), which the JSON verdict must not quote a second time.
  */
+/** A ballot as the trace logged it, as JSON: a number or a [round, "proposer"] pair. */
+function loggedBallot(shown: string): unknown {
+  if (shown === 'none') return null;
+  const b = JSON.parse(shown) as unknown;
+  // An ITF ballot beyond 2^53 stays its decimal text, which a JSON number would round.
+  return typeof b === 'number' && !Number.isSafeInteger(b) ? shown : b;
+}
+
 function loggedValue(shown: string): string | number {
   try {
     const v = JSON.parse(shown) as unknown;

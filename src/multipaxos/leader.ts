@@ -20,12 +20,15 @@
 import { assert } from '../paxos/assert.js';
 import { ballotCmp, ballotEq, type Ballot } from '../paxos/ballot.js';
 import { DEFERENCE_FACTOR } from '../paxos/proposer.js';
+import {
+  configPending, coversKnown, isQuorumAt, isVoter, proposalLimit,
+} from './config.js';
 import { applyReady, learnAt, learnedAt } from './replica.js';
 import {
-  acted, fx, has, ignored, isQuorum, reply, send, timer, withVote, type Fx,
+  acted, fx, has, ignored, reply, send, timer, withVote, type Fx,
 } from './state.js';
 import type {
-  Entry, Inflight, Msg1b, Msg2b, MsgReject, ServerState, StepResult, Timer, Vote,
+  Entry, Inflight, Msg1b, Msg2b, MsgReject, ServerState, StepResult, Timer,
 } from './types.js';
 
 /** Doubling stops here: the longest election backoff is timeout * 2^BACKOFF_DOUBLINGS_MAX. */
@@ -84,27 +87,30 @@ export function onPromise(s: ServerState, m: Msg1b): StepResult {
   }
   const promised = l.promised | (1 << m.acc);
   const next = { ...s, leader: { ...l, promised, adopted } };
-  if (!isQuorum(promised, s.config.servers)) return acted(s, next, 'Promise', fx());
+  if (!coversKnown(next, promised)) return acted(s, next, 'Promise', fx());
   const f = fx();
   return acted(s, proposeQueued(becomeLeader(next, f), f), 'Phase2a', f);
 }
 
 /**
  * Phase2a(b, slot, v) for every slot from the first one not learned to the highest reported:
- * v is the highest-ballot vote reported in the slot, or a no-op in a hole.
+ * v is the highest-ballot vote reported in the slot, or a no-op in a hole. Only below
+ * applied + alpha (config.ts, Known): the votes above stay adopted for proposeQueued.
  */
 export function becomeLeader(s: ServerState, f: Fx): ServerState {
   const l = s.leader;
   const start = Math.max(l.from, s.replica.applied);
-  const top = l.adopted.length === 0 ? start - 1 : l.adopted[l.adopted.length - 1]!.slot;
+  const reported = l.adopted.length === 0 ? start - 1 : l.adopted[l.adopted.length - 1]!.slot;
+  const top = Math.min(reported, proposalLimit(s) - 1);
   const inflight: Inflight[] = [];
   for (let slot = start; slot <= top; slot++) {
     if (learnedAt(s, slot) !== null) continue;
     const val = l.adopted.find((v) => v.slot === slot)?.val ?? NOOP;
     inflight.push({ slot, val, accs: 0 });
   }
+  const next = Math.max(start, top + 1);
   const leader = {
-    ...l, role: 'leader', next: Math.max(start, top + 1), inflight, adopted: [] as Vote[],
+    ...l, role: 'leader', next, inflight, adopted: l.adopted.filter((v) => v.slot >= next),
     queue: l.queue, attempts: 0, timerTag: l.timerTag + 1,
   } as const;
   for (const x of inflight) sendAccept(s, f, l.bal, x);
@@ -123,18 +129,32 @@ function sendAccept(s: ServerState, f: Fx, bal: Ballot, x: Inflight): void {
 export function proposeQueued(s: ServerState, f: Fx): ServerState {
   const l = s.leader;
   const { window, batch } = s.config;
-  if (l.role !== 'leader' || l.queue.length === 0 || l.inflight.length >= window) return s;
-  let { next, queue } = l;
+  const more = l.queue.length > 0 || l.adopted.length > 0 || configPending(s);
+  if (l.role !== 'leader' || !more || l.inflight.length >= window) return s;
+  const limit = proposalLimit(s);
+  // A configuration came into force whose majority did not promise this ballot: phase 1 again.
+  if (limit < 0) return startElection(s, f, 0);
+  let { next, queue, adopted } = l;
   const inflight = l.inflight.slice();
-  while (queue.length > 0 && inflight.length < window) {
-    const val: Entry = { id: `${l.bal.round}.${l.bal.server}/${next}`, cmds: queue.slice(0, batch) };
+  while (inflight.length < window && next < limit) {
+    const held = adopted.length > 0 && adopted[0]!.slot === next ? adopted[0]!.val : null;
+    if (held !== null) adopted = adopted.slice(1);
+    if (learnedAt(s, next) !== null) { next++; continue; }
+    let val: Entry;
+    if (held !== null) val = held;
+    else if (adopted.length > 0) val = NOOP; // a hole below a reported vote
+    else if (queue.length > 0) {
+      val = { id: `${l.bal.round}.${l.bal.server}/${next}`, cmds: queue.slice(0, batch) };
+      queue = queue.slice(batch);
+    } else if (configPending(s) && inflight.length === 0) val = NOOP; // bring it into force
+    else break;
     const x = { slot: next, val, accs: 0 };
     inflight.push(x);
     sendAccept(s, f, l.bal, x);
-    queue = queue.slice(batch);
     next++;
   }
-  return { ...s, leader: { ...l, next, queue, inflight } };
+  if (next === l.next) return s;
+  return { ...s, leader: { ...l, next, queue, adopted, inflight } };
 }
 
 /**
@@ -151,7 +171,7 @@ export function onVote(s: ServerState, m: Msg2b): StepResult {
   if (has(x.accs, m.acc)) return ignored(s, 'duplicate-vote');
   assert(x.val.id === m.val.id, 'a 2b in this ballot votes for this ballot\'s 2a');
   const counted = { ...x, accs: x.accs | (1 << m.acc) };
-  if (!isQuorum(counted.accs, s.config.servers)) {
+  if (!isQuorumAt(s, x.slot, counted.accs)) {
     const inflight = l.inflight.map((y, j) => (j === i ? counted : y));
     return acted(s, { ...s, leader: { ...l, inflight } }, 'Vote', fx());
   }
@@ -229,7 +249,8 @@ export function onTimer(s: ServerState, t: Timer, rand: number): StepResult {
     return acted(s, s, 'Heartbeat', f);
   }
   if (l.role === 'leader') return ignored(s, 'stale-timer');
-  if (l.role === 'follower' && l.heard) {
+  // A learner (or a removed server) watches and never runs: its ballots would only disrupt.
+  if ((l.role === 'follower' && l.heard) || !isVoter(s)) {
     const next = { ...s, leader: { ...l, heard: false } };
     timer(f, t, electionWait(next, rand));
     return acted(s, next, 'Watch', f);

@@ -16,7 +16,7 @@
  * Left out: expiring sessions of clients that went away (the table grows with the clients).
  */
 import type {
-  AppState, Command, KvOp, LedgerOp, MachineName, Op, Output, Session,
+  AppState, Command, ConfigOp, KvOp, LedgerOp, MachineName, Op, Output, Session,
 } from './types.js';
 
 export interface Machine {
@@ -27,8 +27,16 @@ export interface Machine {
 
 const UNSUPPORTED: Output = { ok: false, value: 'unsupported' };
 
+/**
+ * The value stored under `key`, or null: own properties only, so that a key named like a
+ * prototype member ("constructor", "toString", "__proto__") reads as absent until it is written.
+ */
+function stored(data: AppState, key: string): string | null {
+  return Object.hasOwn(data, key) ? data[key]! : null;
+}
+
 function applyKv(data: AppState, op: KvOp): { data: AppState; out: Output } {
-  const cur = data[op.key] ?? null;
+  const cur = stored(data, op.key);
   switch (op.op) {
     case 'get': return { data, out: { ok: true, value: cur } };
     case 'put': return { data: { ...data, [op.key]: op.value }, out: { ok: true, value: null } };
@@ -48,7 +56,7 @@ function applyKv(data: AppState, op: KvOp): { data: AppState; out: Output } {
 }
 
 function balance(data: AppState, acct: string): number {
-  return Number(data[acct] ?? '0');
+  return Number(stored(data, acct) ?? '0');
 }
 
 function applyLedger(data: AppState, op: LedgerOp): { data: AppState; out: Output } {
@@ -78,6 +86,14 @@ function isKv(op: Op): op is KvOp {
     op.op === 'append';
 }
 
+/** A membership change: applied by the replica to its configurations, never by a machine. */
+export function isConfigOp(op: Op): op is ConfigOp {
+  return op.op === 'add-server' || op.op === 'remove-server';
+}
+
+/** What a membership change answers: it was ordered (config.ts says what it changed). */
+const CONFIG_DONE: Output = { ok: true, value: null };
+
 export const kvMachine: Machine = {
   name: 'kv',
   apply: (data, op) => (isKv(op) ? applyKv(data, op) : { data, out: UNSUPPORTED }),
@@ -85,7 +101,8 @@ export const kvMachine: Machine = {
 
 export const ledgerMachine: Machine = {
   name: 'ledger',
-  apply: (data, op) => (isKv(op) ? { data, out: UNSUPPORTED } : applyLedger(data, op)),
+  apply: (data, op) =>
+    (isKv(op) || isConfigOp(op) ? { data, out: UNSUPPORTED } : applyLedger(data, op)),
 };
 
 export const MACHINES: Readonly<Record<MachineName, Machine>> = {
@@ -118,7 +135,7 @@ export function applyCommand(
   if (last !== null && last.seq >= cmd.seq) {
     return { data, sessions, out: last.seq === cmd.seq ? last.out : null };
   }
-  const r = machine.apply(data, cmd.op);
+  const r = isConfigOp(cmd.op) ? { data, out: CONFIG_DONE } : machine.apply(data, cmd.op);
   const session: Session = { client: cmd.client, seq: cmd.seq, out: r.out };
   const rest = sessions.filter((s) => s.client !== cmd.client);
   const at = rest.findIndex((s) => s.client > cmd.client);
@@ -138,6 +155,7 @@ export function keysOf(op: Op): readonly string[] {
   switch (op.op) {
     case 'transfer': return [op.from, op.to];
     case 'deposit': case 'withdraw': case 'balance': return [op.acct];
+    case 'add-server': case 'remove-server': return [];
     default: return [op.key];
   }
 }
@@ -151,5 +169,6 @@ export function showOp(op: Op): string {
     case 'deposit': case 'withdraw': return `${op.op}(${op.acct}, ${op.amount})`;
     case 'balance': return `balance(${op.acct})`;
     case 'transfer': return `transfer(${op.from}, ${op.to}, ${op.amount})`;
+    case 'add-server': case 'remove-server': return `${op.op}(n${op.server + 1})`;
   }
 }

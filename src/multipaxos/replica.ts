@@ -18,10 +18,11 @@
  */
 import { ballotCmp, ballotEq } from '../paxos/ballot.js';
 import { proposeQueued } from './leader.js';
-import { applyCommand, chain, MACHINES } from './machine.js';
-import { acted, fx, ignored, isQuorum, reply, send, votesFrom, type Fx } from './state.js';
+import { coversKnown, trimConfigs, withConfigOp } from './config.js';
+import { applyCommand, chain, isConfigOp, MACHINES, sessionOf } from './machine.js';
+import { acted, fx, ignored, reply, send, votesFrom, type Fx } from './state.js';
 import type {
-  Entry, MsgCatchup, MsgCommit, MsgEntries, MsgSnapshot, ServerState, Snapshot, StepResult,
+  Command, Entry, MsgCatchup, ReplicaState, MsgCommit, MsgEntries, MsgSnapshot, ServerState, Snapshot, StepResult,
 } from './types.js';
 
 /** The first slot of the replica's log: everything below is in the durable snapshot. */
@@ -52,8 +53,11 @@ export function applyReady(s0: ServerState, f: Fx): ServerState {
   let r = s.replica;
   let waiting = s.waiting;
   for (let e = learnedAt(s, r.applied); e !== null; e = learnedAt(s, r.applied)) {
-    let { app, sessions } = r;
+    let { app, sessions, configs } = r;
     for (const cmd of e.cmds) {
+      if (isConfigOp(cmd.op) && !isStale(sessions, cmd)) {
+        configs = withConfigOp(s, configs, r.applied, cmd.op);
+      }
       const a = applyCommand(machine, app, sessions, cmd);
       app = a.data;
       sessions = a.sessions;
@@ -63,11 +67,19 @@ export function applyReady(s0: ServerState, f: Fx): ServerState {
         if (a.out !== null) reply(f, cmd.client, cmd.seq, a.out);
       }
     }
-    r = { ...r, app, sessions, applied: r.applied + 1, digest: chain(r.digest, e.id) };
+    const applied = r.applied + 1;
+    configs = trimConfigs(configs, applied);
+    r = { ...r, app, sessions, applied, digest: chain(r.digest, e.id), configs };
     s = { ...s, replica: r };
   }
   if (s !== s0) s = compact(serveReads({ ...s, waiting }, f));
   return dropChosen(s);
+}
+
+/** A retry of a command this replica applied already (exactly-once applies it once). */
+function isStale(sessions: ReplicaState['sessions'], cmd: Command): boolean {
+  const last = sessionOf(sessions, cmd.client);
+  return last !== null && last.seq >= cmd.seq;
 }
 
 /** A leader stops proposing in slots it has applied (it may learn them by catch-up). */
@@ -85,7 +97,7 @@ export function compact(s: ServerState): ServerState {
   const r = s.replica;
   if (every === 0 || r.applied - logBase(s) < every) return s;
   const snapshot: Snapshot = {
-    upTo: r.applied, app: r.app, sessions: r.sessions, digest: r.digest,
+    upTo: r.applied, app: r.app, sessions: r.sessions, digest: r.digest, configs: r.configs,
   };
   return install(s, snapshot, r.log.slice(r.applied - logBase(s)));
 }
@@ -95,7 +107,7 @@ function install(s: ServerState, snap: Snapshot, log: readonly (Entry | null)[])
   const durable = { ...s.durable, snapshot: snap, votes: votesFrom(s.durable.votes, snap.upTo) };
   const replica = {
     ...s.replica, applied: snap.upTo, app: snap.app, sessions: snap.sessions,
-    digest: snap.digest, log, asked: Math.max(s.replica.asked, snap.upTo),
+    digest: snap.digest, log, asked: Math.max(s.replica.asked, snap.upTo), configs: snap.configs,
   };
   return { ...s, durable, replica };
 }
@@ -106,7 +118,7 @@ export function serveReads(s: ServerState, f: Fx): ServerState {
   if (l.reads.length === 0) return s;
   const machine = MACHINES[s.config.machine];
   const ready = (x: (typeof l.reads)[number]): boolean =>
-    isQuorum(x.acks, s.config.servers) && x.index <= s.replica.applied;
+    coversKnown(s, x.acks) && x.index <= s.replica.applied;
   if (!l.reads.some(ready)) return s;
   for (const x of l.reads) {
     if (ready(x)) reply(f, x.cmd.client, x.cmd.seq, machine.apply(s.replica.app, x.cmd.op).out);

@@ -21,7 +21,7 @@ import {
 
 export { majority, count, has, isQuorum } from '../paxos/state.js';
 
-export const EMPTY_SNAPSHOT: Snapshot = { upTo: 0, app: {}, sessions: [], digest: 0 };
+export const EMPTY_SNAPSHOT: Snapshot = { upTo: 0, app: {}, sessions: [], digest: 0, configs: [] };
 
 /** Nothing promised, no vote, no round used, the empty snapshot. */
 export const INITIAL_DURABLE: Durable = {
@@ -34,7 +34,7 @@ export function serverConfig(
 ): ServerConfig {
   const timeout = partial.timeout ?? 40;
   return {
-    timeout,
+    timeout, members: 2 ** partial.servers - 1, alpha: 8,
     heartbeat: partial.heartbeat ?? Math.max(1, Math.floor(timeout / 3)),
     distinguished: null, window: 4, batch: 8, snapshotEvery: 16, machine: 'kv', reads: 'log',
     ...partial,
@@ -47,6 +47,8 @@ export function initServer(config: ServerConfig, durable: Durable = INITIAL_DURA
   assert(config.id >= 0 && config.id < config.servers, 'server id in 0..servers-1');
   assert(config.heartbeat >= 1 && config.heartbeat < config.timeout, 'heartbeat below timeout');
   assert(config.window >= 1 && config.batch >= 1, 'window and batch at least one');
+  assert(config.alpha >= 1 && config.members > 0 && config.members < 2 ** config.servers,
+    'alpha at least one, members among the servers');
   const snap = durable.snapshot;
   return {
     config,
@@ -58,7 +60,7 @@ export function initServer(config: ServerConfig, durable: Durable = INITIAL_DURA
     },
     replica: {
       applied: snap.upTo, app: snap.app, sessions: snap.sessions, digest: snap.digest, log: [],
-      asked: snap.upTo,
+      asked: snap.upTo, configs: snap.configs,
     },
     waiting: [],
   };

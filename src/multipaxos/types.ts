@@ -48,7 +48,16 @@ export type LedgerOp =
   }
   | { readonly op: 'balance'; readonly acct: string };
 
-export type Op = KvOp | LedgerOp;
+/**
+ * A membership change (config.ts): the voting members gain or lose one server. It goes through
+ * the log like any command and takes effect `alpha` slots after the slot it is chosen in.
+ */
+export interface ConfigOp {
+  readonly op: 'add-server' | 'remove-server';
+  readonly server: number;
+}
+
+export type Op = KvOp | LedgerOp | ConfigOp;
 
 /** What an operation returned: whether it took effect, and the value it reports. */
 export interface Output {
@@ -91,6 +100,14 @@ export interface Snapshot {
   readonly sessions: readonly Session[];
   /** A chain hash of the ids of the entries applied below upTo (StateMachineSafety's witness). */
   readonly digest: number;
+  /** The configurations in force from upTo on (config.ts); [] means the initial members. */
+  readonly configs: readonly Epoch[];
+}
+
+/** The voting members (a bitmask of server ids) of every slot from `from` on. */
+export interface Epoch {
+  readonly from: number;
+  readonly members: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,6 +287,8 @@ export interface ReplicaState {
   readonly log: readonly (Entry | null)[];
   /** The slot up to which this replica already asked for catch-up (limits repeat requests). */
   readonly asked: number;
+  /** The configurations of the slots from `applied` on, as far as they are known (config.ts). */
+  readonly configs: readonly Epoch[];
 }
 
 /** How client reads are served (docs/multipaxos.md, "Reads"). */
@@ -279,7 +298,15 @@ export type MachineName = 'kv' | 'ledger';
 
 export interface ServerConfig {
   readonly id: ServerId;
+  /** Server ids are 0..servers-1; those outside the voting members are learners. */
   readonly servers: number;
+  /** The voting members of the first slots, a bitmask (default: every server). */
+  readonly members: number;
+  /**
+   * A configuration command chosen in slot i governs the slots from i + alpha on, so a leader
+   * proposes at most alpha slots past what it applied (config.ts). Equal on every server.
+   */
+  readonly alpha: number;
   /** Ticks of leader silence before an election, and the unit of backoff. */
   readonly timeout: number;
   /** The leader's heartbeat period in ticks (below timeout). */

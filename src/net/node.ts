@@ -12,7 +12,7 @@
  * only the loop, the store and the links.
  */
 import { randomInt } from 'node:crypto';
-import { drive, type ClientCall, type Protocol } from './protocol.js';
+import { drive, type ClientCall, type Protocol, type StepObserver } from './protocol.js';
 import { startPeers, type PeerAddress, type Peers } from './peers.js';
 import { openStore, type Store } from './storage.js';
 
@@ -25,6 +25,8 @@ export interface NodeConfig {
   /** Compact the log into one image once it holds this many bytes. */
   readonly compactBytes: number;
   readonly log: (line: string) => void;
+  /** Sees every step, before its effects take place (a trace writer). */
+  readonly onStep?: StepObserver<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 export interface ReplyWaiter {
@@ -77,7 +79,7 @@ export async function startNode<S, I, E, M>(
     scheduled = false;
     if (stopped || queue.length === 0) return;
     const inputs = queue.splice(0, queue.length);
-    const { state: next, batch } = drive(p, state, inputs);
+    const { state: next, batch } = drive(p, state, inputs, cfg.onStep);
     state = next;
     store.append(batch.persist); // fsync: nothing below leaves before the records are durable
     for (const e of batch.after) {
@@ -125,7 +127,13 @@ export async function startNode<S, I, E, M>(
       if (rest.length === 0) waiters.delete(k);
       else waiters.set(k, rest);
     },
-    status: () => ({ name: self.name, ...p.status(state), peers: peers.connected() }),
+    status: () => {
+      const shown = p.status(state);
+      const leader = shown['leader'];
+      // The reducer knows servers by index; people know them by name.
+      if (typeof leader === 'number') shown['leader'] = cfg.members[leader]?.name ?? leader;
+      return { name: self.name, ...shown, peers: peers.connected() };
+    },
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);

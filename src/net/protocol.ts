@@ -61,9 +61,20 @@ export interface Protocol<S, I, E, M> {
   readonly decode: (frame: unknown) => M | string;
   /** Validates an operation from a client; a string names what is wrong with it. */
   readonly operation: (body: unknown) => unknown;
+  /**
+   * The records one batch must write, from all it produced in order (group commit). Default:
+   * all of them. A protocol whose every record is its whole durable state keeps only what the
+   * last one needs, so a busy turn writes one record instead of one per step.
+   */
+  readonly squash?: (records: readonly unknown[]) => readonly unknown[];
   /** What `GET /status` shows about the reducer's state (leader, ballot, indexes). */
   readonly status: (s: S) => Record<string, unknown>;
 }
+
+/** Sees every step a server takes (its trace writer: `synod serve --trace`). */
+export type StepObserver<S, I, E> = (
+  before: S, input: I, result: { readonly state: S; readonly effects: readonly E[] },
+) => void;
 
 /** What one batch asks the shell to do, in the order it must be done. */
 export interface Batch<M> {
@@ -73,13 +84,14 @@ export interface Batch<M> {
 
 /** Steps `inputs` in order from `state`; returns the next state and the ordered effects. */
 export function drive<S, I, E, M>(
-  p: Protocol<S, I, E, M>, state: S, inputs: readonly I[],
+  p: Protocol<S, I, E, M>, state: S, inputs: readonly I[], onStep?: StepObserver<S, I, E>,
 ): { readonly state: S; readonly batch: Batch<M> } {
   const persist: unknown[] = [];
   const after: Batch<M>['after'][number][] = [];
   let s = state;
   for (const input of inputs) {
     const result = p.step(s, input);
+    onStep?.(s, input, result);
     s = result.state;
     for (const e of result.effects) {
       const effect = p.effect(e);
@@ -87,5 +99,5 @@ export function drive<S, I, E, M>(
       else after.push(effect);
     }
   }
-  return { state: s, batch: { persist, after } };
+  return { state: s, batch: { persist: p.squash?.(persist) ?? persist, after } };
 }

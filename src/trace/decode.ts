@@ -91,7 +91,7 @@ export function reportErrors(errors: t.Errors, prefix: string): { field: string;
   return { field: path, message };
 }
 
-function decodeWith<A>(codec: t.Decoder<unknown, A>, value: unknown, line: number,
+export function decodeWith<A>(codec: t.Decoder<unknown, A>, value: unknown, line: number,
   prefix: string): Decoded<A> {
   const r = codec.decode(value);
   if (r._tag === 'Right') return ok(r.right);
@@ -116,7 +116,7 @@ export function decodeHeader(json: unknown, line: number): Decoded<Cluster> {
   }
   if (json['version'] !== F.FORMAT_VERSION) {
     return fail(line, 'version',
-      `this checker reads version ${F.FORMAT_VERSION}, got ${showValue(json['version'])}`);
+      `this checker reads versions 1 and 2 (Multi-Paxos), got ${showValue(json['version'])}`);
   }
   const decoded = decodeWith(F.Header, json, line, '');
   if (!decoded.ok) return decoded;
@@ -208,6 +208,18 @@ const msgCodecs: Readonly<Record<string, t.Decoder<unknown, F.Msg>>> = {
     nack: F.MsgReject,
 };
 
+/**
+ * An extension event: an object whose `ev` begins with "x-" ("x-gc", "x-metrics"), as message
+ * types may. The reader skips it (it is never checked, nor counted); any other unknown `ev` is an
+ * input error, so a misspelt event kind is never ignored silently.
+ */
+export function isExtensionEvent(json: unknown): boolean {
+  if (!isRecord(json)) return false;
+  const ev = json['ev'];
+  return typeof ev === 'string' && ev.startsWith('x-') && ev.length > 2
+    && ev.length <= F.limits.nameLengthMax;
+}
+
 /** Picks the codec for a line by its `ev` (and `msg.type`), so errors name one field. */
 export function decodeShape(json: unknown, line: number): Decoded<F.TraceEvent> {
   if (!isRecord(json)) return fail(line, null,
@@ -217,7 +229,8 @@ export function decodeShape(json: unknown, line: number): Decoded<F.TraceEvent> 
     `is missing (expected one of ${F.EVENT_KINDS.join(', ')})`);
   if (typeof ev !== 'string' || !Object.hasOwn(eventCodecs, ev)) {
     return fail(line, 'ev',
-      `unknown event type ${showValue(ev)} (expected one of ${F.EVENT_KINDS.join(', ')})`);
+      `unknown event type ${showValue(ev)} (expected one of ${F.EVENT_KINDS.join(', ')}, or an ` +
+        '"x-" extension event)');
   }
   if (ev === 'send' || ev === 'recv') {
     const m = decodeMsgShape(json['msg'], line);

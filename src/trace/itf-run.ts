@@ -74,6 +74,7 @@ export function checkStates(trace: ItfTrace, quorums: Constants['quorums']): Che
   };
   const table: NameTable = { nodes: [...trace.acceptors], clients: [], values: [...trace.values] };
   const names = namesOf(cluster, table);
+  const logged = loggedBallots(trace);
   let steps = 0;
   const reject = (r: Rejection): CheckSummary =>
     ({ events: trace.states.length, steps, retransmissions: 0, messages: 0, chosen: [],
@@ -95,17 +96,31 @@ export function checkStates(trace: ItfTrace, quorums: Constants['quorums']): Che
       const why = verdict.why;
       return reject({
         ...rejection(i, b?.property ?? verdict.rule,
-          `state ${i - 1} -> ${i}: ${b === undefined ? why : `${b.summary}. ${why}`}`),
+          logged(`state ${i - 1} -> ${i}: ${b === undefined ? why
+            : `${b.summary}. ${why.charAt(0).toUpperCase()}${why.slice(1)}`}`)),
         action: verdict.action, conjunct: verdict.conjunct,
-          breaks: broken.map((v) => ({ property: v.property, summary: v.summary })),
+          breaks: broken.map((v) => ({ property: v.property, summary: logged(v.summary) })),
       });
     }
   }
   const last = trace.states[trace.states.length - 1] as PaxosState;
   const chosen = chosenProposals(k, votingState(k, last)).map((p) => ({ value: names.value(p.val),
-    ballot: p.bal, line: 0 }));
+    ballot: p.bal, ...(trace.ballots === null ? {} : { ballotText: trace.ballots[p.bal] }),
+    line: 0 }));
   return { events: trace.states.length, steps, retransmissions: 0, messages: last.msgs.length,
     chosen, rejections: [] };
+}
+
+/**
+ * Sentences about a trace whose ballots were replaced by their ranks (itf.ts) name each ballot as
+ * logged ("ballot 2" -> "ballot 36871536670719328967..."); the identity otherwise.
+ */
+function loggedBallots(trace: ItfTrace): (text: string) => string {
+  const names = trace.ballots;
+  if (names === null) return (text) => text;
+  return (text) => text.replace(/\b(ballots?|maxBal|maxVBal|mbal|bal) (\d+)\b/g,
+    (all, word: string, b: string) => (names[Number(b)] === undefined ? all
+      : `${word} ${names[Number(b)]}`));
 }
 
 function rejection(index: number, rule: string, explanation: string): Rejection {

@@ -8,8 +8,14 @@
  * Reading: for specs shaped like Paxos.tla, with variables maxBal, maxVBal, maxVal and msgs
  * (possibly module-qualified, "Paxos::maxBal" or "Paxos.maxBal"), messages as records with a
  * `type` field or as variants whose tag names the type ("M1b", "Promise"), acceptors and values
- * as strings or numbers, None as null, "None", or a None variant (Quint's Option). A mapping
- * (`{"maxBal": "promised", "bal": "ballot", ...}`) renames variables and message fields.
+ * as strings or numbers, None as null, "None", or a None variant (Quint's Option), or -1 where
+ * the vote's ballot is -1 (Quint's Paxos example: `None = -1`). Message fields are found under
+ * common synonyms, per message type (`acc` or `acceptor`, `val` or `value`, ...: FIELD_NAMES).
+ * Ballots are integers of any size: when one is beyond 2^53 (Quint draws ballots from Nat as
+ * #bigint), every ballot is replaced by its rank among the trace's ballots, which keeps their
+ * order and equality (all Paxos asks of them), and `ballots` names each rank back.
+ * A mapping (`{"maxBal": "promised", "bal": "ballot", "2b.acc": "voter"}`) renames variables and
+ * message fields, for every message type or, as "TYPE.field", for one.
  * Writing: spec states to ITF, so that counterexamples open in existing ITF viewers.
  *
  * What it leaves out: other variables are ignored (a trace of a spec with extra state still
@@ -35,6 +41,8 @@ export interface ItfTrace {
   readonly values: readonly ValueName[];
   readonly states: readonly PaxosState[];
   readonly quorums: readonly (readonly string[])[] | null;
+  /** When ballots were replaced by their ranks: rank -> the ballot as logged (decimal). */
+  readonly ballots: readonly string[] | null;
 }
 
 const SPEC_VARS = ['maxBal', 'maxVBal', 'maxVal', 'msgs'] as const;
@@ -46,12 +54,22 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** ITF value -> plain JS: numbers, strings, arrays (sets, tuples), Map-free pair lists. */
 function plainInt(v: unknown, where: string): number {
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
-  if (isRecord(v) && typeof v['#bigint'] === 'string' && /^-?\d+$/.test(v['#bigint'])) {
-    const n = Number(v['#bigint']);
-    if (Number.isSafeInteger(n)) return n;
+  const n = Number(anyInt(v, where));
+  if (Number.isSafeInteger(n)) return n;
+  throw new ItfError(where, `expected an integer within 2^53, got ${show(v)}`);
+}
+
+/** An integer of any size: a safe JSON number or {"#bigint": "digits"}. */
+function anyInt(v: unknown, where: string): bigint {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+  if (isRecord(v) && typeof v['#bigint'] === 'string' && /^-?\d{1,4000}$/.test(v['#bigint'])) {
+    return BigInt(v['#bigint']);
   }
   throw new ItfError(where, `expected an integer (a number or {"#bigint": "..."}), got ${show(v)}`);
+}
+
+function isMinusOne(v: unknown): boolean {
+  return v === -1 || (isRecord(v) && v['#bigint'] === '-1');
 }
 
 const show = showJson;
@@ -111,10 +129,32 @@ const TYPE_BY_TAG: ReadonlyArray<[RegExp, Message['type']]> = [
 interface Interner {
   readonly acceptor: (v: unknown, where: string) => number;
   readonly value: (v: unknown, where: string) => number;
+  /** A ballot: -1, the ballot itself, or (when some ballot is beyond 2^53) its rank. */
+  readonly ballot: (v: unknown, where: string) => number;
 }
 
-function decodeMessage(raw: unknown, where: string, f: (n: string) => string,
-  I: Interner): Message {
+/** Where each message field is looked for when the mapping does not name it: first found wins. */
+const FIELD_NAMES: Readonly<Record<string, readonly string[]>> = {
+  bal: ['bal', 'ballot', 'b'],
+  acc: ['acc', 'acceptor', 'a'],
+  mbal: ['mbal', 'maxVBal', 'vbal', 'vrnd'],
+  mval: ['mval', 'maxVal', 'vval'],
+  val: ['val', 'value', 'v'],
+};
+
+/** A message field: the mapping's "TYPE.field", then its "field", then FIELD_NAMES in order. */
+function fieldOf(body: Record<string, unknown>, type: Message['type'], k: string,
+  mapping: Mapping, where: string): { name: string; value: unknown } {
+  const mapped = mapping[`${type}.${k}`] ?? mapping[k];
+  const names = mapped === undefined ? FIELD_NAMES[k] ?? [k] : [mapped];
+  const name = names.find((n) => n in body);
+  if (name === undefined) throw new ItfError(where, `a ${type} message needs its ${k} field ` +
+    `(looked for ${names.join(', ')}; a mapping {"${type}.${k}": "..."} names another)`);
+  return { name, value: body[name] };
+}
+
+function decodeMessage(raw: unknown, where: string, mapping: Mapping, I: Interner): Message {
+  const f = (n: string): string => mapping[n] ?? n;
   let type: Message['type'] | undefined;
   let body: unknown = raw;
   if (isRecord(raw) && typeof raw['tag'] === 'string' && 'value' in raw && !(f('type') in raw)) {
@@ -126,21 +166,24 @@ function decodeMessage(raw: unknown, where: string, f: (n: string) => string,
   }
   if (!isRecord(body) || type === undefined) throw new ItfError(where,
     `expected a 1a/1b/2a/2b message, got ${show(raw)}`);
-  const get = (k: string): unknown => body[f(k)];
-  const bal = plainInt(get('bal'), `${where}.${f('bal')}`);
+  const t = type;
+  const read = <T>(k: string, decode: (v: unknown, w: string) => T): T => {
+    const x = fieldOf(body, t, k, mapping, where);
+    return decode(x.value, `${where}.${x.name}`);
+  };
+  const bal = read('bal', I.ballot);
   switch (type) {
     case '1a': return { type, bal };
     case '1b': {
-      const mval = noneOr(get('mval'));
-      return {
-        type, acc: I.acceptor(get('acc'), `${where}.${f('acc')}`), bal,
-        mbal: plainInt(get('mbal'), `${where}.${f('mbal')}`),
-        mval: mval === null ? null : I.value(mval, `${where}.${f('mval')}`),
-      };
+      const mbal = read('mbal', I.ballot);
+      const mval = read('mval', (v, w) => {
+        const x = noneOr(v);
+        return x === null || (mbal === -1 && isMinusOne(x)) ? null : I.value(x, w);
+      });
+      return { type, acc: read('acc', I.acceptor), bal, mbal, mval };
     }
-    case '2a': return { type, bal, val: I.value(get('val'), `${where}.${f('val')}`) };
-    default: return { type: '2b', acc: I.acceptor(get('acc'), `${where}.${f('acc')}`), bal,
-      val: I.value(get('val'), `${where}.${f('val')}`) };
+    case '2a': return { type, bal, val: read('val', I.value) };
+    default: return { type: '2b', acc: read('acc', I.acceptor), bal, val: read('val', I.value) };
   }
 }
 
@@ -167,7 +210,24 @@ export function readItf(doc: unknown, mapping: Mapping = {}): ItfTrace {
   const accIndex = new Map(acceptors.map((a, i) => [a, i]));
   const values: ValueName[] = [];
   const valueIndex = new Map<ValueName, number>();
+  // Ballots are read as numbers; when one is beyond 2^53, the states are read twice more: once to
+  // collect every ballot, once with each replaced by its rank among them.
+  let sawBig = false;
+  let all: Set<bigint> | null = null;
+  let rank: Map<bigint, number> | null = null;
   const I: Interner = {
+    ballot: (v, where) => {
+      if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && rank === null
+        && all === null) return v;
+      const b = anyInt(v, where);
+      if (b === -1n) return -1;
+      if (b < 0n) throw new ItfError(where, `expected a ballot (a natural, or -1 for none), got ` +
+        `${show(v)}`);
+      if (rank !== null) return rank.get(b) as number;
+      all?.add(b);
+      if (b > BigInt(Number.MAX_SAFE_INTEGER)) sawBig = true;
+      return Number(b);
+    },
     acceptor: (v, where) => {
       const a = accIndex.get(String(nameOf(v, where)));
       if (a === undefined) throw new ItfError(where,
@@ -184,9 +244,21 @@ export function readItf(doc: unknown, mapping: Mapping = {}): ItfTrace {
       return i;
     },
   };
-  const decoded = states.map((s, i) => decodeState(s, `$.states[${i}]`, f, I, acceptors.length));
+  const decode = (): PaxosState[] => states.map((s, i) => decodeState(s, `$.states[${i}]`,
+    mapping, I, acceptors.length));
+  let decoded = decode();
+  let ballots: string[] | null = null;
+  if (sawBig) {
+    all = new Set();
+    decode();
+    const sorted = [...all].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    rank = new Map(sorted.map((x, i) => [x, i]));
+    ballots = sorted.map((x) => x.toString());
+    decoded = decode();
+  }
   const q = mapping['quorums'];
-  return { acceptors, values, states: decoded, quorums: q === undefined ? null : parseQuorums(q) };
+  return { acceptors, values, states: decoded, quorums: q === undefined ? null : parseQuorums(q),
+    ballots };
 }
 
 function parseQuorums(text: string): string[][] {
@@ -201,11 +273,12 @@ function parseQuorums(text: string): string[][] {
     'expected a JSON list of quorums, like "[[\\"a1\\",\\"a2\\"]]"');
 }
 
-function decodeState(raw: unknown, where: string, f: (n: string) => string, I: Interner,
+function decodeState(raw: unknown, where: string, mapping: Mapping, I: Interner,
   n: number): PaxosState {
   if (!isRecord(raw)) throw new ItfError(where, 'expected an object');
-  const fn = (name: string, decode: (v: unknown,
-    w: string) => number | null): (number | null)[] => {
+  const f = (x: string): string => mapping[x] ?? x;
+  const fn = (name: string, decode: (v: unknown, w: string,
+    a: number) => number | null): (number | null)[] => {
     const out: (number | null)[] = Array.from({ length: n }, () => null);
     const w = `${where}.${f(name)}`;
     const entries = mapEntries(lookup(raw, f(name), where), w);
@@ -216,17 +289,19 @@ function decodeState(raw: unknown, where: string, f: (n: string) => string, I: I
       const a = I.acceptor(k, `${w}[${i}][0]`);
       if (seen.has(a)) throw new ItfError(`${w}[${i}][0]`, `names acceptor ${show(k)} twice`);
       seen.add(a);
-      out[a] = decode(v, `${w}[${i}][1]`);
+      out[a] = decode(v, `${w}[${i}][1]`, a);
     }
     return out;
   };
-  const maxBal = fn('maxBal', plainInt) as number[];
-  const maxVBal = fn('maxVBal', plainInt) as number[];
-  const maxVal = fn('maxVal', (v, w) => { const x = noneOr(v); return x === null ? null : I.value(x,
-    w); });
+  const maxBal = fn('maxBal', I.ballot) as number[];
+  const maxVBal = fn('maxVBal', I.ballot) as number[];
+  const maxVal = fn('maxVal', (v, w, a) => {
+    const x = noneOr(v);
+    return x === null || (maxVBal[a] === -1 && isMinusOne(x)) ? null : I.value(x, w);
+  });
   const w = `${where}.${f('msgs')}`;
   const msgs = setItems(lookup(raw, f('msgs'), where), w).map((m, i) => decodeMessage(m,
-    `${w}[${i}]`, f, I));
+    `${w}[${i}]`, mapping, I));
   msgs.sort(compareMessages);
   const unique = msgs.filter((m, i) => i === 0 || compareMessages(msgs[i - 1] as Message, m) !== 0);
   return { maxBal, maxVBal, maxVal, msgs: unique };

@@ -48,7 +48,8 @@ export interface Choice { readonly j: number; readonly val: Value | -1; readonly
   readonly q2: number }
 
 export interface SearchOutcome {
-  readonly kind: 'found' | 'none' | 'budget';
+  /** 'budget': the work bound ran out; 'time': the deadline passed first. */
+  readonly kind: 'found' | 'none' | 'budget' | 'time';
   readonly work: number;
   /** For `found`: the choices made at each ballot, in ballot order. */
   readonly choices: readonly Choice[];
@@ -366,7 +367,7 @@ interface Frame { readonly j: number; readonly before: Frontier; readonly choice
 
 /** Depth-first over the ballots, choosing quorums; see the file header. */
 export function search(p: Problem, mode: Mode, budget: number,
-  explain = false): SearchOutcome {
+  explain = false, deadline = Infinity): SearchOutcome {
   const index = new Map(p.ballots.map((b, j) => [b, j]));
   const c: Ctx = {
     p, mode, explain, failures: [], masks: p.quorums.masks, work: 0,
@@ -386,8 +387,11 @@ export function search(p: Problem, mode: Mode, budget: number,
     choicePoints: frames.filter((f) => f.choices.length > 1).length,
     alternativesMax: Math.max(1, ...frames.map((f) => f.choices.length)),
   });
+  let rounds = 0;
   for (;;) {
     if (c.work > budget) return outcome('budget');
+    // The clock is read every 1024 rounds (and on the first): reading it costs about 50 ns.
+    if ((rounds++ & 1023) === 0 && performance.now() >= deadline) return outcome('time');
     let advanced = false;
     if (j === p.ballots.length) {
       if (mode === 'relaxed' || p.anywhere === null || F[3 * n] === 1) return outcome('found');

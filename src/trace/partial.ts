@@ -55,6 +55,7 @@ export interface PartialReport {
 }
 
 export const UNKNOWN_BUDGET = 'budget exhausted';
+export const UNKNOWN_TIME = 'time budget exhausted';
 export const UNKNOWN_OUTSIDE = 'the lines might need hidden votes or ballots the search does ' +
   'not try (see docs/trace-format.md, "Partial traces")';
 
@@ -62,14 +63,14 @@ type Lines = readonly { readonly e: Event; readonly line: number }[];
 
 /** Searches for a completion of the trace; see the file header. */
 export function checkPartial(cluster: Cluster, table: NameTable, events: Lines,
-  budget: number): PartialReport {
+  budget: number, deadline = Infinity): PartialReport {
   const names = traceNamesOf(cluster, table);
   const build = (count: number): Problem => buildProblem(cluster.acceptors.length,
     cluster.quorums, names, events, count);
   const full = build(events.length);
   let work = 0;
   const run = (p: Problem, mode: 'strict' | 'relaxed', explain = false): SearchOutcome => {
-    const r = search(p, mode, Math.max(0, budget - work), explain);
+    const r = search(p, mode, Math.max(0, budget - work), explain, deadline);
     work += r.work;
     return r;
   };
@@ -77,10 +78,15 @@ export function checkPartial(cluster: Cluster, table: NameTable, events: Lines,
   if (full.conflict === null) {
     const strict = run(full, 'strict');
     if (strict.kind === 'found') return accepted(cluster, table, full, strict, work, base);
-    if (strict.kind === 'budget') return unknown(UNKNOWN_BUDGET, strict, work, base);
+    if (strict.kind === 'budget' || strict.kind === 'time') {
+      return unknown(strict.kind === 'time' ? UNKNOWN_TIME : UNKNOWN_BUDGET, strict, work, base);
+    }
     const relaxed = run(full, 'relaxed');
     if (relaxed.kind === 'found') return unknown(UNKNOWN_OUTSIDE, strict, work, base);
-    if (relaxed.kind === 'budget') return unknown(UNKNOWN_BUDGET, relaxed, work, base);
+    if (relaxed.kind === 'budget' || relaxed.kind === 'time') {
+      return unknown(relaxed.kind === 'time' ? UNKNOWN_TIME : UNKNOWN_BUDGET, relaxed, work,
+        base);
+    }
   }
   // No completion exists. Bisect for the first line L whose prefix has none.
   let lo = 0;
@@ -91,7 +97,7 @@ export function checkPartial(cluster: Cluster, table: NameTable, events: Lines,
     const mid = (lo + hi) >> 1;
     const p = build(mid);
     const r = p.conflict === null ? run(p, 'relaxed') : null;
-    if (r?.kind === 'budget') exhausted = true;
+    if (r?.kind === 'budget' || r?.kind === 'time') exhausted = true;
     else if (r === null || r.kind === 'none') hi = mid;
     else lo = mid;
   }
@@ -114,7 +120,8 @@ function unknown(why: string, o: SearchOutcome, work: number,
   base: { events: number; budget: number }): PartialReport {
   return {
     verdict: 'unknown', accepted: false, unknown: why, inferred: 0, ...stats(o, work, base),
-    budgetExhausted: why === UNKNOWN_BUDGET, lastMatchedLine: 0, candidates: [],
+    budgetExhausted: why === UNKNOWN_BUDGET || why === UNKNOWN_TIME, lastMatchedLine: 0,
+    candidates: [],
     summary: summaryOf(base.events, 0, 0, [], []),
   };
 }

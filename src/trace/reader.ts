@@ -8,7 +8,7 @@
  * and it does not judge the run (checker.ts does).
  */
 import { createLineSplitter, problem, type InputProblem } from './lines.js';
-import { createResolver, decodeHeader, decodeShape, parseJson,
+import { createResolver, decodeHeader, decodeShape, isExtensionEvent, parseJson,
   type EventResolver } from './decode.js';
 import { fastDecode, fastDecodeRange } from './fast.js';
 import type { Cluster, Event, NameTable } from './events.js';
@@ -53,6 +53,7 @@ export function createTraceReader(handler: TraceHandler,
     }
     const decoded = (fast ? fastDecode(text, line, resolver) : null)
       ?? slowDecode(text, line, last, resolver);
+    if (decoded === 'extension') return true;
     if (!decoded.ok) return decoded.problem;
     const more = handler.event(decoded.value, line);
     if (!more) stoppedAt = line;
@@ -89,6 +90,7 @@ export function createTraceReader(handler: TraceHandler,
 function slowDecode(text: string, line: number, last: boolean, resolver: EventResolver) {
   const json = parseJson(text, line, last);
   if (!json.ok) return json;
+  if (isExtensionEvent(json.value)) return 'extension';
   const shape = decodeShape(json.value, line);
   if (!shape.ok) return shape;
   return resolver.resolve(shape.value, line);

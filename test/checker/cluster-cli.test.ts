@@ -36,3 +36,13 @@ describe('synod check cluster', () => {
     expect(r.err).not.toMatch(/\bat .*\.ts:\d+/);
   });
 });
+
+describe('check cluster memory cap', () => {
+  it('caps states at half the memory, at 1 KB or 8 bytes a word per state', async () => {
+    const { memoryCap } = await import('../../src/cli/check-cluster.js');
+    expect(memoryCap(10, 2 ** 30)).toBe(2 ** 19);
+    expect(memoryCap(1000, 2 ** 30)).toBe(Math.floor(2 ** 29 / 8000));
+    expect(memoryCap(10, 2 ** 50)).toBe(Math.floor(2 ** 28 / 10));
+    expect(memoryCap(10, 0)).toBe(1);
+  });
+});

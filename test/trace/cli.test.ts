@@ -3,7 +3,7 @@
  * files and directories with a summary, and the exit codes 0 / 1 / 2 / 3.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { header3, lines } from './helpers.js';
@@ -44,7 +44,9 @@ describe('synod trace check', () => {
   it('walks directories and sums up', async () => {
     const r = await run('check', 'traces/valid', 'traces/invalid');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/\n\d+ traces: 10 accepted, \d+ rejected, 0 unreadable\n$/);
+    const valid = readdirSync('traces/valid').filter((f) => /\.(jsonl|itf\.json)$/.test(f));
+    expect(r.out).toMatch(new RegExp(`\\n\\d+ traces: ${valid.length} accepted, \\d+ rejected, ` +
+      '0 unreadable\\n$'));
   });
 
   it('reports more than one rejection with --keep-going', async () => {
@@ -84,6 +86,15 @@ describe('synod trace check', () => {
       expect(v.summary).toEqual({ files: 1, accepted: 0, rejected: 0, unknown: 1,
         unreadable: 0 });
     });
+
+  it('says "unknown: time budget exhausted" (exit 3) when the time budget runs out', async () => {
+    const file = 'traces/valid/partial-sends-only.jsonl';
+    const r = await run('check', '--time-budget', '0', file);
+    expect(r.code).toBe(3);
+    expect(r.out).toContain('partial-sends-only.jsonl: unknown: time budget exhausted');
+    expect((await run('check', '--time-budget', '60', file)).code).toBe(0);
+    expect((await run('check', '--time-budget', '-1', file)).code).toBe(2);
+  });
 
   it('prints the schema and converts to ITF', async () => {
     expect(JSON.parse((await run('schema')).out)).toHaveProperty('$defs.TraceEvent');

@@ -2,20 +2,23 @@
  * The corpus (issue 4, section 5): every trace in traces/valid is accepted, and every trace in
  * traces/invalid is rejected at exactly the line and for exactly the rule its header states.
  * Each is read whole and again in 7-byte chunks, so that verdicts do not depend on where the
- * reader's chunks end.
+ * reader's chunks end. Multi-Paxos traces (format v2, mp-*.jsonl) are in the same corpus, their
+ * client calls judged as `synod trace check` judges them (linearizability, composed in cli).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkItf } from '../../src/trace/itf-run.js';
 import { checkTrace, type FileReport } from '../../src/trace/run.js';
 import { chunksOf } from './helpers.js';
+import { callsCheck } from '../../src/cli/trace-calls.js';
 
 const dir = (d: string): string[] => readdirSync(d).filter((f) => f.endsWith('.jsonl')
   || f.endsWith('.itf.json')).sort();
 
 async function check(path: string, chunk?: number): Promise<FileReport> {
   const text = readFileSync(path, 'utf8');
-  return path.endsWith('.itf.json') ? checkItf(text, null) : checkTrace(chunksOf(text, chunk));
+  return path.endsWith('.itf.json') ? checkItf(text, null)
+    : checkTrace(chunksOf(text, chunk), { callsCheck: callsCheck() });
 }
 
 describe('traces/valid', () => {

@@ -9,7 +9,7 @@ import { bufferIo } from '../../src/cli/io.js';
 import { limits } from '../../src/format/trace.js';
 import { checkTrace } from '../../src/trace/run.js';
 import { chunksOf, header3, lines } from './helpers.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -38,8 +38,8 @@ const rows: Row[] = [
   { name: 'a first line that is not a header', text: `${send1a}\n`, line: 1, field: 'format',
     says: /header/ },
   { name: 'another version',
-    text: '{"format":"synod.trace","version":2,"cluster":{"acceptors":["a"]}}\n', line: 1,
-      field: 'version', says: /version 1/ },
+    text: '{"format":"synod.trace","version":3,"cluster":{"acceptors":["a"]}}\n', line: 1,
+      field: 'version', says: /versions 1 and 2/ },
   { name: 'a header without acceptors', text: '{"format":"synod.trace","version":1,"cluster":{}}\n',
     line: 1, field: 'cluster.acceptors', says: /missing/ },
   { name: 'an acceptor listed twice',
@@ -132,5 +132,32 @@ describe('synod trace check on bad input', () => {
     const io = bufferIo();
     expect(await main(['trace', 'check', '--budget', 'lots', bad], io)).toBe(2);
     expect(io.stderr()).toContain('--budget');
+  });
+});
+
+describe('extension events ("x-" kinds)', () => {
+  const basic = readFileSync('traces/valid/basic-majority.jsonl', 'utf8').split('\n');
+  const withExt = [basic[0], '{"ev":"x-gc","node":"s1","pause":{"ms":3}}', ...basic.slice(1, 6),
+    '{"ev":"x-metrics","rss":123}', ...basic.slice(6)].join('\n');
+  it('are skipped, not checked nor counted, on the fast and the slow path', async () => {
+    const plain = await checkTrace(chunksOf(basic.join('\n')));
+    for (const chunk of [undefined, 5]) {
+      const r = await checkTrace(chunksOf(withExt, chunk));
+      expect(r.verdict).toBe('accepted');
+      expect(r.summary?.events).toBe(plain.summary?.events);
+    }
+    const partial = await checkTrace(chunksOf(withExt), { partial: true });
+    expect(partial.verdict).toBe('accepted');
+  });
+  it('leave a rejection at the line of the event it names', async () => {
+    const bad = readFileSync('traces/invalid/r1-vote-below-promise.jsonl', 'utf8').split('\n');
+    const r = await checkTrace(chunksOf([bad[0], '{"ev":"x-note"}', ...bad.slice(1)].join('\n')));
+    expect(r.summary?.rejections[0]?.line).toBe(10);
+  });
+  it('must begin with "x-": another unknown kind is still exit 2, naming ev', async () => {
+    const r = await checkTrace(chunksOf(withExt.replace('"x-gc"', '"gc"')));
+    expect(r.verdict).toBe('unreadable');
+    expect(r.problem).toMatchObject({ line: 2, field: 'ev' });
+    expect(r.problem?.message).toMatch(/"x-" extension event/);
   });
 });

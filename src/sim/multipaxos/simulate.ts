@@ -15,6 +15,7 @@
  */
 import type { MachineName, Op, Output } from '../../multipaxos/index.js';
 import { showFaults } from '../faults.js';
+import { mpRefinement } from './refinement.js';
 import { mpSafetyChecks, mpSink, replicaMatches, type MpCheckName, type MpViolation } from './checks.js';
 import {
   clientName, mpWorldConfig, runMpWorld, serverName, type MpFaultCounts, type MpObserver,
@@ -35,12 +36,14 @@ export type Linearizability = (
 /** An observer that checks each step against a spec, reporting to the run's sink. */
 export interface MpRefinement extends MpObserver {
   readonly counts: { specSteps: number; stutters: number };
+  /** Checks what is still pending at the end of the run. */
+  readonly finish?: () => void;
 }
 
 export interface MpSimOptions extends Partial<MpWorldConfig> {
   readonly seed: number;
   readonly linearizability?: Linearizability | null;
-  /** Builds the refinement observer (src/sim/multipaxos/refinement.ts), or null for none. */
+  /** Builds the refinement observer (default: refinement.ts's, to the per-slot spec). */
   readonly refinement?: ((sink: ReturnType<typeof mpSink>, cfg: MpWorldConfig) => MpRefinement)
     | null;
   readonly observers?: readonly MpObserver[];
@@ -96,10 +99,12 @@ export function simulateMultiPaxos(opts: MpSimOptions): MpSimReport {
   const sink = mpSink();
   const safety = mpSafetyChecks(cfg.machine, sink);
   const history = historyRecorder();
-  const refine = opts.refinement?.(sink, cfg) ?? null;
+  const refine = (opts.refinement === undefined ? mpRefinement : opts.refinement)?.(sink, cfg)
+    ?? null;
   const observers: MpObserver[] = [safety, history, ...(refine === null ? [] : [refine])];
   observers.push(...(opts.observers ?? []));
   const world = runMpWorld(cfg, observers, () => sink.first() !== null);
+  refine?.finish?.();
   const ref = safety.reference;
   const passed: MpCheckName[] = [...SAFETY];
   if (cfg.machine === 'ledger') passed.push('ledger-nonnegative');

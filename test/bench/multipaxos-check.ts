@@ -1,0 +1,122 @@
+/**
+ * Benchmark of `synod check multipaxos` beside TLC (issue 8, section 6): MultiPaxos-SMR with 3
+ * replicas, MaxBallot 2, 1 write and 1 read (the shipped small model) without and with
+ * symmetry, each run by Synod (packed model, TLC's invariants only: TypeOK and Linearizability,
+ * as MultiPaxos_MC.cfg checks) and by TLC 2.20 (shared/tla/run-tlc, 1 worker) one after the
+ * other on this machine; and, with --full, the shipped full model (2 writes, 1 read) with
+ * symmetry by Synod alone (TLC needs about 8 minutes on 40 cores for it).
+ *
+ * Each Synod run is a fresh child process (this file, started with --child) so that its peak
+ * resident memory is its own. Synod's CPU seconds are reported beside its wall time: on a
+ * shared machine the wall time measures the other jobs as much as the checker. TLC's figure is
+ * the wall time of run-tlc (a separate JVM). Single runs: the models take minutes.
+ *
+ * Usage: node dist/test/bench/run.js multipaxos-check [--full] [--no-tlc]
+ */
+import { execFileSync, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { checkSmr } from '../../src/checker/multipaxos-check.js';
+
+interface Config {
+  readonly name: string;
+  readonly writes: number;
+  readonly reads: number;
+  readonly symmetry: boolean;
+  /** The TLC cfg of the same model in shared/tla/multipaxos-smr, or null to skip TLC. */
+  readonly tlcCfg: string | null;
+}
+
+interface Sample {
+  readonly verdict: string;
+  readonly distinctStates: number;
+  readonly generatedStates: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly maxRssMiB: number;
+}
+
+function configs(flags: readonly string[]): Config[] {
+  const list: Config[] = [
+    { name: '1 write, 1 read', writes: 1, reads: 1, symmetry: false, tlcCfg: 'small_nosym.cfg' },
+    { name: '1 write, 1 read, symmetry', writes: 1, reads: 1, symmetry: true,
+      tlcCfg: 'MultiPaxos_MC_small.cfg' },
+  ];
+  if (flags.includes('--full')) {
+    list.push({ name: '2 writes, 1 read, symmetry', writes: 2, reads: 1, symmetry: true,
+      tlcCfg: null });
+  }
+  return list;
+}
+
+function child(config: Config): void {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = checkSmr({ replicas: 3, writes: config.writes, reads: config.reads, maxBallot: 2,
+    symmetry: config.symmetry, refinement: false, properties: 'tlc' }).result;
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const sample: Sample = {
+    verdict: r.verdict, distinctStates: r.distinctStates, generatedStates: r.generatedStates,
+    depth: r.depth, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(`${JSON.stringify(sample)}\n`);
+}
+
+function runChild(config: Config): Promise<Sample> {
+  return new Promise((ok, fail) => {
+    const p = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(config)],
+      { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=8192'] });
+    let out = '';
+    p.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+    p.on('error', fail);
+    p.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`benchmark child for ${config.name} exited ${code}`));
+      else ok(JSON.parse(out.trim()) as Sample);
+    });
+  });
+}
+
+/** shared/tla beside the repository (the worktrees' ../shared), or null when absent. */
+function tlaDir(): string | null {
+  for (const dir of [resolve('../shared/tla'), resolve('../../shared/tla')]) {
+    if (existsSync(`${dir}/run-tlc`)) return dir;
+  }
+  return null;
+}
+
+/** TLC's one line of counts and its wall seconds, measured here. */
+function runTlc(dir: string, cfg: string): { line: string; seconds: number } {
+  const t0 = performance.now();
+  const line = execFileSync(`${dir}/run-tlc`, [`${dir}/multipaxos-smr`, 'MultiPaxos_MC', cfg],
+    { encoding: 'utf8' }).trim();
+  return { line, seconds: (performance.now() - t0) / 1000 };
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export async function run(log: (line: string) => void, flags: readonly string[]): Promise<void> {
+  const dir = flags.includes('--no-tlc') ? null : tlaDir();
+  log('MultiPaxos-SMR, 3 replicas, MaxBallot 2, invariants TypeOK and Linearizability (as ' +
+    'MultiPaxos_MC.cfg); Synod packed model, single runs; TLC 2.20 via shared/tla/run-tlc, ' +
+    '1 worker, run right after on the same machine.');
+  log('');
+  log('| model | distinct | generated | depth | Synod wall s | Synod CPU s | peak RSS MiB | ' +
+    'TLC wall s | TLC line | TLC s / Synod wall s |');
+  log('|---|---:|---:|---:|---:|---:|---:|---:|---|---:|');
+  for (const c of configs(flags)) {
+    const s = await runChild(c);
+    const tlc = dir === null || c.tlcCfg === null ? null : runTlc(dir, c.tlcCfg);
+    log(`| ${c.name} | ${fmt(s.distinctStates)} | ${fmt(s.generatedStates)} | ${s.depth} | ` +
+      `${s.seconds.toFixed(1)} | ${s.cpuSeconds.toFixed(1)} | ${fmt(s.maxRssMiB)} | ` +
+      `${tlc === null ? '' : tlc.seconds.toFixed(1)} | ${tlc?.line ?? ''} | ` +
+      `${tlc === null ? '' : `${(tlc.seconds / s.seconds).toFixed(1)}x`} |`);
+  }
+}
+
+const childAt = process.argv.indexOf('--child');
+if (childAt >= 0) child(JSON.parse(process.argv[childAt + 1]!) as Config);

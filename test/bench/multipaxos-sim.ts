@@ -1,0 +1,113 @@
+/**
+ * Multi-Paxos simulator benchmarks (issue 9, section 5), `npm run bench -- multipaxos-sim`:
+ *
+ * 1. Throughput with every check on, 3 servers: simulated events per second (wall and per CPU
+ *    second), median of 5 batches of seeds x 2,000 steps with faults `all`; rows switch off the
+ *    refinement, then the linearizability check, to show what each costs.
+ * 2. Protocol efficiency with a stable leader (no faults, s1 distinguished, 26 clients so that
+ *    batches fill): messages between distinct servers per committed command, by batch size,
+ *    beside the ideal 2(n-1)/batch (a 2a to and a 2b from each other server per slot); the
+ *    phase-1 messages (1a, 1b) of the whole run; commands committed per 1,000 events.
+ *
+ * Flags: --quick (fewer seeds per batch), --efficiency (the second table only).
+ */
+import { MP_ALL_FAULTS } from '../../src/cli/simulate-multipaxos.js';
+import { checkMachineHistory } from '../../src/history/machine.js';
+import { simulateMultiPaxos, type MpSimOptions } from '../../src/sim/multipaxos/simulate.js';
+import { MP_NO_FAULTS } from '../../src/sim/multipaxos/world.js';
+
+const RUNS = 5;
+const STEPS = 2000;
+
+interface Row {
+  readonly label: string;
+  readonly refinement: boolean;
+  readonly linearizability: boolean;
+}
+
+const ROWS: readonly Row[] = [
+  { label: 'every check', refinement: true, linearizability: true },
+  { label: 'no refinement', refinement: false, linearizability: true },
+  { label: 'no refinement, no linearizability', refinement: false, linearizability: false },
+];
+
+interface Timing { readonly events: number; readonly seconds: number; readonly cpu: number }
+
+function batch(seeds: number, row: Row): Timing {
+  let events = 0;
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  for (let seed = 1; seed <= seeds; seed++) {
+    const opts: MpSimOptions = {
+      seed, steps: STEPS, faults: MP_ALL_FAULTS,
+      linearizability: row.linearizability ? checkMachineHistory : null,
+      ...(row.refinement ? {} : { refinement: null }),
+    };
+    const r = simulateMultiPaxos(opts);
+    if (r.violation !== null) throw new Error(`bench: seed ${seed} violates ${r.violation.check}`);
+    events += r.events;
+  }
+  const cpu = process.cpuUsage(cpuStarted);
+  return {
+    events, seconds: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6,
+  };
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const k = (x: number): string => `${(x / 1000).toFixed(1)}k`;
+
+function throughput(log: (line: string) => void, flags: readonly string[]): void {
+  const seeds = flags.includes('--quick') ? 10 : 50;
+  batch(Math.min(seeds, 10), ROWS[0]!); // warm-up (JIT)
+  log(`Each figure: median of ${RUNS} batches of ${seeds} seeds x ${STEPS} steps, 3 servers, ` +
+    'faults `all` (loss, dup, reorder, delay, partitions, crashes, client crashes, slow).');
+  log('');
+  log('| command | checks | events/s wall (median) | min | max | events/CPU-s (median) |');
+  log('|---|---|---:|---:|---:|---:|');
+  for (const row of ROWS) {
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = batch(seeds, row);
+      wall.push(t.events / t.seconds);
+      cpu.push(t.events / t.cpu);
+    }
+    log(`| \`synod simulate multipaxos --seeds ${seeds}\` | ${row.label} | ${k(median(wall))} | ` +
+      `${k(Math.min(...wall))} | ${k(Math.max(...wall))} | ${k(median(cpu))} |`);
+  }
+}
+
+function efficiency(log: (line: string) => void): void {
+  const servers = 3;
+  log('');
+  log('Stable leader: no faults, `--distinguished 1`, 26 clients, 2,000 steps, seed 1, ' +
+    'window 1 (so commands queue while a slot is in flight and batches fill). Messages ' +
+    'counted between distinct servers; phase-1 messages are the whole run\'s (one election).');
+  log('');
+  log('| batch | commands | commands/slot | messages/command | ideal 2(n-1)/batch | ' +
+    'ideal 2(n-1)/(commands/slot) | 2a+2b/command | phase-1 messages | commands/1,000 events |');
+  log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const batchSize of [1, 2, 4, 8, 16, 26]) {
+    const r = simulateMultiPaxos({
+      seed: 1, servers, clients: 26, steps: STEPS, faults: MP_NO_FAULTS, distinguished: 0,
+      batch: batchSize, window: 1, linearizability: checkMachineHistory,
+    });
+    if (r.violation !== null) throw new Error(`bench: batch ${batchSize}: ${r.violation.check}`);
+    const m = r.messages;
+    const total = Object.values(m).reduce((a, b) => a + b, 0);
+    const phase2 = (m['2a'] ?? 0) + (m['2b'] ?? 0);
+    const phase1 = (m['1a'] ?? 0) + (m['1b'] ?? 0);
+    const fill = r.commands / r.slots;
+    const ideal = 2 * (servers - 1);
+    log(`| ${batchSize} | ${r.commands} | ${fill.toFixed(2)} | ` +
+      `${(total / r.commands).toFixed(2)} | ${(ideal / batchSize).toFixed(2)} | ` +
+      `${(ideal / fill).toFixed(2)} | ` +
+      `${(phase2 / r.commands).toFixed(2)} | ` +
+      `${phase1} | ${(1000 * r.commands / r.events).toFixed(0)} |`);
+  }
+}
+
+export async function run(log: (line: string) => void, flags: readonly string[]): Promise<void> {
+  if (!flags.includes('--efficiency')) throughput(log, flags);
+  efficiency(log);
+}
