@@ -41,6 +41,10 @@ exactly-once, linearizability of the client history, and liveness once the fault
   --snapshot-every K   applied slots between snapshots, 0 never (default 16)
   --distinguished K    make sK the distinguished leader (default: none)
   --liveness-steps N   events allowed after the faults stop (default 20000)
+  --reconfig           membership changes: the N servers of --servers are the first voting
+                       members, two more start as learners, and an operator adds and removes
+                       one server at a time (N -> N+1 -> N+2 -> N+1 -> N ...) while clients run
+  --alpha A            slots between a membership command and the slot it governs (default 8)
   --trace FILE         write the run's events as JSON lines (single seed only)
   --json               print one JSON object (format synod.simulate-multipaxos/v1)
   --progress           progress on stderr (default: only on a terminal)
@@ -54,6 +58,7 @@ const OPTIONS = {
   machine: { type: 'string' }, reads: { type: 'string' }, window: { type: 'string' },
   batch: { type: 'string' }, 'snapshot-every': { type: 'string' },
   distinguished: { type: 'string' }, 'liveness-steps': { type: 'string' },
+  reconfig: { type: 'boolean' }, alpha: { type: 'string' },
   trace: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -76,6 +81,8 @@ export interface MpPlan {
   readonly distinguished: number | null;
   readonly livenessSteps: number;
   readonly trace: string | null;
+  readonly reconfig: boolean;
+  readonly alpha: number;
 }
 
 const NAME = 'simulate multipaxos';
@@ -112,7 +119,8 @@ function plan(args: readonly string[]): MpPlan | 'help' {
   if (v.trace !== undefined && seeds > 1) {
     throw new UsageError(`synod ${NAME}: --trace writes one run; it cannot be used with --seeds`);
   }
-  const servers = intFlag(NAME, 'servers', v.servers, 3, 1, 9);
+  const reconfig = v.reconfig === true;
+  const servers = intFlag(NAME, 'servers', v.servers, 3, 1, reconfig ? 7 : 9);
   return {
     servers, seeds, faults,
     clients: intFlag(NAME, 'clients', v.clients, 3, 1, 26),
@@ -127,6 +135,8 @@ function plan(args: readonly string[]): MpPlan | 'help' {
       : intFlag(NAME, 'distinguished', v.distinguished, 1, 1, servers) - 1,
     livenessSteps: intFlag(NAME, 'liveness-steps', v['liveness-steps'], 20_000, 1, 1e8),
     trace: v.trace ?? null,
+    reconfig,
+    alpha: intFlag(NAME, 'alpha', v.alpha, 8, 1, 1000),
   };
 }
 
@@ -136,12 +146,14 @@ export function mpReplayCommand(p: MpPlan, seed: number): string {
     `--machine ${p.machine} --reads ${p.reads} --window ${p.window} --batch ${p.batch} ` +
     `--snapshot-every ${p.snapshotEvery}` +
     (p.livenessSteps === 20_000 ? '' : ` --liveness-steps ${p.livenessSteps}`) +
-    (p.distinguished === null ? '' : ` --distinguished ${p.distinguished + 1}`);
+    (p.distinguished === null ? '' : ` --distinguished ${p.distinguished + 1}`) +
+    (p.reconfig ? ' --reconfig' : '') + (p.alpha === 8 ? '' : ` --alpha ${p.alpha}`);
 }
 
 export function runPlan(p: MpPlan, seed: number, observers: readonly MpObserver[] = []) {
   return simulateMultiPaxos({
-    seed, servers: p.servers, clients: p.clients, steps: p.steps, faults: p.faults,
+    seed, servers: p.reconfig ? p.servers + 2 : p.servers, members: p.servers,
+    reconfig: p.reconfig, alpha: p.alpha, clients: p.clients, steps: p.steps, faults: p.faults,
     machine: p.machine, reads: p.reads, window: p.window, batch: p.batch,
     snapshotEvery: p.snapshotEvery, distinguished: p.distinguished,
     livenessSteps: p.livenessSteps, linearizability: checkMachineHistory, observers,
@@ -231,6 +243,10 @@ export function describeMp(r: MpSimReport, p: MpPlan): string {
       `crashes, ${f.slowPeriods} slow periods (${f.slowLost} lost to slowness)`,
     `messages: ${Object.entries(r.messages).map(([k, n]) => `${k}=${n}`).join(' ')}`,
   ];
+  if (r.membership !== null) {
+    lines.push(`membership: ${r.membership.commands} changes chosen; voting members at the end ` +
+      `${r.membership.members}`);
+  }
   if (r.specSteps + r.stutters > 0) {
     lines.push(`refinement: ${r.specSteps} spec steps, ${r.stutters} stutters over ${r.events} ` +
       'events');

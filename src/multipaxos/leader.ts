@@ -134,7 +134,9 @@ export function proposeQueued(s: ServerState, f: Fx): ServerState {
   const limit = proposalLimit(s);
   // A configuration came into force whose majority did not promise this ballot: phase 1 again.
   if (limit < 0) return startElection(s, f, 0);
-  let { next, queue, adopted } = l;
+  let { next, queue } = l;
+  // Votes below `next` are moot: those slots were learned (catch-up may move next past them).
+  let adopted = l.adopted.filter((v) => v.slot >= next);
   const inflight = l.inflight.slice();
   while (inflight.length < window && next < limit) {
     const held = adopted.length > 0 && adopted[0]!.slot === next ? adopted[0]!.val : null;
