@@ -122,6 +122,11 @@ function sendAccept(s: ServerState, f: Fx, bal: Ballot, x: Inflight): void {
   send(f, 'all', { type: '2a', bal, slot: x.slot, val: x.val, commit: s.replica.applied });
 }
 
+function resendAccept(s: ServerState, f: Fx, bal: Ballot, x: Inflight): void {
+  const msg = { type: '2a', bal, slot: x.slot, val: x.val, commit: s.replica.applied } as const;
+  for (let to = 0; to < s.config.servers; to++) if (!has(x.accs, to)) send(f, to, msg);
+}
+
 /**
  * Phase2a(b, slot, v) for new slots: while the window has room, the next slot gets a batch of up
  * to `batch` queued commands. Enabled only for a leader (its phase 1 covered every slot above).
@@ -245,7 +250,8 @@ export function onTimer(s: ServerState, t: Timer, rand: number): StepResult {
   if (t.name === 'heartbeat') {
     if (l.role !== 'leader') return ignored(s, 'stale-timer');
     send(f, 'all', { type: 'commit', bal: l.bal, upTo: s.replica.applied });
-    for (const x of l.inflight) sendAccept(s, f, l.bal, x);
+    // Only to the servers whose 2b is missing: resending to all feeds a congested network.
+    for (const x of l.inflight) resendAccept(s, f, l.bal, x);
     for (const r of l.reads) send(f, 'all', { type: 'ping', bal: l.bal, id: r.id });
     timer(f, t, s.config.heartbeat);
     return acted(s, s, 'Heartbeat', f);
