@@ -7,9 +7,9 @@
  * It leaves out all input/output: the CLI parses flags and prints (src/cli/check-reconfig.ts).
  */
 import { SERVERS_MAX } from '../../spec/reconfig/defs.js';
-import type * as Logless from '../../spec/reconfig/logless.js';
+import * as Logless from '../../spec/reconfig/logless.js';
 import type { ConfigState } from '../../spec/reconfig/logless.js';
-import type * as Raft from '../../spec/reconfig/raft-reconfig.js';
+import * as Raft from '../../spec/reconfig/raft-reconfig.js';
 import type { RaftReconfigState } from '../../spec/reconfig/raft-reconfig.js';
 import { check, type CheckResult, type Model, type Progress } from './engine.js';
 import {
@@ -31,6 +31,8 @@ export interface ReconfigCheckSettings {
   readonly raftProperties?: ReconfigProperties<RaftReconfigState>;
   readonly maxStates?: number;
   readonly onProgress?: (p: Progress) => void;
+  /** Which guard a variant removed, for reports (withoutReconfigGuard). */
+  readonly without?: ReconfigGuardName;
 }
 
 export interface ReconfigCheck {
@@ -65,4 +67,40 @@ export function checkReconfig(s: ReconfigCheckSettings): ReconfigCheck {
     ...(s.onProgress === undefined ? {} : { onProgress: s.onProgress }),
   });
   return { model, result };
+}
+
+/**
+ * The guards of Reconfig that `synod check reconfig --without NAME` can remove, each by its
+ * conjunct in the TLA+ module: what happens without it is the point of the exercise
+ * (docs/reconfiguration.md). own-term-commit exists only in the composed spec.
+ */
+export const RECONFIG_GUARDS = {
+  'config-quorum': 'ConfigQuorumCheck(i)',
+  'term-quorum': 'TermQuorumCheck(i)',
+  'quorums-overlap': 'QuorumsOverlap(config[i], newConfig)',
+  'own-term-commit': '(committed = {}) \\/ (\\E c \\in committed : c.term = currentTerm[s])',
+} as const;
+
+export type ReconfigGuardName = keyof typeof RECONFIG_GUARDS;
+
+/** `guards` without the one whose conjunct is `conjunct` (which must be among them). */
+export function withoutGuard<G extends { readonly conjunct: string }>(
+  guards: readonly G[], conjunct: string,
+): G[] {
+  const kept = guards.filter((g) => g.conjunct !== conjunct);
+  if (kept.length !== guards.length - 1) throw new RangeError(`no guard '${conjunct}' to remove`);
+  return kept;
+}
+
+/** The settings' spec with Reconfig's guard `name` removed. */
+export function withoutReconfigGuard(s: ReconfigCheckSettings, name: ReconfigGuardName):
+ReconfigCheckSettings {
+  const conjunct = RECONFIG_GUARDS[name];
+  if (s.maxLogLen === null) {
+    if (name === 'own-term-commit') throw new RangeError('own-term-commit needs --with-log');
+    return { ...s, loglessImpl: { ...Logless.actions,
+      Reconfig: Logless.reconfigWith(withoutGuard(Logless.reconfigGuards, conjunct)) } };
+  }
+  return { ...s, raftImpl: { ...Raft.actions,
+    Reconfig: Logless.reconfigWith(withoutGuard(Raft.reconfigGuards, conjunct)) } };
 }

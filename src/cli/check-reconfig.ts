@@ -13,8 +13,10 @@
  */
 import type { Witness } from '../../spec/reconfig/properties.js';
 import { serverName, showSet } from '../../spec/reconfig/defs.js';
-import { checkReconfig, reconfigModel, type ReconfigCheck, type ReconfigCheckSettings }
-  from '../checker/reconfig-check.js';
+import {
+  checkReconfig, RECONFIG_GUARDS, reconfigModel, withoutReconfigGuard, type ReconfigCheck,
+  type ReconfigCheckSettings, type ReconfigGuardName,
+} from '../checker/reconfig-check.js';
 import { intFlag, parseFlags } from './args.js';
 import {
   type CommonFlags, counterexampleJsonLines, fmt, runCheck, verdictFields, verdictLines,
@@ -37,6 +39,9 @@ ActiveConfigsOverlap, and with the log StateMachineSafety, LeaderCompleteness, L
   --with-log               the composed spec, MongoRaftReconfig
   --max-log-len N          (1..4, default 2; only with --with-log)
   --symmetry               reduce by renaming servers (exact canonical forms)
+  --without GUARD          remove one of Reconfig's guards, to see what it prevents:
+                           config-quorum, term-quorum, quorums-overlap, or with --with-log
+                           own-term-commit (Raft's 2015 single-server membership bug)
   --max-states N           give up after N distinct states (default 30000000), exit 3
   --counterexample F       write a counterexample's states to F (JSON lines)
   --json                   print one JSON verdict object ("format": "synod.check/v1")
@@ -52,6 +57,7 @@ const options = {
   'with-log': { type: 'boolean' },
   'max-log-len': { type: 'string' },
   symmetry: { type: 'boolean' },
+  without: { type: 'string' },
   'max-states': { type: 'string' },
   counterexample: { type: 'string' },
   json: { type: 'boolean' },
@@ -61,6 +67,7 @@ const options = {
 
 interface Flags extends CommonFlags {
   readonly settings: ReconfigCheckSettings;
+  readonly without: ReconfigGuardName | null;
 }
 
 function parseReconfigFlags(args: readonly string[]): Flags | 'help' {
@@ -84,12 +91,26 @@ function parseReconfigFlags(args: readonly string[]): Flags | 'help' {
     progress: f.progress === true,
     counterexample: f.counterexample ?? null,
     maxStates: intFlag(CMD, 'max-states', f['max-states'], 30_000_000, 1, 500_000_000),
+    without: guardFlag(f.without, withLog),
   };
 }
 
+function guardFlag(raw: string | undefined, withLog: boolean): ReconfigGuardName | null {
+  if (raw === undefined) return null;
+  const names = Object.keys(RECONFIG_GUARDS);
+  if (!names.includes(raw)) {
+    throw new UsageError(`synod ${CMD}: --without must be one of ${names.join(', ')}, got '${raw}'`);
+  }
+  if (raw === 'own-term-commit' && !withLog) {
+    throw new UsageError(`synod ${CMD}: --without own-term-commit needs --with-log (the guard ` +
+      'is about committed entries)');
+  }
+  return raw as ReconfigGuardName;
+}
 
 function describeSettings(s: ReconfigCheckSettings): string {
-  const spec = s.maxLogLen === null ? 'MongoLoglessDynamicRaft' : 'MongoRaftReconfig';
+  const base = s.maxLogLen === null ? 'MongoLoglessDynamicRaft' : 'MongoRaftReconfig';
+  const spec = s.without === undefined ? base : `${base} without ${RECONFIG_GUARDS[s.without]}`;
   return `${spec}, ${s.servers} servers, MaxTerm ${s.maxTerm}, MaxConfigVersion ` +
     `${s.maxConfigVersion}` + (s.maxLogLen === null ? '' : `, MaxLogLen ${s.maxLogLen}`) +
     `, ${s.symmetry ? 'symmetry' : 'no symmetry'}`;
@@ -133,6 +154,7 @@ export function reconfigJsonReport(c: ReconfigCheck, s: ReconfigCheckSettings, s
     format: 'synod.check/v1',
     model: 'reconfig',
     spec: s.maxLogLen === null ? 'MongoLoglessDynamicRaft' : 'MongoRaftReconfig',
+    without: s.without === undefined ? null : RECONFIG_GUARDS[s.without],
     constants: {
       servers: s.servers, maxTerm: s.maxTerm, maxConfigVersion: s.maxConfigVersion,
       maxLogLen: s.maxLogLen,
@@ -165,7 +187,8 @@ export const reconfigCommand: Command = async (args, io) => {
     if (!(e instanceof RangeError)) throw e;
     throw new UsageError(`synod ${CMD}: bounds: ${e.message}`);
   }
-  const settings = flags.settings;
+  const settings: ReconfigCheckSettings = flags.without === null ? flags.settings
+    : { ...withoutReconfigGuard(flags.settings, flags.without), without: flags.without };
   return runCheck<ReconfigCheck>({
     cmd: CMD,
     words,

@@ -43,6 +43,10 @@ Consistency, R2, R2', I1 in every slot), linearizability of the client history, 
   --snapshot-every K   applied slots between snapshots, 0 never (default 16)
   --distinguished K    make sK the distinguished leader (default: none)
   --liveness-steps N   events allowed after the faults stop (default 20000)
+  --reconfig           membership changes: the N servers of --servers are the first voting
+                       members, two more start as learners, and an operator adds and removes
+                       one server at a time (N -> N+1 -> N+2 -> N+1 -> N ...) while clients run
+  --alpha A            slots between a membership command and the slot it governs (default 8)
   --trace FILE         write the run as a v2 trace (docs/trace-format.md; single seed only)
   --trace-dir DIR      write one v2 log per server, DIR/s1.jsonl ... (for synod trace merge)
   --html FILE          write the run as one HTML page (synod view; single seed only)
@@ -58,6 +62,7 @@ const OPTIONS = {
   machine: { type: 'string' }, reads: { type: 'string' }, window: { type: 'string' },
   batch: { type: 'string' }, 'snapshot-every': { type: 'string' },
   distinguished: { type: 'string' }, 'liveness-steps': { type: 'string' },
+  reconfig: { type: 'boolean' }, alpha: { type: 'string' },
   trace: { type: 'string' }, 'trace-dir': { type: 'string' }, html: { type: 'string' },
   json: { type: 'boolean' }, progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -83,6 +88,8 @@ export interface MpPlan {
   readonly trace: string | null;
   readonly html: string | null;
   readonly traceDir: string | null;
+  readonly reconfig: boolean;
+  readonly alpha: number;
 }
 
 const NAME = 'simulate multipaxos';
@@ -122,7 +129,8 @@ function plan(args: readonly string[]): MpPlan | 'help' {
         '--seeds');
     }
   }
-  const servers = intFlag(NAME, 'servers', v.servers, 3, 1, 9);
+  const reconfig = v.reconfig === true;
+  const servers = intFlag(NAME, 'servers', v.servers, 3, 1, reconfig ? 7 : 9);
   return {
     servers, seeds, faults,
     clients: intFlag(NAME, 'clients', v.clients, 3, 1, 26),
@@ -139,6 +147,8 @@ function plan(args: readonly string[]): MpPlan | 'help' {
     trace: v.trace ?? null,
     html: v.html ?? null,
     traceDir: v['trace-dir'] ?? null,
+    reconfig,
+    alpha: intFlag(NAME, 'alpha', v.alpha, 8, 1, 1000),
   };
 }
 
@@ -148,12 +158,14 @@ export function mpReplayCommand(p: MpPlan, seed: number): string {
     `--machine ${p.machine} --reads ${p.reads} --window ${p.window} --batch ${p.batch} ` +
     `--snapshot-every ${p.snapshotEvery}` +
     (p.livenessSteps === 20_000 ? '' : ` --liveness-steps ${p.livenessSteps}`) +
-    (p.distinguished === null ? '' : ` --distinguished ${p.distinguished + 1}`);
+    (p.distinguished === null ? '' : ` --distinguished ${p.distinguished + 1}`) +
+    (p.reconfig ? ' --reconfig' : '') + (p.alpha === 8 ? '' : ` --alpha ${p.alpha}`);
 }
 
 export function runPlan(p: MpPlan, seed: number, observers: readonly MpObserver[] = []) {
   return simulateMultiPaxos({
-    seed, servers: p.servers, clients: p.clients, steps: p.steps, faults: p.faults,
+    seed, servers: p.reconfig ? p.servers + 2 : p.servers, members: p.servers,
+    reconfig: p.reconfig, alpha: p.alpha, clients: p.clients, steps: p.steps, faults: p.faults,
     machine: p.machine, reads: p.reads, window: p.window, batch: p.batch,
     snapshotEvery: p.snapshotEvery, distinguished: p.distinguished,
     livenessSteps: p.livenessSteps, linearizability: checkMachineHistory, observers,
@@ -263,6 +275,10 @@ export function describeMp(r: MpSimReport, p: MpPlan): string {
       `crashes, ${f.slowPeriods} slow periods (${f.slowLost} lost to slowness)`,
     `messages: ${Object.entries(r.messages).map(([k, n]) => `${k}=${n}`).join(' ')}`,
   ];
+  if (r.membership !== null) {
+    lines.push(`membership: ${r.membership.commands} changes chosen; voting members at the end ` +
+      `${r.membership.members}`);
+  }
   if (r.specSteps + r.stutters > 0) {
     lines.push(`refinement: ${r.specSteps} spec steps, ${r.stutters} stutters over ${r.events} ` +
       'events');

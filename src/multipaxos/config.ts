@@ -121,6 +121,6 @@ export function trimConfigs(configs: readonly Epoch[], applied: number): readonl
 /** Members as people read them: {n1, n2, n3}. */
 export function showMembers(members: number): string {
   const names: string[] = [];
-  for (let i = 0; i < 31; i++) if ((members >>> i) & 1) names.push(`n${i + 1}`);
+  for (let i = 0; i < 31; i++) if ((members >>> i) & 1) names.push(`s${i + 1}`);
   return `{${names.join(', ')}}`;
 }

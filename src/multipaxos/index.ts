@@ -9,11 +9,13 @@ export {
   EMPTY_SNAPSHOT, INITIAL_DURABLE, initServer, serverConfig, voteAt, majority, isQuorum,
 } from './state.js';
 export {
-  MACHINES, kvMachine, ledgerMachine, applyCommand, chain, isRead, keysOf, sessionOf, showOp,
+  MACHINES, kvMachine, ledgerMachine, applyCommand, chain, isConfigOp, isRead, keysOf, sessionOf,
+  showOp,
   type Machine,
 } from './machine.js';
 export { NOOP, leaderHint } from './leader.js';
 export { learnedAt, logBase } from './replica.js';
+export { configAt, currentMembers, showMembers } from './config.js';
 export {
   NO_BALLOT, ballotCmp, ballotEq, showBallot, toNatural,
 } from '../paxos/ballot.js';

@@ -122,6 +122,11 @@ function sendAccept(s: ServerState, f: Fx, bal: Ballot, x: Inflight): void {
   send(f, 'all', { type: '2a', bal, slot: x.slot, val: x.val, commit: s.replica.applied });
 }
 
+function resendAccept(s: ServerState, f: Fx, bal: Ballot, x: Inflight): void {
+  const msg = { type: '2a', bal, slot: x.slot, val: x.val, commit: s.replica.applied } as const;
+  for (let to = 0; to < s.config.servers; to++) if (!has(x.accs, to)) send(f, to, msg);
+}
+
 /**
  * Phase2a(b, slot, v) for new slots: while the window has room, the next slot gets a batch of up
  * to `batch` queued commands. Enabled only for a leader (its phase 1 covered every slot above).
@@ -134,7 +139,9 @@ export function proposeQueued(s: ServerState, f: Fx): ServerState {
   const limit = proposalLimit(s);
   // A configuration came into force whose majority did not promise this ballot: phase 1 again.
   if (limit < 0) return startElection(s, f, 0);
-  let { next, queue, adopted } = l;
+  let { next, queue } = l;
+  // Votes below `next` are moot: those slots were learned (catch-up may move next past them).
+  let adopted = l.adopted.filter((v) => v.slot >= next);
   const inflight = l.inflight.slice();
   while (inflight.length < window && next < limit) {
     const held = adopted.length > 0 && adopted[0]!.slot === next ? adopted[0]!.val : null;
@@ -243,7 +250,8 @@ export function onTimer(s: ServerState, t: Timer, rand: number): StepResult {
   if (t.name === 'heartbeat') {
     if (l.role !== 'leader') return ignored(s, 'stale-timer');
     send(f, 'all', { type: 'commit', bal: l.bal, upTo: s.replica.applied });
-    for (const x of l.inflight) sendAccept(s, f, l.bal, x);
+    // Only to the servers whose 2b is missing: resending to all feeds a congested network.
+    for (const x of l.inflight) resendAccept(s, f, l.bal, x);
     for (const r of l.reads) send(f, 'all', { type: 'ping', bal: l.bal, id: r.id });
     timer(f, t, s.config.heartbeat);
     return acted(s, s, 'Heartbeat', f);

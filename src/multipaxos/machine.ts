@@ -169,6 +169,6 @@ export function showOp(op: Op): string {
     case 'deposit': case 'withdraw': return `${op.op}(${op.acct}, ${op.amount})`;
     case 'balance': return `balance(${op.acct})`;
     case 'transfer': return `transfer(${op.from}, ${op.to}, ${op.amount})`;
-    case 'add-server': case 'remove-server': return `${op.op}(n${op.server + 1})`;
+    case 'add-server': case 'remove-server': return `${op.op}(s${op.server + 1})`;
   }
 }

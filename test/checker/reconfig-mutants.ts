@@ -5,12 +5,7 @@
  */
 import * as Logless from '../../spec/reconfig/logless.js';
 import * as Raft from '../../spec/reconfig/raft-reconfig.js';
-
-function without<G extends { readonly conjunct: string }>(guards: readonly G[], conjunct: string): G[] {
-  const kept = guards.filter((g) => g.conjunct !== conjunct);
-  if (kept.length !== guards.length - 1) throw new Error(`no guard '${conjunct}' to remove`);
-  return kept;
-}
+import { withoutGuard as without } from '../../src/checker/reconfig-check.js';
 
 const logless = (conjunct: string): Logless.Actions =>
   ({ ...Logless.actions, Reconfig: Logless.reconfigWith(without(Logless.reconfigGuards, conjunct)) });

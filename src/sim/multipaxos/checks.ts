@@ -27,7 +27,7 @@ import {
   type AppState, type Ballot, type Entry, type MachineName, type Output, type Session,
   type Snapshot,
 } from '../../multipaxos/index.js';
-import { isQuorum } from '../../multipaxos/state.js';
+import { expandConfigs, isMajority, Membership } from './membership.js';
 import type { MpObserver, MpStepEvent, MpWorldEvent } from './world.js';
 import { clientName, serverName } from './world.js';
 
@@ -81,17 +81,26 @@ export function mpSafetyChecks(
   const tallies = new Map<string, Tally>();
   const proposals = new Map<string, string>();
   const issued = new Set<string>();
+  // Who votes in each slot (membership.ts); set from the first server step's configuration.
+  let members: Membership | null = null;
+  // 2b tallies in slots whose members the reference cannot tell yet, revisited as it advances.
+  const parked = new Map<number, { key: string; bal: Ballot; val: Entry; index: number }[]>();
   const ref: Reference = {
     chosen: [], digests: [0], states: [{ app: {}, sessions: [] }], outputs: new Map(),
   };
   const fail = (check: MpCheckName, event: number, summary: string): void =>
     sink.report({ check, event, summary });
 
+  // advance may choose more slots through revisit; the outer call goes on with them.
+  let advancing = false;
   const advance = (): void => {
-    for (let k = ref.digests.length - 1; ref.chosen[k] !== undefined; k++) {
+    if (advancing) return;
+    advancing = true;
+    for (let k = ref.digests.length - 1; ref.chosen[k] !== undefined; k = ref.digests.length - 1) {
       const e = ref.chosen[k]!;
       let { app, sessions } = ref.states[k]!;
       for (const c of e.cmds) {
+        members!.apply(k, c, sessions);
         const a = applyCommand(m, app, sessions, c);
         const key = `${c.client}/${c.seq}`;
         // Reads may be answered outside the log (read-index): linearizability judges them.
@@ -101,17 +110,29 @@ export function mpSafetyChecks(
       }
       ref.states.push({ app, sessions });
       ref.digests.push(chain(ref.digests[k]!, e.id));
+      revisit(k + 1);
     }
+    advancing = false;
   };
 
-  const vote = (index: number, servers: number, acc: number, bal: Ballot, slot: number,
-    val: Entry): void => {
-    const key = `${slot}/${bal.round}.${bal.server}`;
-    let t = tallies.get(key);
-    if (t === undefined) tallies.set(key, (t = { id: val.id, accs: 0 }));
-    if (t.id !== val.id) return; // OneValuePerBallot reports it at the 2a.
-    t.accs |= 1 << acc;
-    if (!isQuorum(t.accs, servers)) return;
+  /** Decides the parked tallies of the slot that the reference can now judge, if any. */
+  const revisit = (applied: number): void => {
+    const slot = applied - 1 + members!.alpha;
+    const waiting = parked.get(slot);
+    if (waiting === undefined) return;
+    parked.delete(slot);
+    for (const w of waiting) decide(w.index, w.key, w.bal, slot, w.val);
+  };
+
+  const decide = (index: number, key: string, bal: Ballot, slot: number, val: Entry): void => {
+    const voters = members!.at(slot, ref.digests.length - 1);
+    if (voters === null) {
+      const list = parked.get(slot) ?? [];
+      if (!list.some((w) => w.key === key)) list.push({ key, bal, val, index });
+      parked.set(slot, list);
+      return;
+    }
+    if (!isMajority(tallies.get(key)!.accs, voters)) return;
     const had = ref.chosen[slot];
     if (had === undefined) {
       ref.chosen[slot] = val;
@@ -120,6 +141,15 @@ export function mpSafetyChecks(
       fail('LogAgreement', index, `slot ${slot}: ${val.id} chosen in ballot ` +
         `${showBallot(bal)}, but ${had.id} was chosen there before`);
     }
+  };
+
+  const vote = (index: number, acc: number, bal: Ballot, slot: number, val: Entry): void => {
+    const key = `${slot}/${bal.round}.${bal.server}`;
+    let t = tallies.get(key);
+    if (t === undefined) tallies.set(key, (t = { id: val.id, accs: 0 }));
+    if (t.id !== val.id) return; // OneValuePerBallot reports it at the 2a.
+    t.accs |= 1 << acc;
+    decide(index, key, bal, slot, val);
   };
 
   const propose = (index: number, bal: Ballot, slot: number, val: Entry): void => {
@@ -146,6 +176,13 @@ export function mpSafetyChecks(
       return fail('StateMachineSafety', index, `${serverName(server)} ${how} a snapshot at ` +
         `slot ${snap.upTo} holding ${JSON.stringify(snap.app)}; the chosen log gives ` +
         `${JSON.stringify(want.app)}`);
+    }
+    const initial = members!.at(0, 0)!;
+    if (JSON.stringify(expandConfigs(snap.configs, initial)) !==
+      JSON.stringify(members!.from(snap.upTo))) {
+      return fail('StateMachineSafety', index, `${serverName(server)} ${how} a snapshot at ` +
+        `slot ${snap.upTo} whose configurations ${JSON.stringify(snap.configs)} are not the ` +
+        `chosen log's ${JSON.stringify(members!.from(snap.upTo))}`);
     }
     if (JSON.stringify(snap.sessions) !== JSON.stringify(want.sessions)) {
       return fail('exactly-once', index, `${serverName(server)} ${how} a snapshot at slot ` +
@@ -201,13 +238,13 @@ export function mpSafetyChecks(
           `${effects[i - 1]!.kind} before ${effects[i]!.kind}`);
       }
     }
-    const servers = e.before.config.servers;
+    members ??= new Membership(e.before.config.members, e.before.config.alpha);
     if (tookEffect(e)) {
       for (const x of effects) {
         if (x.kind !== 'send') continue;
         const msg = x.msg;
         if (msg.type === '2a') propose(e.index, msg.bal, msg.slot, msg.val);
-        else if (msg.type === '2b') vote(e.index, servers, msg.acc, msg.bal, msg.slot, msg.val);
+        else if (msg.type === '2b') vote(e.index, msg.acc, msg.bal, msg.slot, msg.val);
         else if (msg.type === '1a') {
           const key = `${msg.bal.round}.${msg.bal.server}`;
           if (issued.has(key)) {

@@ -13,7 +13,8 @@
  * restart, every call of a live client returns and every server that is up applies as far as the
  * most advanced one, within `livenessSteps` events.
  */
-import type { MachineName, Op, Output } from '../../multipaxos/index.js';
+import {
+  currentMembers, isConfigOp, showMembers, type MachineName, type Op, type Output } from '../../multipaxos/index.js';
 import { showFaults } from '../faults.js';
 import { mpRefinement } from './refinement.js';
 import { mpSafetyChecks, mpSink, replicaMatches, type MpCheckName, type MpViolation } from './checks.js';
@@ -68,6 +69,11 @@ export interface MpSimReport {
   /** Messages sent between distinct servers, by type. */
   readonly messages: Readonly<Record<string, number>>;
   readonly livenessSteps: number | null;
+  /**
+   * With reconfiguration: the membership commands in the chosen log, and the voting members of
+   * the most advanced replica at the end; null without.
+   */
+  readonly membership: { readonly commands: number; readonly members: string } | null;
   readonly specSteps: number;
   readonly stutters: number;
   readonly passed: readonly MpCheckName[];
@@ -86,6 +92,8 @@ export function historyRecorder(): MpObserver & { readonly events: MpHistoryEven
   return {
     events,
     onEvent: (e: MpWorldEvent) => {
+      // Membership changes are not operations of the machine: linearizability leaves them out.
+      if ((e.kind === 'invoke' || e.kind === 'return') && isConfigOp(e.op)) return;
       if (e.kind === 'invoke') events.push({ type: 'invoke', client: clientName(e.client), op: e.op });
       else if (e.kind === 'return') {
         events.push({ type: 'return', client: clientName(e.client), out: e.out });
@@ -140,7 +148,12 @@ export function simulateMultiPaxos(opts: MpSimOptions): MpSimReport {
   const violation = sink.first();
   const slots = ref.digests.length - 1;
   let commands = 0;
-  for (let k = 0; k < slots; k++) commands += ref.chosen[k]!.cmds.length;
+  let configCommands = 0;
+  for (let k = 0; k < slots; k++) {
+    commands += ref.chosen[k]!.cmds.length;
+    configCommands += ref.chosen[k]!.cmds.filter((c) => isConfigOp(c.op)).length;
+  }
+  const furthest = world.servers.reduce((a, b) => (b.replica.applied > a.replica.applied ? b : a));
   return {
     seed: cfg.seed, servers: cfg.servers, clients: cfg.clients, steps: cfg.steps,
     faults: showMpFaults(cfg.faults), machine: cfg.machine, reads: cfg.reads,
@@ -151,6 +164,8 @@ export function simulateMultiPaxos(opts: MpSimOptions): MpSimReport {
       returned: world.clients.reduce((n, c) => n + c.returned, 0),
     },
     injected: world.faults, messages: world.messages, livenessSteps: world.livenessUsed,
+    membership: cfg.reconfig
+      ? { commands: configCommands, members: showMembers(currentMembers(furthest)) } : null,
     specSteps: refine?.counts.specSteps ?? 0, stutters: refine?.counts.stutters ?? 0,
     passed: violation === null ? passed : passed.filter((c) => c !== violation.check),
     unchecked, violation,

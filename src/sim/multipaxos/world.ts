@@ -26,6 +26,7 @@ import {
 import { NO_FAULTS, type Faults } from '../faults.js';
 import { sfc32, type Prng } from '../prng.js';
 import { clientName, serverName } from '../world.js';
+import { Admin, ADMIN_PERIOD, LEARNER_LAG } from './admin.js';
 
 export { clientName, serverName };
 
@@ -52,6 +53,15 @@ export interface MpWorldConfig {
   readonly batch: number;
   readonly snapshotEvery: number;
   readonly script: MpScript | null;
+  /** The voting members at the start: servers 0..members-1; the others are learners. */
+  readonly members: number;
+  /**
+   * An operator (an extra client, admin.ts) grows the voting members to every server and
+   * shrinks them back, one server at a time, over and over, while the clients run.
+   */
+  readonly reconfig: boolean;
+  /** Slots between a membership command and the slot it governs (src/multipaxos/config.ts). */
+  readonly alpha: number;
 }
 
 export interface MpScript {
@@ -81,7 +91,8 @@ export function mpWorldConfig(
   return {
     servers, clients: 3, steps: 2000, faults: MP_NO_FAULTS, livenessSteps: 20_000, step: mpStep,
     machine: 'kv', reads: 'log', timeout: 8 * servers + 16, distinguished: null, window: 4,
-    batch: 8, snapshotEvery: 16, script: null, ...partial,
+    batch: 8, snapshotEvery: 16, script: null, members: partial.members ?? servers,
+    reconfig: false, alpha: 8, ...partial,
   };
 }
 
@@ -151,7 +162,8 @@ type Agendum =
     readonly server: number; readonly op: Op }
   | { readonly due: number; readonly kind: 'crash'; readonly server: number }
   | { readonly due: number; readonly kind: 'slow'; readonly server: number;
-    readonly for: number };
+    readonly for: number }
+  | { readonly due: number; readonly kind: 'admin' };
 
 export function runMpWorld(
   cfg: MpWorldConfig, observers: readonly MpObserver[], stop: () => boolean = () => false,
@@ -165,6 +177,7 @@ class World {
   private readonly disk: Durable[];
   private readonly up: boolean[];
   private readonly clients: MpClient[];
+  private readonly admin: Admin | null;
   private inflight: Copy[] = [];
   private delayed: (Copy & { readonly due: number })[] = [];
   private delayedDue = Infinity;
@@ -191,18 +204,22 @@ class World {
     this.rng = sfc32(cfg.seed);
     this.faults = cfg.faults;
     this.servers = Array.from({ length: cfg.servers }, (_, id) => initServer(serverConfig({
-      id, servers: cfg.servers, timeout: cfg.timeout, distinguished: cfg.distinguished,
+      id, servers: cfg.servers, members: 2 ** cfg.members - 1, alpha: cfg.alpha,
+      timeout: cfg.timeout, distinguished: cfg.distinguished,
       window: cfg.window, batch: cfg.batch, snapshotEvery: cfg.snapshotEvery,
       machine: cfg.machine, reads: cfg.reads,
     })));
     this.disk = this.servers.map(() => INITIAL_DURABLE);
     this.up = this.servers.map(() => false);
-    this.clients = Array.from({ length: cfg.clients }, (_, i) => ({
+    const clients = cfg.clients + (cfg.reconfig ? 1 : 0);
+    this.admin = cfg.reconfig ? new Admin(cfg, cfg.clients) : null;
+    this.clients = Array.from({ length: clients }, (_, i) => ({
       name: clientName(i), seq: 0, op: null, server: 0, crashed: false, invoked: 0, returned: 0,
     }));
     const script = cfg.script;
     if (script === null) {
       for (let c = 0; c < cfg.clients; c++) this.scheduleClient(c, this.rng.below(THINK_MAX));
+      if (this.admin !== null) this.agenda.push({ due: ADMIN_PERIOD, kind: 'admin' });
     } else {
       for (const c of script.calls) this.agenda.push({ due: c.at, kind: 'call', ...c });
       for (const c of script.crashes) this.agenda.push({ due: c.at, kind: 'crash', ...c });
@@ -211,7 +228,8 @@ class World {
   }
 
   run(): MpWorldResult {
-    for (let id = 0; id < this.cfg.servers; id++) this.restart(id);
+    // Learners beyond the first members boot when the operator adds them (admin.ts).
+    for (let id = 0; id < this.cfg.members; id++) this.restart(id);
     for (let i = 0; i < this.cfg.steps && !this.stop() && !this.scriptDone(); i++) {
       this.event(true);
     }
@@ -452,6 +470,7 @@ class World {
         if (this.up[a.server]) this.crash(a.server, false);
         return;
       case 'slow': return this.setSlow(a.server, a.for);
+      case 'admin': return this.adminTurn(main);
     }
   }
 
@@ -484,7 +503,7 @@ class World {
       return this.callServer(i);
     }
     if (c.crashed) c.crashed = false;
-    if (!main) return;
+    if (!main || i >= this.cfg.clients) return; // the operator calls on its own turns
     this.invoke(i, this.rng.below(this.cfg.servers), this.randomOp(c));
   }
 
@@ -556,7 +575,9 @@ class World {
     c.op = null;
     c.returned++;
     this.returns.push({ kind: 'return', index: this.index, client: i, seq, op, out, server });
-    if (this.cfg.script === null) this.scheduleClient(i, this.rng.below(THINK_MAX));
+    if (this.cfg.script === null && i < this.cfg.clients) {
+      this.scheduleClient(i, this.rng.below(THINK_MAX));
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -572,12 +593,39 @@ class World {
     this.delayed = [];
     this.delayedDue = Infinity;
     const down = this.up.flatMap((u, id) => (u ? [] : [id]));
-    let stayDown = this.rng.below(Math.floor((this.cfg.servers - 1) / 2) + 1);
+    // A minority of the smallest configuration may stay down.
+    let stayDown = this.rng.below(Math.floor((this.cfg.members - 1) / 2) + 1);
     for (const id of down) {
       if (stayDown > 0 && this.rng.chance(0.5)) stayDown--;
       else this.restart(id);
     }
     this.agenda = this.agenda.filter((a) => a.kind !== 'restart' && a.kind !== 'slow');
+  }
+
+  /**
+   * The operator's turn (main phase only): boot the next server to add and wait until it has
+   * caught up as a learner, or send the next membership command once its last one returned.
+   */
+  private adminTurn(main: boolean): void {
+    if (!main || this.admin === null) return;
+    this.agenda.push({ due: this.now + ADMIN_PERIOD, kind: 'admin' });
+    const c = this.clients[this.admin.client]!;
+    if (c.op !== null || c.crashed) return;
+    const op = this.admin.next();
+    if (op.op === 'add-server' && !this.caughtUp(op.server)) {
+      if (!this.up[op.server] && !this.admin.booted(op.server)) this.restart(op.server);
+      return;
+    }
+    this.admin.sent();
+    this.invoke(this.admin.client, this.rng.below(this.cfg.servers), op);
+  }
+
+  /** A learner is caught up when it is up and applied within LEARNER_LAG of every replica. */
+  private caughtUp(id: number): boolean {
+    if (!this.up[id]) return false;
+    let top = 0;
+    for (const s of this.servers) top = Math.max(top, s.replica.applied);
+    return this.servers[id]!.replica.applied + LEARNER_LAG >= top;
   }
 
   private scriptDone(): boolean {

@@ -43,7 +43,8 @@ function shrink(c0: Config, fails: (c: Config) => boolean): Config {
 function save(m: MpMutant, c: Config, r: MpSimReport): void {
   mkdirSync(DIR, { recursive: true });
   const lines: string[] = [];
-  run(c, m, { observers: [mpTraceObserver((l) => void lines.push(l))] });
+  run(c, m, { observers: [mpTraceObserver({ servers: c.servers, seed: c.seed, perNode: false },
+    () => (l: string) => void lines.push(l))] });
   const record = { mutant: m.name, config: c, world: m.world ?? {}, violation: r.violation };
   writeFileSync(join(DIR, `mutant-${m.name}.json`), `${JSON.stringify(record, null, 2)}\n`);
   writeFileSync(join(DIR, `mutant-${m.name}.ndjson`), lines.join(''));

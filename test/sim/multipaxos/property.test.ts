@@ -65,7 +65,8 @@ describe('Multi-Paxos simulation properties (fast-check)', () => {
     if (out.failed && out.counterexample !== null) {
       const [c] = out.counterexample;
       const lines: string[] = [];
-      const r = run(c, { observers: [mpTraceObserver((l) => void lines.push(l))] });
+      const r = run(c, { observers: [mpTraceObserver({ servers: c.servers, seed: c.seed, perNode: false },
+    () => (l: string) => void lines.push(l))] });
       mkdirSync(DIR, { recursive: true });
       writeFileSync(join(DIR, `seed-${c.seed}.json`),
         `${JSON.stringify({ mutant: null, config: c, violation: r.violation }, null, 2)}\n`);
