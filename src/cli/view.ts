@@ -11,7 +11,8 @@
  * they are drawn, so the page opens at the violation.
  *
  * Exit 0 once the page is written (a view is not a verdict: the page says the verdict), 2 for
- * bad usage or input. Left out: Multi-Paxos trace format v2 (not defined yet).
+ * bad usage or input. A v2 (Multi-Paxos) trace is drawn by src/viz/trace-v2.ts and judged by the
+ * same trace checker.
  */
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -27,6 +28,7 @@ import {
 import { ViewInputError, withViolationAt, type Run, type RunKind } from '../viz/model.js';
 import { isTraceHeader, numberedLines, parseLine, traceRun, withRejection } from '../viz/trace.js';
 import { isMpRecord, mpRecordRun } from '../viz/mp-record.js';
+import { isTraceV2Header, traceV2Run } from '../viz/trace-v2.js';
 import { historyRun, withLinearizability, type ViewHistoryEvent } from '../viz/history.js';
 import { withCheckViolation } from '../viz/counterexample.js';
 import { renderPage } from '../viz/page.js';
@@ -40,7 +42,8 @@ crossed), persists, crashes, learns, client calls as bars; select a step to see 
 A rejected trace or a counterexample opens at the violation with its witness highlighted.
 
 FILE is detected as one of:
-  a trace (synod.trace v1): recorded, 'synod check --counterexample', 'synod simulate --trace'
+  a trace (synod.trace v1 or v2): recorded, 'synod check --counterexample', 'synod simulate
+    [multipaxos] --trace'
   a model-checker verdict with a counterexample ('synod check paxos --json')
   a Multi-Paxos run record ('synod simulate multipaxos --trace')
   a client history: JSON lines {"type":"invoke"|"return"|"crash","client":...,"input"|"output"}
@@ -147,13 +150,17 @@ export async function traceView(text: string, title: string, kind: RunKind,
   }
   // An accepted trace was read to its end by the checker's decoder; a rejected one only up to
   // its verdict, so the rest must still be decoded here.
-  const run = traceRun(text, kind, title, report.verdict === 'accepted');
+  const v2 = isTraceV2Header(parseLine(numberedLines(text).next().value?.[1] ?? '{}', 1));
+  const run = v2 ? traceV2Run(text, title)
+    : traceRun(text, kind, title, report.verdict === 'accepted');
   const first = report.summary?.rejections[0] ?? null;
   const verdict = first === null
-    ? `trace checker: ${report.verdict}${report.summary === null ? ''
+    ? `trace checker: ${report.verdict}${report.summary === null || v2 ? ''
       : `, chosen ${report.summary.chosen.map((c) => c.value).join(', ') || 'nothing'}`}`
     : `trace checker: rejected at line ${first.line}: ${first.rule}`;
-  return clientsChecked(withRejection(run, first, verdict), text);
+  const judged = withRejection(run, first, verdict);
+  // A v2 trace's client calls are KV commands, checked by the trace checker itself.
+  return v2 ? judged : clientsChecked(judged, text);
 }
 
 /** The search budget for a trace's client calls (as `synod simulate` gives its own). */
@@ -253,8 +260,9 @@ export interface SimViolation {
 export async function simulationView(lines: readonly string[], title: string,
   violation: SimViolation | null, multipaxos: boolean): Promise<Run> {
   const text = lines.join('');
-  const run = multipaxos ? mpRecordRun(text, title)
-    : await traceView(text, title, 'simulation');
+  // `simulate multipaxos` writes a v2 trace, which traceView reads like any other trace.
+  const run = multipaxos && !text.startsWith('{"format"') ? mpRecordRun(text, title)
+    : await traceView(text, title, multipaxos ? 'multipaxos' : 'simulation');
   if (violation === null) return run;
   const rule = violation.property === undefined ? violation.check
     : `${violation.check} (${violation.property})`;

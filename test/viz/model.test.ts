@@ -13,6 +13,7 @@ import type { HistoryEvent, WriteOnceInput, WriteOnceOutput } from '../../src/hi
 import { stateAt, ViewInputError, type Run } from '../../src/viz/model.js';
 import { traceRun, withRejection } from '../../src/viz/trace.js';
 import { mpRecordRun } from '../../src/viz/mp-record.js';
+import { traceV2Run } from '../../src/viz/trace-v2.js';
 import { historyRun } from '../../src/viz/history.js';
 
 const read = (path: string): string =>
@@ -115,6 +116,30 @@ describe('a rejected trace', () => {
     expect(v.events).toContain(v.event);
     expect(v.lanes.map((l) => run.lanes[l]!.name)).toContain('s2');
     expect(v.explanation).toBe(r.explanation);
+  });
+});
+
+describe('a Multi-Paxos trace (synod.trace v2)', () => {
+  const v2 = [
+    { format: 'synod.trace', version: 2, cluster: { acceptors: ['s1', 's2', 's3'] } },
+    { ev: 'send', node: 's1', msg: { type: '2a', bal: 1, slot: 4, val: 'a' } },
+    { ev: 'recv', node: 's2', msg: { type: '2a', bal: 1, slot: 4, val: 'a' } },
+    { ev: 'send', node: 's2', msg: { type: '2b', acc: 's2', bal: 1, slot: 4, val: 'a' } },
+    { ev: 'send', node: 's3', msg: { type: '2b', acc: 's3', bal: 1, slot: 4, val: 'a' } },
+    { ev: 'apply', node: 's1', slot: 4, val: 'a' },
+  ].map((x) => JSON.stringify(x)).join('\n');
+
+  it('keeps per-slot votes, says the slot is chosen at the quorum, and matches messages', () => {
+    const run = traceV2Run(v2, 'v2');
+    expect(run.slotted).toBe(true);
+    expect(state(run, 2)).toMatchObject({ 's2[4].maxVal': '"a"', 'chosen[4]': 'nothing' });
+    expect(state(run, 3)).toMatchObject({ 's3.maxBal': '1', 'chosen[4]': '"a" (ballot 1)' });
+    expect(run.messages[0]).toEqual({ send: 0, recv: 1, to: 1 });
+    expect(run.events.map((e) => e.slot)).toEqual([4, 4, 4, 4, 4]);
+  });
+
+  it('names the line of a bad event', () => {
+    expect(() => traceV2Run(`${v2}\n{"ev":"apply","node":"s1"}`, 'v2')).toThrow(ViewInputError);
   });
 });
 
