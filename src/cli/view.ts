@@ -140,8 +140,14 @@ function traceKind(header: unknown): RunKind {
  */
 export async function traceView(text: string, title: string, kind: RunKind,
   checked: FileReport | null = null): Promise<Run> {
-  const run = traceRun(text, kind, title);
   const report = checked ?? await checkTrace((async function* () { yield text; })());
+  if (report.verdict === 'unreadable' && report.problem !== null) {
+    const p = report.problem;
+    throw new ViewInputError(p.line, `${p.field === null ? '' : `${p.field}: `}${p.message}`);
+  }
+  // An accepted trace was read to its end by the checker's decoder; a rejected one only up to
+  // its verdict, so the rest must still be decoded here.
+  const run = traceRun(text, kind, title, report.verdict === 'accepted');
   const first = report.summary?.rejections[0] ?? null;
   const verdict = first === null
     ? `trace checker: ${report.verdict}${report.summary === null ? ''
@@ -217,7 +223,8 @@ async function checkVerdictView(u: unknown, title: string): Promise<Run> {
     lines = counterexampleLines(k, v.counterexample as never, null);
   } catch (e) {
     if (e instanceof ViewInputError) throw e;
-    throw new ViewInputError(1, `counterexample: not one synod check wrote: ${(e as Error).message}`);
+    throw new ViewInputError(1, `counterexample: not one synod check wrote: ` +
+      `${(e as Error).message}`);
   }
   return counterexampleView(lines, v.violation, title);
 }
@@ -281,7 +288,8 @@ function historyView(text: string, title: string, named: 'setvarx' | 'kv' | null
   }
   const kv = named === 'kv' || (named === null && events.some((e) => e.type === 'invoke'
     && (e.input as { kind?: unknown } | null)?.kind === 'put'));
-  const model = (kv ? kvRegister : writeOnceRegister) as unknown as Model<unknown, unknown, unknown>;
+  type Any = Model<unknown, unknown, unknown>;
+  const model = (kv ? kvRegister : writeOnceRegister) as unknown as Any;
   try {
     const result = checkLinearizable(operationsFromEvents(events as HistoryEvent<unknown,
       unknown>[]), model);

@@ -9,7 +9,9 @@
  * checker's own writer, so there is one way a counterexample becomes a picture).
  */
 import type { Message } from '../../spec/paxos.js';
-import { defaultNames, showMessage, type Violation as SpecViolation } from '../../spec/properties.js';
+import {
+  defaultNames, showMessage, type Violation as SpecViolation,
+} from '../../spec/properties.js';
 import type { Msg } from '../format/trace.js';
 import { messagesAt, type Run } from './model.js';
 import { showMsg } from './trace.js';

@@ -37,7 +37,8 @@ interface MpState {
 function field(r: Rec, name: string, line: number): string {
   const v = r[name];
   if (typeof v !== 'string') {
-    throw new ViewInputError(line, `${name}: expected a string, got ${JSON.stringify(v) ?? 'nothing'}`);
+    throw new ViewInputError(line, `${name}: expected a string, got ` +
+      `${JSON.stringify(v) ?? 'nothing'}`);
   }
   return v;
 }

@@ -45,6 +45,7 @@ main { flex: 1; display: flex; min-height: 0; }
 .row.witness { background: #fff3cd; }
 .row.violation { background: #ffd6d6; }
 .row.sel { background: #cfe0ff; }
+.row.violation, .row.violation.sel { box-shadow: inset 5px 0 #c62828; }
 .row .num { position: absolute; left: 4px; top: 2px; color: #8a8fa0; font-size: 11px; }
 .row .lbl { position: absolute; top: 2px; font-family: ui-monospace, monospace; font-size: 12px; }
 aside { width: 380px; border-left: 1px solid #d5d8e0; background: #fff; overflow: auto;
@@ -173,7 +174,8 @@ export const PAGE_SCRIPT = String.raw`
     run.lanes.forEach(function (l, i) {
       if (laneX[i] < 0) return;
       overlay.appendChild(svg('line', { x1: laneX[i], x2: laneX[i], y1: 0, y2: h,
-        stroke: witnessLanes[i] ? '#e57373' : '#d5d8e0', 'stroke-width': witnessLanes[i] ? 2 : 1 }));
+        stroke: witnessLanes[i] ? '#e57373' : '#d5d8e0',
+        'stroke-width': witnessLanes[i] ? 2 : 1 }));
     });
     for (var r = first; r <= last; r++) drawRow(box, overlay, r, first);
     drawBars(overlay, first, last);
@@ -321,9 +323,13 @@ export const PAGE_SCRIPT = String.raw`
 
   function stateTables(p, texts, changed, e) {
     var t = el('table', 'acceptors'), head = el('tr');
-    ['acceptor', 'maxBal', 'maxVBal', 'maxVal'].forEach(function (h) { head.appendChild(el('th', '', h)); });
+    ['acceptor', 'maxBal', 'maxVBal', 'maxVal'].forEach(function (h) {
+      head.appendChild(el('th', '', h));
+    });
     var slot = slotFilter !== null ? slotFilter : (e && e[4] !== null ? e[4] : null);
-    if (run.slotted) head.firstChild.textContent = 'acceptor [slot ' + (slot === null ? '-' : slot) + ']';
+    if (run.slotted) {
+      head.firstChild.textContent = 'acceptor [slot ' + (slot === null ? '-' : slot) + ']';
+    }
     t.appendChild(head);
     var byAcc = {}, order = [], chosen = [];
     run.cells.forEach(function (c, i) {
@@ -367,8 +373,11 @@ export const PAGE_SCRIPT = String.raw`
     draw();
   }
   function step(delta) {
-    var r = selected >= 0 && rowOf[selected] >= 0 ? rowOf[selected] + delta : (delta > 0 ? 0 : rows.length - 1);
-    r = Math.max(0, Math.min(rows.length - 1, r));
+    // With nothing selected (or the selection filtered out), j starts at the first row, k at
+    // the last, and Home/End still go to the ends.
+    var from = selected >= 0 && rowOf[selected] >= 0 ? rowOf[selected]
+      : (delta > 0 ? -1 : rows.length);
+    var r = Math.max(0, Math.min(rows.length - 1, from + delta));
     if (rows.length > 0) select(rows[r], true);
   }
 

@@ -20,6 +20,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   'cluster-real': async () => (await import('./cluster-real.js')).run,
   'trace-multipaxos': async () => (await import('./trace-multipaxos.js')).run,
   'multipaxos-sim': async () => (await import('./multipaxos-sim.js')).run,
+  viz: async () => (await import('./viz.js')).run,
 };
 
 async function main(): Promise<void> {

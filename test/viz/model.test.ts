@@ -6,14 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkTrace } from '../../src/trace/run.js';
-import { checkLinearizable, operationsFromEvents, writeOnceRegister } from '../../src/history/index.js';
+import {
+  checkLinearizable, operationsFromEvents, writeOnceRegister,
+} from '../../src/history/index.js';
 import type { HistoryEvent, WriteOnceInput, WriteOnceOutput } from '../../src/history/index.js';
 import { stateAt, ViewInputError, type Run } from '../../src/viz/model.js';
 import { traceRun, withRejection } from '../../src/viz/trace.js';
 import { mpRecordRun } from '../../src/viz/mp-record.js';
 import { historyRun } from '../../src/viz/history.js';
 
-const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+const read = (path: string): string =>
+  readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
 /** The state after `step` as `acceptor.field` (slot-less cells) or `chosen`. */
 function state(run: Run, step: number): Record<string, string> {
