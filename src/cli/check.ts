@@ -17,6 +17,7 @@ import {
   checkPaxos, paxosConstants, paxosModel, type PaxosCheck, type PaxosCheckSettings,
   type PaxosModelKind,
 } from '../checker/paxos-check.js';
+import type { Violation as SpecViolation } from '../../spec/properties.js';
 import { intFlag, parseFlags } from './args.js';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
 
@@ -39,6 +40,7 @@ VotesSafe, OneValuePerBallot, Consistency, R2, R2', I1 on every state and R1 on 
   --model M            packed (fast, default) or readable (runs spec/paxos.ts itself)
   --max-states N       give up after N distinct states (default 30000000), exit 2
   --counterexample F   write a counterexample as a synod.trace (JSON lines) to F
+  --html F             write the counterexample as one HTML page (synod view) to F
   --json               print one JSON verdict object ("format": "synod.check/v1")
   --progress           progress on stderr even when it is not a terminal
 
@@ -55,6 +57,7 @@ const options = {
   model: { type: 'string' },
   'max-states': { type: 'string' },
   counterexample: { type: 'string' },
+  html: { type: 'string' },
   json: { type: 'boolean' },
   progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -65,6 +68,7 @@ interface Flags {
   readonly json: boolean;
   readonly progress: boolean;
   readonly counterexample: string | null;
+  readonly html: string | null;
   readonly maxStates: number;
 }
 
@@ -128,6 +132,7 @@ function parseCheckFlags(args: readonly string[]): Flags | 'help' {
     json: f.json === true,
     progress: f.progress === true,
     counterexample: f.counterexample ?? null,
+    html: f.html ?? null,
     maxStates: intFlag(CMD, 'max-states', f['max-states'], 30_000_000, 1, 500_000_000),
   };
 }
@@ -275,6 +280,7 @@ export const checkCommand: Command = async (args, io) => {
     const { counterexampleLines } = await import('../checker/models/paxos-trace.js');
     writeCounterexample(file, counterexampleLines(check.constants, r.trace, r.violation));
   }
+  if (flags.html !== null) await writeHtml(flags.html, check, io);
   io.out(flags.json ? jsonReport(check, s, seconds, file) : humanReport(check, s, seconds, file));
   if (r.verdict === 'incomplete') {
     const why = statesMax < flags.maxStates
@@ -285,6 +291,23 @@ export const checkCommand: Command = async (args, io) => {
   }
   return r.verdict === 'ok' ? EXIT_OK : EXIT_VIOLATION;
 };
+
+/**
+ * `--html`: the counterexample as a page that opens at the violation. With no violation there
+ * is nothing to draw: the file is not written, and stderr says so.
+ */
+export async function writeHtml(file: string, check: PaxosCheck, io: Io): Promise<void> {
+  const r = check.result;
+  if (r.verdict !== 'violation' || r.violation === null) {
+    io.err(`synod ${CMD}: --html: no counterexample (verdict ${r.verdict}), ${file} not written\n`);
+    return;
+  }
+  const { counterexampleLines } = await import('../checker/models/paxos-trace.js');
+  const { counterexampleView, writeView } = await import('./view.js');
+  const lines = counterexampleLines(check.constants, r.trace, r.violation);
+  writeView(CMD, '--html', file, counterexampleView(lines, r.violation as SpecViolation,
+    `synod check paxos: counterexample to ${r.violation.property}`));
+}
 
 function writeCounterexample(file: string, lines: readonly string[]): void {
   try {

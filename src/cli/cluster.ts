@@ -21,9 +21,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { protocolNames } from '../net/protocols.js';
 import { intFlag, parseFlags } from './args.js';
+import { readMode } from './serve.js';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Io } from './io.js';
 
 const HELP = `usage: synod cluster up --servers N --data DIR [--protocol ${protocolNames.join('|')}]
+                        [--reads read-index|log]
        synod cluster status|down --data DIR
        synod cluster kill|restart NAME --data DIR
 A local cluster of synod serve processes on 127.0.0.1 (see docs/cluster.md).
@@ -39,6 +41,8 @@ export interface Member {
 
 export interface Layout {
   readonly protocol: string;
+  /** `synod serve --reads` for every server (Multi-Paxos), when given to `up`. */
+  readonly reads?: string;
   readonly members: Member[];
 }
 
@@ -82,7 +86,8 @@ function startServer(dir: string, layout: Layout, m: Member): number {
   const child = spawn(exe!, [...pre, 'serve', '--id', m.name, '--peers', peers,
     '--data', join(dir, m.name), '--client-port', String(m.clientPort),
     '--protocol', layout.protocol, '--secret-file', join(dir, 'secret'),
-    '--client-urls', layout.members.map((p) => `${p.name}=${urlOf(p)}`).join(',')], {
+    '--client-urls', layout.members.map((p) => `${p.name}=${urlOf(p)}`).join(','),
+    ...(layout.reads === undefined ? [] : ['--reads', layout.reads])], {
     detached: true, stdio: ['ignore', log, log],
   });
   child.unref();
@@ -115,7 +120,9 @@ async function waitReady(layout: Layout, names: readonly string[]): Promise<bool
   return false;
 }
 
-async function up(dir: string, servers: number, protocol: string, io: Io): Promise<number> {
+async function up(
+  dir: string, servers: number, protocol: string, reads: string | undefined, io: Io,
+): Promise<number> {
   if (existsSync(join(dir, 'cluster.json'))) {
     throw new UsageError(`synod cluster up: --data ${dir} already holds a cluster ` +
       '(synod cluster down first, or choose another directory)');
@@ -126,7 +133,7 @@ async function up(dir: string, servers: number, protocol: string, io: Io): Promi
   for (let i = 1; i <= servers; i++) {
     members.push({ name: `s${i}`, host: '127.0.0.1', port: await freePort(), clientPort: await freePort(), pid: -1 });
   }
-  const layout: Layout = { protocol, members };
+  const layout: Layout = reads === undefined ? { protocol, members } : { protocol, reads, members };
   for (const m of members) m.pid = startServer(dir, layout, m);
   writeFileSync(join(dir, 'cluster.json'), `${JSON.stringify(layout, null, 2)}\n`);
   if (!await waitReady(layout, members.map((m) => m.name))) {
@@ -174,13 +181,18 @@ async function down(dir: string, io: Io): Promise<number> {
 async function show(dir: string, io: Io): Promise<number> {
   const layout = readLayout(dir);
   const rows = await Promise.all(layout.members.map(async (m) => ({ m, s: await status(urlOf(m)) })));
+  // Lag: slots this server has yet to apply that the most advanced server has applied.
+  const applied = rows.map(({ s }) => s?.['applied']).filter((a): a is number => typeof a === 'number');
+  const top = applied.length === 0 ? null : Math.max(...applied);
   for (const { m, s } of rows) {
     if (s === null) {
       io.out(`${m.name} ${urlOf(m)} down\n`);
       continue;
     }
     const { name: _name, ...rest } = s;
-    io.out(`${m.name} ${urlOf(m)} ${Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}\n`);
+    const lag = top !== null && typeof s['applied'] === 'number' ? { lag: top - s['applied'] } : {};
+    io.out(`${m.name} ${urlOf(m)} ${Object.entries({ ...rest, ...lag })
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}\n`);
   }
   return EXIT_OK;
 }
@@ -201,6 +213,7 @@ export async function clusterCommand(args: readonly string[], io: Io): Promise<n
   }
   const { values, positionals } = parseFlags('cluster', rest, {
     data: { type: 'string' }, servers: { type: 'string' }, protocol: { type: 'string' },
+    reads: { type: 'string' },
   }, true);
   if (values.data === undefined) throw new UsageError(`synod cluster ${sub}: --data DIR is required`);
   const dir = resolve(values.data);
@@ -210,7 +223,8 @@ export async function clusterCommand(args: readonly string[], io: Io): Promise<n
       if (!protocolNames.includes(protocol)) {
         throw new UsageError(`synod cluster up: --protocol must be one of ${protocolNames.join(', ')}`);
       }
-      return up(dir, intFlag('cluster up', 'servers', values.servers, 3, 1, 9), protocol, io);
+      if (values.reads !== undefined) readMode(values.reads);
+      return up(dir, intFlag('cluster up', 'servers', values.servers, 3, 1, 9), protocol, values.reads, io);
     }
     case 'down': return down(dir, io);
     case 'status': return show(dir, io);

@@ -35,6 +35,14 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'one key-value operation on a running cluster: kv put|get|delete|cas|append KEY ...',
     load: async () => (await import('./kv.js')).kvCommand,
   },
+  history: {
+    summary: 'is a client history linearizable? (history check FILE... --model M)',
+    load: async () => (await import('./history.js')).historyCommand,
+  },
+  view: {
+    summary: 'write a run, trace, counterexample or history as one HTML page (view FILE)',
+    load: async () => (await import('./view.js')).viewCommand,
+  },
   demo: {
     summary: 'the first thing to run: clients A, B, C race SetVarX over a lossy network',
     load: async () => (await import('./demo.js')).demoCommand,

@@ -4,16 +4,20 @@
  *
  *   synod serve --id s1 --peers s1=127.0.0.1:7001,s2=127.0.0.1:7002,s3=127.0.0.1:7003
  *               --data DIR --client-port 8001 [--host 127.0.0.1] [--protocol paxos]
- *               [--secret-file FILE] [--tick-ms 5]
+ *               [--secret-file FILE] [--tick-ms 5] [--reads read-index|log]
  *
  * The cluster secret comes from --secret-file or the SYNOD_CLUSTER_SECRET environment variable;
  * there is no default, because a default secret is no secret. Everything binds to 127.0.0.1
- * unless --host says otherwise.
+ * unless --host says otherwise. Multi-Paxos reads are linearizable either way: `read-index` (the
+ * default, as etcd does) has the leader confirm with a quorum that it still leads before it
+ * answers from applied state; `log` puts every read through the log like a write.
  */
 import { readFileSync } from 'node:fs';
 import { startHttp } from '../net/http.js';
 import { startNode } from '../net/node.js';
+import { READ_MODES } from '../net/multipaxos-protocol.js';
 import { protocolNames, serverProtocol } from '../net/protocols.js';
+import type { ReadMode } from '../multipaxos/index.js';
 import type { PeerAddress } from '../net/peers.js';
 import { StorageError } from '../net/storage.js';
 import { intFlag, parseFlags } from './args.js';
@@ -21,7 +25,7 @@ import { EXIT_OK, UsageError, type Io } from './io.js';
 
 const HELP = `usage: synod serve --id NAME --peers NAME=HOST:PORT,... --data DIR --client-port PORT
                    [--host HOST] [--protocol ${protocolNames.join('|')}] [--secret-file FILE]
-                   [--tick-ms N] [--client-urls NAME=URL,...]
+                   [--tick-ms N] [--client-urls NAME=URL,...] [--reads read-index|log]
 One Synod server: peers over TCP (authenticated with the cluster secret), clients over HTTP/JSON,
 durable state in DIR (fsync'd). The secret comes from --secret-file or SYNOD_CLUSTER_SECRET.
 `;
@@ -75,12 +79,22 @@ export function readSecret(command: string, file: string | undefined): string {
   return secret;
 }
 
+/** `--reads`: how the Multi-Paxos KV serves linearizable reads. */
+export function readMode(flag: string | undefined): ReadMode {
+  if (flag === undefined) return 'read-index';
+  const mode = READ_MODES.find((m) => m === flag);
+  if (mode === undefined) {
+    throw new UsageError(`synod serve: --reads must be one of ${READ_MODES.join(', ')}, got '${flag}'`);
+  }
+  return mode;
+}
+
 export async function serveCommand(args: readonly string[], io: Io): Promise<number> {
   const { values } = parseFlags('serve', args, {
     id: { type: 'string' }, peers: { type: 'string' }, data: { type: 'string' },
     'client-port': { type: 'string' }, host: { type: 'string' }, protocol: { type: 'string' },
     'secret-file': { type: 'string' }, 'tick-ms': { type: 'string' }, help: { type: 'boolean' },
-    'client-urls': { type: 'string' },
+    'client-urls': { type: 'string' }, reads: { type: 'string' },
   });
   if (values.help === true) {
     io.out(HELP);
@@ -95,7 +109,8 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<num
   const clientPort = intFlag('serve', 'client-port', values['client-port'], 0, 1, 65535);
   const tickMs = intFlag('serve', 'tick-ms', values['tick-ms'], 5, 1, 1000);
   const clientUrls = parseClientUrls(values['client-urls'], members);
-  const protocol = serverProtocol(values.protocol ?? 'multipaxos', members.length);
+  const reads = readMode(values.reads);
+  const protocol = serverProtocol(values.protocol ?? 'multipaxos', members.length, { reads });
   if (protocol === null) {
     throw new UsageError(`synod serve: --protocol must be one of ${protocolNames.join(', ')}, ` +
       `got '${values.protocol}'`);

@@ -1,14 +1,15 @@
 /**
  * `synod simulate multipaxos`: runs the Multi-Paxos servers of src/multipaxos in the simulated
  * world of src/sim/multipaxos with faults on, checks every run (effect order, OneValuePerBallot,
- * LogAgreement, StateMachineSafety, exactly-once, the refinement to the per-slot spec when it is
- * available, linearizability of the client history, liveness) and prints what happened. Exit 1
- * on a violation, with the command that replays it.
+ * LogAgreement, StateMachineSafety, exactly-once, the refinement to the per-slot spec with its
+ * named properties (src/sim/multipaxos/refinement.ts), linearizability of the client history,
+ * liveness) and prints what happened. Exit 1 on a violation, with the command that replays it.
  *
  * The CLI is where the simulator meets the linearizability checker (src/history's machine model):
  * the simulator may not import src/history itself (DESIGN.md's layers).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkMachineHistory } from '../history/machine.js';
 import type { MachineName, ReadMode } from '../multipaxos/index.js';
 import { ALL_FAULTS, parseFaults } from '../sim/faults.js';
@@ -23,7 +24,8 @@ const HELP = `usage: synod simulate multipaxos [flags]
 Runs N Multi-Paxos servers (a replicated log driving a KV store or a bank ledger) and M clients
 in a seeded simulated world with faults, and checks every run: effect order, OneValuePerBallot,
 LogAgreement, StateMachineSafety (applied prefixes and snapshots agree with the chosen log),
-exactly-once, linearizability of the client history, and liveness once the faults stop.
+exactly-once, the refinement to the per-slot spec after every step (R1, Inv1..Inv4, VotesSafe,
+Consistency, R2, R2', I1 in every slot), linearizability of the client history, and liveness once the faults stop.
 
   --servers N          servers, 1..9 (default 3)
   --clients M          clients A, B, C, ..., 1..26 (default 3)
@@ -45,7 +47,9 @@ exactly-once, linearizability of the client history, and liveness once the fault
                        members, two more start as learners, and an operator adds and removes
                        one server at a time (N -> N+1 -> N+2 -> N+1 -> N ...) while clients run
   --alpha A            slots between a membership command and the slot it governs (default 8)
-  --trace FILE         write the run's events as JSON lines (single seed only)
+  --trace FILE         write the run as a v2 trace (docs/trace-format.md; single seed only)
+  --trace-dir DIR      write one v2 log per server, DIR/s1.jsonl ... (for synod trace merge)
+  --html FILE          write the run as one HTML page (synod view; single seed only)
   --json               print one JSON object (format synod.simulate-multipaxos/v1)
   --progress           progress on stderr (default: only on a terminal)
 
@@ -59,7 +63,8 @@ const OPTIONS = {
   batch: { type: 'string' }, 'snapshot-every': { type: 'string' },
   distinguished: { type: 'string' }, 'liveness-steps': { type: 'string' },
   reconfig: { type: 'boolean' }, alpha: { type: 'string' },
-  trace: { type: 'string' }, json: { type: 'boolean' }, progress: { type: 'boolean' },
+  trace: { type: 'string' }, 'trace-dir': { type: 'string' }, html: { type: 'string' },
+  json: { type: 'boolean' }, progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -83,6 +88,8 @@ export interface MpPlan {
   readonly trace: string | null;
   readonly reconfig: boolean;
   readonly alpha: number;
+  readonly html: string | null;
+  readonly traceDir: string | null;
 }
 
 const NAME = 'simulate multipaxos';
@@ -116,10 +123,17 @@ function plan(args: readonly string[]): MpPlan | 'help' {
   const faults = v.faults === undefined ? MP_ALL_FAULTS : parseMpFaults(v.faults);
   if (typeof faults === 'string') throw new UsageError(`synod ${NAME}: --faults: ${faults}`);
   const seeds = intFlag(NAME, 'seeds', v.seeds, 1, 1, 100_000_000);
-  if (v.trace !== undefined && seeds > 1) {
-    throw new UsageError(`synod ${NAME}: --trace writes one run; it cannot be used with --seeds`);
+  for (const flag of ['trace', 'trace-dir', 'html'] as const) {
+    if (v[flag] !== undefined && seeds > 1) {
+      throw new UsageError(`synod ${NAME}: --${flag} writes one run; it cannot be used with ` +
+        '--seeds');
+    }
   }
   const reconfig = v.reconfig === true;
+  if (reconfig && (v.trace !== undefined || v['trace-dir'] !== undefined)) {
+    throw new UsageError(`synod ${NAME}: --reconfig cannot be traced yet: the trace format has ` +
+      'no membership events, and a trace of it would be judged under static majorities');
+  }
   const servers = intFlag(NAME, 'servers', v.servers, 3, 1, reconfig ? 7 : 9);
   return {
     servers, seeds, faults,
@@ -137,6 +151,8 @@ function plan(args: readonly string[]): MpPlan | 'help' {
     trace: v.trace ?? null,
     reconfig,
     alpha: intFlag(NAME, 'alpha', v.alpha, 8, 1, 1000),
+    html: v.html ?? null,
+    traceDir: v['trace-dir'] ?? null,
   };
 }
 
@@ -172,15 +188,35 @@ export const simulateMultiPaxosCommand: Command = async (args, io) => {
 };
 
 async function single(p: MpPlan, io: Io, json: boolean): Promise<number> {
-  const lines: string[] = [];
-  const observers = p.trace === null ? [] : [mpTraceObserver((l) => void lines.push(l))];
+  const files = new Map<string, string[]>();
+  const open = (dir: string | null) => (node: string | null) => {
+    const lines: string[] = [];
+    files.set(dir === null ? p.trace as string : join(dir, `${node}.jsonl`), lines);
+    return (l: string) => void lines.push(l);
+  };
+  const observers: MpObserver[] = [];
+  const traceOf = (perNode: boolean, dir: string | null): MpObserver => mpTraceObserver(
+    { servers: p.servers, seed: p.seed, perNode }, open(dir));
+  if (p.trace !== null) observers.push(traceOf(false, null));
+  if (p.traceDir !== null) observers.push(traceOf(true, p.traceDir));
+  const drawn: string[] = [];
+  if (p.html !== null) {
+    observers.push(mpTraceObserver({ servers: p.servers, seed: p.seed, perNode: false },
+      () => (l: string) => void drawn.push(l)));
+  }
   const report = runPlan(p, p.seed, observers);
-  if (p.trace !== null) {
+  for (const [file, lines] of files) {
     try {
-      writeFileSync(p.trace, lines.join(''));
+      if (p.traceDir !== null) mkdirSync(p.traceDir, { recursive: true });
+      writeFileSync(file, lines.join(''));
     } catch (e) {
-      throw new UsageError(`synod ${NAME}: --trace: cannot write '${p.trace}': ${String(e)}`);
+      throw new UsageError(`synod ${NAME}: --trace: cannot write '${file}': ${String(e)}`);
     }
+  }
+  if (p.html !== null) {
+    const { simulationView, writeView } = await import('./view.js');
+    const title = `synod simulate multipaxos, seed ${p.seed}`;
+    writeView(NAME, '--html', p.html, await simulationView(drawn, title, report.violation, true));
   }
   if (json) {
     io.out(`${JSON.stringify({ format: 'synod.simulate-multipaxos/v1', ...report,

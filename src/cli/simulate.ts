@@ -38,6 +38,8 @@ linearizability of the client history, and liveness once the faults stop.
   --distinguished K    make sK the distinguished proposer: the others back off longer
                        (default: none, randomized backoff alone)
   --trace FILE         write the run as trace format v1 (single seed only)
+  --html FILE          write the run as one HTML page (synod view), opening at the violation
+                       if there is one (single seed only)
   --record FILE        write every step (input, effects, outcome, resulting state) as JSON
                        lines, for debugging (single seed only)
   --json               print one JSON object (format synod.simulate/v1)
@@ -53,7 +55,8 @@ const OPTIONS = {
   seeds: { type: 'string' }, steps: { type: 'string' }, faults: { type: 'string' },
   properties: { type: 'string' }, 'liveness-steps': { type: 'string' },
   distinguished: { type: 'string' },
-  trace: { type: 'string' }, record: { type: 'string' }, json: { type: 'boolean' },
+  trace: { type: 'string' }, record: { type: 'string' }, html: { type: 'string' },
+  json: { type: 'boolean' },
   progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -71,6 +74,7 @@ export interface Plan {
   readonly distinguished: number | null;
   readonly trace: string | null;
   readonly record: string | null;
+  readonly html: string | null;
 }
 
 function plan(args: readonly string[]): Plan | 'help' {
@@ -84,7 +88,7 @@ function plan(args: readonly string[]): Plan | 'help' {
       `synod simulate: --properties must be step, end or off, got '${properties}'`);
   }
   const seeds = intFlag('simulate', 'seeds', v.seeds, 1, 1, 100_000_000);
-  for (const flag of ['trace', 'record'] as const) {
+  for (const flag of ['trace', 'record', 'html'] as const) {
     if (v[flag] !== undefined && seeds > 1) {
       throw new UsageError(
         `synod simulate: --${flag} writes one run; it cannot be used with --seeds`);
@@ -107,6 +111,7 @@ function plan(args: readonly string[]): Plan | 'help' {
       livenessStepsFor(servers, clients), 1, 1e8),
     trace: v.trace ?? null,
     record: v.record ?? null,
+    html: v.html ?? null,
   };
 }
 
@@ -156,11 +161,19 @@ async function single(p: Plan, io: Io, json: boolean): Promise<number> {
   const recorded: string[] = [];
   const observers: Observer[] = [];
   const cfg = worldConfig(options(p, p.seed));
-  if (p.trace !== null) observers.push(traceObserver(cfg, (l) => void traced.push(l)));
+  if (p.trace !== null || p.html !== null) {
+    observers.push(traceObserver(cfg, (l) => void traced.push(l)));
+  }
   if (p.record !== null) observers.push(recordObserver((l) => void recorded.push(l)));
   const report = runOne(p, p.seed, observers);
   if (p.trace !== null) writeOut('trace', p.trace, traced);
   if (p.record !== null) writeOut('record', p.record, recorded);
+  if (p.html !== null) {
+    const { simulationView, writeView } = await import('./view.js');
+    const title = `synod simulate, seed ${p.seed}`;
+    writeView('simulate', '--html', p.html, await simulationView(traced, title, report.violation,
+      false));
+  }
   if (json) {
     io.out(`${JSON.stringify({ format: 'synod.simulate/v1', ...report,
       replay: replayCommand(p, p.seed) })}\n`);

@@ -19,13 +19,15 @@ import { checkItf, isItfPath } from '../trace/itf-run.js';
 import { traceSchema } from '../trace/schema.js';
 import { traceToItf } from '../trace/itf-export.js';
 import type { Rejection } from '../trace/judge.js';
+import { callsCheck } from './trace-calls.js';
 
 const HELP = `usage: synod trace check [flags] FILE|DIR|-...
        synod trace itf FILE        (print the trace's spec states as ITF JSON)
-       synod trace schema          (print the JSON Schema of a trace line)
+       synod trace schema [--version 2]  (print the JSON Schema of a trace line, v1 or v2)
 
-Checks traces in the synod.trace v1 format (docs/trace-format.md), or ITF state traces
-(*.itf.json), against the Paxos spec and the named properties.
+Checks traces in the synod.trace v1 format (docs/trace-format.md), v2 Multi-Paxos traces
+(against the per-slot spec, the replicas' and clients' rules), or ITF state traces (*.itf.json),
+against the Paxos spec and the named properties.
 
 flags:
   --json              print one JSON object (format "synod.trace/v1")
@@ -35,6 +37,12 @@ flags:
   --keep-going N      report up to N rejections per trace, taking refused steps anyway (default 1)
   --full-properties   evaluate every named property after every step (slow; small traces)
   --mapping FILE      ITF variable names (JSON: {"maxBal": "...", ...}) for non-Paxos.tla names
+  --html FILE         write the trace as one HTML page (synod view), opening at the rejection
+                      (one synod.trace file only)
+  --coverage          v2 traces: which spec actions, enabling conditions and refusals the
+                      traces exercised, summed over the files
+  --liveness N        v2 traces: report a call that waits N events with a quorum and a leader
+                      up without its command executed or answered (default: off)
   --progress          print progress to stderr
 `;
 
@@ -54,9 +62,11 @@ export const traceCommand: Command = async (args, io) => {
     return sub === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (sub === 'schema') {
-    // No flags but --help, and no arguments: a typo is an error, not silently ignored.
-    if (parseFlags('trace schema', rest, HELP_FLAG).values.help === true) return help(io);
-    io.out(`${JSON.stringify(traceSchema(), null, 2)}\n`);
+    // No flags but --help and --version, and no arguments: a typo is an error.
+    const flags = parseFlags('trace schema', rest, { ...HELP_FLAG, version: { type: 'string' } });
+    if (flags.values.help === true) return help(io);
+    const version = intFlag('trace schema', 'version', flags.values.version, 1, 1, 2) as 1 | 2;
+    io.out(`${JSON.stringify(traceSchema(version), null, 2)}\n`);
     return EXIT_OK;
   }
   if (sub === 'itf') return toItf(rest, io);
@@ -73,7 +83,10 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     'keep-going': { type: 'string' },
     'full-properties': { type: 'boolean' },
     mapping: { type: 'string' },
+    html: { type: 'string' },
     progress: { type: 'boolean' },
+    coverage: { type: 'boolean' },
+    liveness: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }, true);
   if (values.help === true) {
@@ -87,9 +100,22 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     budget: intFlag('trace check', 'budget', values.budget, PARTIAL_BUDGET, 0, 1_000_000_000_000),
     rejectionsMax: intFlag('trace check', 'keep-going', values['keep-going'], 1, 1, 10_000),
     fullProperties: values['full-properties'] === true,
+    coverage: values.coverage === true,
+    liveness: intFlag('trace check', 'liveness', values.liveness, 0, 1, 1_000_000_000),
+    callsCheck: callsCheck(),
   };
+  const html = values.html ?? null;
+  if (html !== null && (positionals.length !== 1 || positionals[0] === STDIN
+    || isItfPath(positionals[0]!))) {
+    throw new UsageError('synod trace check: --html draws one synod.trace file: give exactly ' +
+      'one, not a directory, stdin or an ITF file');
+  }
   const mapping = values.mapping === undefined ? null : await readMapping(values.mapping);
   const files = await traceFiles('trace check', positionals);
+  if (html !== null && files.length !== 1) {
+    throw new UsageError(`synod trace check: --html draws one trace; ${positionals[0]} holds ` +
+      `${files.length}`);
+  }
   const progress = values.progress === true || io.errIsTTY;
   const results: Result[] = [];
   for (const [i, { file, problem }] of files.entries()) {
@@ -98,6 +124,11 @@ async function check(args: readonly string[], io: Io): Promise<number> {
       : await checkOne(file, mapping, options));
   }
   const excerpts = await excerptsOf(results);
+  const only = results[0];
+  if (html !== null && only !== undefined && only.report.verdict !== 'unreadable') {
+    const { writeTraceView } = await import('./view.js');
+    await writeTraceView(only.file, html, only.report);
+  }
   if (values.json === true) io.out(`${JSON.stringify(jsonVerdict(results, excerpts))}\n`);
   else io.out(textVerdict(results, excerpts));
   if (results.some((r) => r.report.verdict === 'unreadable')) return EXIT_USAGE;
@@ -252,9 +283,16 @@ function textVerdict(results: readonly Result[], excerpts: Map<string,
       : `, ${report.partial.inferred} hidden steps inferred, ${report.partial.choicePoints} ` +
         `ballots with a choice (up to ${report.partial.alternativesMax} alternatives), ` +
           `${report.partial.explored}/${report.partial.budget} budget used`;
+    const mp = report.multipaxos ?? null;
     if (report.verdict === 'unknown') {
-      out.push(`${file}: unknown: ${report.partial?.unknown ?? 'no verdict'}: ${s.events} events` +
-        `${partial}`);
+      out.push(`${file}: unknown: ${report.partial?.unknown ?? report.notes?.join('; ')
+        ?? 'no verdict'}: ${s.events} events${partial}`);
+      continue;
+    }
+    if (report.verdict === 'accepted' && mp !== null) {
+      out.push(`${file}: accepted: ${mp.events} events, ${mp.steps} spec steps, ` +
+        `${mp.slotsChosen} slots chosen, ${mp.applies} applies, ${mp.calls.length} client calls` +
+        `${(report.notes ?? []).map((n) => `; ${n}`).join('')}`);
       continue;
     }
     if (report.verdict === 'accepted') {
@@ -286,18 +324,18 @@ function rejectionText(file: string, r: Rejection, lines: Map<number,
     which needs ${r.conjunct}`}`);
   else if (r.conjunct !== null) out.push(`  condition: ${r.conjunct}`);
   const w = r.witness;
+  // The witness numbers ballots as the spec does; its legend names each back as logged.
+  const logged = (b: number): string => w.ballots?.[String(b)] ?? String(b);
   const facts = [
-    w.ballot === undefined ? null : `ballot ${w.ballot}`,
+    w.ballot === undefined ? null : `ballot ${logged(w.ballot)}`,
     w.value === undefined ? null : `value ${w.value}`,
     w.quorum === undefined ? null : `quorum {${w.quorum.join(', ')}}`,
     w.acceptor === undefined ? null : `acceptor ${w.acceptor}`,
   ].filter((x) => x !== null);
   if (facts.length > 0) out.push(`  witness: ${facts.join(', ')}`);
-  for (const m of w.messages ?? []) out.push(`    line ${m.line}: ${m.text}`);
-  if (w.ballots !== undefined) {
-    out.push(`  ballots as logged: ${Object.entries(w.ballots).map(([n, pair]) => `${n} = ` +
-      `${pair}`).join(', ')}`);
-  }
+  for (const m of w.messages ?? []) out.push(`    line ${m.line}: ` +
+    `${m.text.replace(/\b(bal|mbal) (\d+)\b/g, (_, word: string, b: string) =>
+      `${word} ${logged(Number(b))}`)}`);
   if (r.breaks.length > 1) out.push(`  also breaks: ` +
     `${r.breaks.slice(1).map((b) => b.property).join(', ')}`);
   if (lines !== undefined && r.excerpt.length > 0) {
@@ -323,7 +361,8 @@ function jsonVerdict(results: readonly Result[], excerpts: Map<string,
         steps: report.summary.steps,
         retransmissions: report.summary.retransmissions,
         messages: report.summary.messages,
-        chosen: report.summary.chosen.map((c) => ({ ...c, value: loggedValue(c.value) })),
+        chosen: report.summary.chosen.map((c) => ({ value: loggedValue(c.value),
+          ballot: loggedBallot(c.ballotText ?? String(c.ballot)), line: c.line })),
         rejections: report.summary.rejections.map((r) => ({
           ...r, excerpt: r.excerpt.map((l) => ({ line: l, text: excerpts.get(file)?.get(l)
             ?? null })),
@@ -349,6 +388,11 @@ function jsonVerdict(results: readonly Result[], excerpts: Map<string,
  * A chosen value as the trace logged it: the summary carries it as shown in messages (a string
  * quoted, `"B"`), which the JSON verdict must not quote a second time.
  */
+/** A ballot as the trace logged it, as JSON: a number or a [round, "proposer"] pair. */
+function loggedBallot(shown: string): unknown {
+  return shown === 'none' ? null : JSON.parse(shown) as unknown;
+}
+
 function loggedValue(shown: string): string | number {
   try {
     const v = JSON.parse(shown) as unknown;

@@ -261,6 +261,12 @@ export const Header = t.intersection([
      * the checker then searches for hidden steps (docs/trace-format.md, "Partial traces").
      */
     partial: t.boolean,
+    /**
+     * True when every message a node acts on is logged as a `recv` by that node: each 2a is then
+     * judged by the 1b its sender had received, each learn by the 2b its learner had received
+     * (docs/trace-format.md, "When receives are logged"). Ignored in a partial trace.
+     */
+    receives: t.boolean,
     provenance: Provenance,
     expect: ExpectationDetail,
   }),

@@ -1,5 +1,7 @@
 /**
- * The trace writer: header and event objects of format v1 (trace.ts) to JSON lines. The
+ * The trace writer: header and event objects of format v1 (trace.ts) or v2 (trace-v2.ts, Multi-
+ * Paxos: `createWriterV2`, the API servers and the simulator write v2 traces with) to JSON
+ * lines. The
  * simulator (src/sim) and the model checker's counterexamples (src/checker) write through it,
  * so every trace Synod produces passes the same codecs the reader applies.
  *
@@ -14,17 +16,19 @@
 import * as t from 'io-ts';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { Header, TraceEvent, type Ballot, type Msg } from './trace.js';
+import { HeaderV2, TraceEventV2 } from './trace-v2.js';
 
 export type { Header, TraceEvent } from './trace.js';
+export type { HeaderV2, TraceEventV2 } from './trace-v2.js';
 
 export interface WriterOptions {
   /** Check each event against the codecs (default true; the simulator's hot loops may opt out). */
   readonly validate?: boolean;
 }
 
-export interface TraceWriter {
+export interface TraceWriter<E = TraceEvent> {
   /** Writes one event as one line. */
-  readonly write: (event: TraceEvent) => void;
+  readonly write: (event: E) => void;
   /** Lines written so far, the header included: the line number of the last event. */
   readonly lines: () => number;
 }
@@ -50,15 +54,51 @@ export function createWriter(
   sink: (line: string) => void,
   options: WriterOptions = {},
 ): TraceWriter {
+  return writerOf(headerLine(header), header.cluster.acceptors, sink, options,
+    (e, validate) => eventLine(e, validate));
+}
+
+/**
+ * A v2 (Multi-Paxos) writer: the header, then each event, checked against the v2 codecs
+ * (src/format/trace-v2.ts) unless `validate` is false. Events naming an acceptor (1b/2b/reject
+ * `acc`, `persist` node) must name one of the header's. This is the writer a server's
+ * `--trace FILE` and `synod simulate multipaxos --trace FILE` use.
+ */
+export function createWriterV2(
+  header: HeaderV2,
+  sink: (line: string) => void,
+  options: WriterOptions = {},
+): TraceWriter<TraceEventV2> {
+  assertValid(HeaderV2, header, 'v2 header');
+  return writerOf(`${JSON.stringify(header)}\n`, header.cluster.acceptors, sink, options,
+    (e, validate) => {
+      if (validate) assertValid(TraceEventV2, e, 'v2 event');
+      return `${JSON.stringify(e)}\n`;
+    });
+}
+
+/** All of a v2 trace as one string: header, then events. For tests and small traces. */
+export function traceTextV2(header: HeaderV2, events: Iterable<TraceEventV2>): string {
+  const chunks: string[] = [];
+  const writer = createWriterV2(header, (line) => void chunks.push(line));
+  for (const e of events) writer.write(e);
+  return chunks.join('');
+}
+
+type Named = { readonly ev: string; readonly node?: string; readonly msg?: unknown };
+
+function writerOf<E extends Named>(first: string, acceptorNames: readonly string[],
+  sink: (line: string) => void, options: WriterOptions,
+  line: (e: E, validate: boolean) => string): TraceWriter<E> {
   const validate = options.validate ?? true;
-  const acceptors = new Set(header.cluster.acceptors);
+  const acceptors = new Set(acceptorNames);
   let count = 0;
-  sink(headerLine(header));
+  sink(first);
   count++;
   return {
     write: (event) => {
       if (validate) assertAcceptorsKnown(event, acceptors);
-      sink(eventLine(event, validate));
+      sink(line(event, validate));
       count++;
     },
     lines: () => count,
@@ -86,10 +126,12 @@ function assertValid<A>(codec: t.Type<A, unknown, unknown>, value: unknown, what
   }
 }
 
-function assertAcceptorsKnown(event: TraceEvent, acceptors: ReadonlySet<string>): void {
+function assertAcceptorsKnown(event: Named, acceptors: ReadonlySet<string>): void {
   const named: string[] = [];
-  if (event.ev === 'persist') named.push(event.node);
-  if ((event.ev === 'send' || event.ev === 'recv') && hasAcc(event.msg)) named.push(event.msg.acc);
+  if (event.ev === 'persist' && event.node !== undefined) named.push(event.node);
+  if ((event.ev === 'send' || event.ev === 'recv') && hasAcc(event.msg as Msg)) {
+    named.push((event.msg as { acc: string }).acc);
+  }
   for (const a of named) {
     if (!acceptors.has(a)) throw new Error(`trace writer: '${a}' is not an acceptor of the header`);
   }

@@ -10,7 +10,9 @@
  *   returned below `low` is linearized, and only the few above it (`above`) need listing;
  * - of the calls that never returned, the search only linearizes those of one input in
  *   invocation order (see `crashedClasses`), so a count per input names which ones.
- * So the key `state | low | above | counts` is exact: no hashing, no collision to fear.
+ * So the key `state | low | above | counts` is exact: no hashing, no collision to fear. It is
+ * written compactly (`pairKey`): the state by a number, `above` as a bitset, in 16-bit
+ * characters, since a long search keeps millions of these keys.
  *
  * It leaves out any bound on memory: a search that runs long fills it, and the step budget of
  * checkLinearizable is what stops it.
@@ -71,6 +73,11 @@ export class Memo {
   /** One entry per linearized call, in the order linearized, to undo the last. */
   private readonly undo: Undo[] = [];
   private readonly seen = new Set<string>();
+  /**
+   * A small number per state key met, so that a pair names its state by a number however long
+   * the key is (a string that appends grow to kilobytes): a key is hashed once, not per pair.
+   */
+  private readonly stateIds = new Map<string, number>();
 
   constructor(private readonly crashed: CrashedClasses) {
     this.done = new Uint8Array(crashed.classOf.length);
@@ -86,14 +93,45 @@ export class Memo {
   /** Linearizes call j, reaching `state`; false (and nothing changed) if that pair was seen. */
   add(j: number, state: string): boolean {
     this.mark(j);
-    const key = `${state}\u0000${this.low}:${this.above.join(',')}:` +
-      this.counted.map((c) => `${c}x${this.count[c]}`).join(',');
+    let id = this.stateIds.get(state);
+    if (id === undefined) {
+      id = this.stateIds.size;
+      this.stateIds.set(state, id);
+    }
+    const key = this.pairKey(id);
     if (this.seen.has(key)) {
       this.remove(j);
       return false;
     }
     this.seen.add(key);
     return true;
+  }
+
+  /**
+   * The pair (state `id`, set linearized) as a short string of 16-bit characters: the state's
+   * number and `low` (two characters each), the number of words of the bitset of `above`
+   * relative to `low` + 1 (two), the words, then each counted class and its count (two each).
+   * Every part has its length given or fixed, so different pairs give different strings.
+   */
+  private pairKey(id: number): string {
+    const parts = [id & 0xffff, id >>> 16, this.low & 0xffff, this.low >>> 16, 0, 0];
+    let base = this.low + 1;
+    let word = 0;
+    for (const k of this.above) {
+      for (; k - base >= 16; base += 16) {
+        parts.push(word);
+        word = 0;
+      }
+      word |= 1 << (k - base);
+    }
+    if (this.above.length > 0) parts.push(word);
+    const words = parts.length - 6;
+    [parts[4], parts[5]] = [words & 0xffff, words >>> 16];
+    for (const c of this.counted) {
+      const n = this.count[c] as number;
+      parts.push(c & 0xffff, c >>> 16, n & 0xffff, n >>> 16);
+    }
+    return String.fromCharCode(...parts);
   }
 
   /** Undoes the last `add` (backtracking), which must be of call j. The pair stays seen. */

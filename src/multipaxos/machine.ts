@@ -27,8 +27,16 @@ export interface Machine {
 
 const UNSUPPORTED: Output = { ok: false, value: 'unsupported' };
 
+/**
+ * The value stored under `key`, or null: own properties only, so that a key named like a
+ * prototype member ("constructor", "toString", "__proto__") reads as absent until it is written.
+ */
+function stored(data: AppState, key: string): string | null {
+  return Object.hasOwn(data, key) ? data[key]! : null;
+}
+
 function applyKv(data: AppState, op: KvOp): { data: AppState; out: Output } {
-  const cur = data[op.key] ?? null;
+  const cur = stored(data, op.key);
   switch (op.op) {
     case 'get': return { data, out: { ok: true, value: cur } };
     case 'put': return { data: { ...data, [op.key]: op.value }, out: { ok: true, value: null } };
@@ -48,7 +56,7 @@ function applyKv(data: AppState, op: KvOp): { data: AppState; out: Output } {
 }
 
 function balance(data: AppState, acct: string): number {
-  return Number(data[acct] ?? '0');
+  return Number(stored(data, acct) ?? '0');
 }
 
 function applyLedger(data: AppState, op: LedgerOp): { data: AppState; out: Output } {

@@ -16,7 +16,7 @@
 import * as t from 'io-ts';
 import {
   INITIAL_DURABLE, initServer, leaderHint, logBase, serverConfig, showBallot, step, type Command, type Durable,
-  type Effect, type Input, type Msg, type Op, type ServerState, type Snapshot,
+  type Effect, type Input, type Msg, type Op, type ReadMode, type ServerState, type Snapshot,
 } from '../multipaxos/index.js';
 import type { Route } from './http.js';
 import type { ClientCall, NodeEffect, Protocol } from './protocol.js';
@@ -99,9 +99,33 @@ function fold(image: unknown, records: readonly unknown[]): Durable {
   return durable;
 }
 
-export function multiPaxosProtocol(servers: number): Protocol<ServerState, Input, Effect, Msg> {
+/**
+ * A batch's records as one: the last record's durable state, with the latest snapshot any of
+ * them carried (a record leaves the snapshot out when it did not change since the one before).
+ */
+function squash(records: readonly unknown[]): readonly unknown[] {
+  if (records.length <= 1) return records;
+  const rs = records as readonly Record_[];
+  const last = rs[rs.length - 1]!;
+  let snap: Snapshot | undefined;
+  for (const r of rs) snap = r.snap ?? snap;
+  return [snap === undefined ? last : { d: last.d, snap }];
+}
+
+/** How the server runs the reducer: its read mode, window and batch (ServerConfig). */
+export interface MultiPaxosOptions {
+  readonly reads: ReadMode;
+}
+
+export const READ_MODES: readonly ReadMode[] = ['read-index', 'log'];
+
+export function multiPaxosProtocol(
+  servers: number, options: MultiPaxosOptions = { reads: 'read-index' },
+): Protocol<ServerState, Input, Effect, Msg> {
   let written: Snapshot | null = null;
-  const config = (id: number) => serverConfig({ id, servers, timeout: 60, heartbeat: 10, batch: 64, window: 8 });
+  const config = (id: number) => serverConfig({
+    id, servers, timeout: 60, heartbeat: 10, batch: 64, window: 8, reads: options.reads,
+  });
   return {
     name: 'multipaxos',
     boot(id, _n, image, records) {
@@ -131,6 +155,7 @@ export function multiPaxosProtocol(servers: number): Protocol<ServerState, Input
         case 'set-timer': return { kind: 'set-timer', timer: e.timer, ticks: e.after };
       }
     },
+    squash,
     decode: (frame) => decodeMultiPaxosMessage(frame, servers),
     operation: decodeOp,
     status: (s) => ({

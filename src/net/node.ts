@@ -125,7 +125,13 @@ export async function startNode<S, I, E, M>(
       if (rest.length === 0) waiters.delete(k);
       else waiters.set(k, rest);
     },
-    status: () => ({ name: self.name, ...p.status(state), peers: peers.connected() }),
+    status: () => {
+      const shown = p.status(state);
+      const leader = shown['leader'];
+      // The reducer knows servers by index; people know them by name.
+      if (typeof leader === 'number') shown['leader'] = cfg.members[leader]?.name ?? leader;
+      return { name: self.name, ...shown, peers: peers.connected() };
+    },
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);

@@ -102,6 +102,8 @@ export function paxosProtocol(servers: number): Protocol<ServerState, Input, Eff
     }),
     timer: (timer, rand) => ({ kind: 'timer', timer: timer as Extract<Input, { kind: 'timer' }>['timer'], rand }),
     effect: mapEffect,
+    // Each record is the acceptor's whole durable state: the last one of a batch says it all.
+    squash: (records) => records.slice(-1),
     decode: (frame) => decodePaxosMessage(frame, servers),
     operation: decodeOperation,
     status: (s) => ({

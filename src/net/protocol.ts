@@ -61,6 +61,12 @@ export interface Protocol<S, I, E, M> {
   readonly decode: (frame: unknown) => M | string;
   /** Validates an operation from a client; a string names what is wrong with it. */
   readonly operation: (body: unknown) => unknown;
+  /**
+   * The records one batch must write, from all it produced in order (group commit). Default:
+   * all of them. A protocol whose every record is its whole durable state keeps only what the
+   * last one needs, so a busy turn writes one record instead of one per step.
+   */
+  readonly squash?: (records: readonly unknown[]) => readonly unknown[];
   /** What `GET /status` shows about the reducer's state (leader, ballot, indexes). */
   readonly status: (s: S) => Record<string, unknown>;
 }
@@ -87,5 +93,5 @@ export function drive<S, I, E, M>(
       else after.push(effect);
     }
   }
-  return { state: s, batch: { persist, after } };
+  return { state: s, batch: { persist: p.squash?.(persist) ?? persist, after } };
 }

@@ -89,7 +89,7 @@ export function scanRecords(file: string, bytes: Buffer): Scan {
     const length = bytes.readUInt32LE(offset + 4);
     if (length > RECORD_BYTES_MAX) {
       throw new StorageError(file, offset, `record length ${length} is over the limit ` +
-        `${RECORD_BYTES_MAX}; refusing to start`);
+        `${RECORD_BYTES_MAX} (corruption, never repaired silently)`);
     }
     const end = offset + HEADER_BYTES + length;
     if (end > bytes.length) return torn;
@@ -97,7 +97,7 @@ export function scanRecords(file: string, bytes: Buffer): Scan {
     if (crc32(payload) !== bytes.readUInt32LE(offset + 8)) {
       if (end === bytes.length) return torn;
       throw new StorageError(file, offset, 'checksum mismatch in a record followed by ' +
-        `${bytes.length - end} more bytes; refusing to start: the log is corrupted in the middle`);
+        `${bytes.length - end} more bytes: the log is corrupted in the middle, and is never repaired silently`);
     }
     records.push(parsePayload(file, offset, payload));
     offset = end;
@@ -151,7 +151,7 @@ function readSnapshot(file: string): unknown {
   const scan = scanRecords(file, readFileSync(file));
   if (scan.tornAt !== null || scan.records.length !== 1) {
     throw new StorageError(file, scan.tornAt ?? 0, 'a snapshot must hold exactly one sound ' +
-      'record (it is written atomically, so this is corruption); refusing to start');
+      'record (it is written atomically, so this is corruption)');
   }
   return scan.records[0];
 }

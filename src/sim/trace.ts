@@ -32,6 +32,9 @@ export function traceHeader(cfg: WorldConfig): Header {
     format: 'synod.trace', version: 1,
     cluster: { acceptors: servers, proposers: servers, learners: servers, quorums: 'majority' },
     values: Array.from({ length: cfg.clients }, (_, i) => clientName(i)),
+    // Every message a server acts on is logged as its recv (serverStep), so the checker may
+    // judge each 2a and learn by what its server had received.
+    receives: true,
     provenance: {
       implementation: 'synod src/paxos (simulated)', seed: cfg.seed,
       command: `synod simulate --servers ${cfg.servers} --clients ${cfg.clients} ` +

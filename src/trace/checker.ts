@@ -44,6 +44,7 @@ import { fromSpecState } from './rebuild.js';
 import { firstViolation } from './safety.js';
 import { applyPhase1b, applyPhase2b, canPhase1b, canPhase2a, canPhase2b,
   reply1b } from './steps.js';
+import { createReceipts, type Unjustified } from './received.js';
 
 export interface CheckOptions {
   /** After a rejection, take the step anyway and go on, up to this many rejections (default 1). */
@@ -89,6 +90,8 @@ export function createChecker(cluster: Cluster, table: NameTable,
   let retransmissions = 0;
   let line = 0;
   let names: Names | null = null;
+  /** What each node received, when the header says receives are logged (received.ts). */
+  const receipts = cluster.header.receives === true ? createReceipts(cluster.quorums) : null;
 
   const retransmit = (): true => {
     retransmissions++;
@@ -409,6 +412,48 @@ export function createChecker(cluster: Cluster, table: NameTable,
     return true;
   };
 
+  // --- judged by what the node received (received.ts) ----------------------------------------
+
+  /** After an accepted send: a new 2a or a commit is justified by the sender's receipts. */
+  const sentBy = (node: number, m: TraceMessage): boolean => {
+    if (receipts === null) return true;
+    if (m.type === '2a' || m.type === 'commit') {
+      const u = m.type === 'commit' ? receipts.judgeLearn(node, m.val, m.bal, 'commit-received')
+        : sentLine(s, m) === line ? receipts.judge2a(node, m.bal, m.val) : null;
+      if (u !== null) return unjustified(node, u, m.bal, m.val);
+    }
+    receipts.receive(node, m, line);
+    return true;
+  };
+
+  const learnedBy = (node: number, v: Value, bal: Ballot | -1): boolean => {
+    const u = receipts?.judgeLearn(node, v, bal, 'learn-received') ?? null;
+    return u === null ? true : unjustified(node, u, bal, v);
+  };
+
+  const unjustified = (node: number, u: Unjustified, bal: Ballot | -1, v: Value): false => {
+    const n = names ??= namesOf(cluster, table);
+    const from = u.from.length === 0 ? 'no acceptor' : `{${u.from.map(acc).join(', ')}}`;
+    const lines = u.messages.map((x) => x.line);
+    const seen = lines.length === 0 ? '' : ` (received at line${lines.length === 1 ? '' : 's'} ` +
+      `${lines.join(', ')})`;
+    const inBal = bal === -1 ? 'in any one ballot' : `of ballot ${bal}`;
+    const why = u.rule === 'Phase2a-received'
+      ? (u.safe === null
+        ? `${nameOf(node)} sent 2a(bal ${bal}, ${val(v)}) having received 1b ${inBal} from ` +
+          `${from} only${seen}: no quorum of promises`
+        : `${nameOf(node)} sent 2a(bal ${bal}, ${val(v)}), but the 1b ${inBal} it had received ` +
+          `from ${from}${seen} show only ${u.safe.map(val).join(', ')} safe: every quorum of ` +
+          `them reports a higher vote for another value`)
+      : `${nameOf(node)} ${u.rule === 'learn-received' ? 'learned' : 'announced as chosen'} ` +
+        `${val(v)}, having received 2b for it ${inBal} from ${from} only${seen}, no quorum, and ` +
+        `no commit of it`;
+    return refuse(refuseClaim(ctx(u.messages.map((x) => x.msg), lines), u.rule, why, null, {
+      ...(bal === -1 ? {} : { ballot: bal }), value: val(v), quorum: u.from.map(acc),
+      messages: u.messages.map((x) => ({ line: x.line, text: showMessage(x.msg, n) })),
+    }), null);
+  };
+
   const alive = (node: number): boolean => {
     const down = crashed.get(node);
     if (down === undefined) return true;
@@ -419,11 +464,15 @@ export function createChecker(cluster: Cluster, table: NameTable,
 
   const dispatch = (e: Event): boolean => {
     switch (e.kind) {
-      case 'send': return alive(e.node) && send(e.node, e.msg);
-      case 'recv': return alive(e.node) && recv(e.node, e.msg);
+      case 'send': return alive(e.node) && send(e.node, e.msg) && sentBy(e.node, e.msg);
+      case 'recv':
+        if (!alive(e.node) || !recv(e.node, e.msg)) return false;
+        receipts?.receive(e.node, e.msg, line);
+        return true;
       case 'persist': return alive(e.node) && persist(e.node, e.state);
       case 'learn': return alive(e.node) && claimChosen('learn',
-        () => `${nameOf(e.node)} learned ${val(e.val)}`, e.val, e.bal);
+        () => `${nameOf(e.node)} learned ${val(e.val)}`, e.val, e.bal)
+        && learnedBy(e.node, e.val, e.bal);
       case 'invoke': case 'return': return client(e);
       case 'crash': crashed.set(e.node, line); return true;
       case 'restart': return restart(e.node, e.state);

@@ -116,7 +116,7 @@ export function decodeHeader(json: unknown, line: number): Decoded<Cluster> {
   }
   if (json['version'] !== F.FORMAT_VERSION) {
     return fail(line, 'version',
-      `this checker reads version ${F.FORMAT_VERSION}, got ${showValue(json['version'])}`);
+      `this checker reads versions 1 and 2 (Multi-Paxos), got ${showValue(json['version'])}`);
   }
   const decoded = decodeWith(F.Header, json, line, '');
   if (!decoded.ok) return decoded;

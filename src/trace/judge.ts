@@ -35,6 +35,8 @@ export const RULE_ORDER: readonly PropertyName[] = [
 export interface WitnessMessage { readonly line: number; readonly text: string }
 
 export interface Witness {
+  /** The slot of the log (Multi-Paxos traces, format v2). */
+  readonly slot?: number;
   readonly ballot?: number;
   readonly value?: string;
   readonly quorum?: readonly string[];
@@ -96,7 +98,9 @@ export function ballotName(cluster: Cluster, b: number): string {
 export function withBallotNames(text: string, cluster: Cluster): string {
   if (cluster.header.cluster.proposers === undefined) return text;
   return text.replace(/\b(ballots?|maxBal|maxVBal|mbal|bal) (\d+)\b/g,
-    (_, word: string, b: string) => `${word} ${ballotName(cluster, Number(b))}`);
+    (_, word: string, b: string) => `${word} ${ballotName(cluster, Number(b))}`)
+    .replace(/\b(Phase1a|Phase2a)\((\d+)\b/g,
+      (_, action: string, b: string) => `${action}(${ballotName(cluster, Number(b))}`);
 }
 
 export function traceNamesOf(cluster: Cluster, table: NameTable): TraceNames {
@@ -200,7 +204,7 @@ function refusal(c: RefusalContext, f: RefusalFacts, extra: Witness = {}): Rejec
   return {
     line: c.line,
     rule: first?.property ?? f.rule,
-    action: f.action,
+    action: f.action === null ? null : withBallotNames(f.action, c.cluster),
     conjunct: f.conjunct,
     explanation,
     witness,

@@ -8,6 +8,8 @@ import type { Cluster, Event, NameTable } from './events.js';
 import type { InputProblem } from './lines.js';
 import { checkPartial, type PartialReport } from './partial.js';
 import { readTrace } from './reader.js';
+import { checkTraceV2, isV2HeaderLine, type CallsCheck } from './multipaxos/run.js';
+import type { MpSummary } from './multipaxos/checker.js';
 
 export interface RunOptions {
   /** Treat the trace as partial even if its header does not say so. */
@@ -16,6 +18,12 @@ export interface RunOptions {
   readonly budget?: number;
   readonly rejectionsMax?: number;
   readonly fullProperties?: boolean;
+  /** v2 traces: count the spec actions and conditions exercised. */
+  readonly coverage?: boolean;
+  /** v2 traces: opt-in liveness bound in events (0: off). */
+  readonly liveness?: number;
+  /** v2 traces: the linearizability check of the client calls (composed by the CLI). */
+  readonly callsCheck?: CallsCheck | null;
 }
 
 /** "unknown": a partial trace's search ran out of budget, or needs more than it covers. */
@@ -28,6 +36,9 @@ export interface FileReport {
   readonly partial: PartialReport | null;
   readonly provenance: Readonly<Record<string, unknown>> | null;
   readonly expect: Cluster['header']['expect'] | null;
+  /** A v2 (Multi-Paxos) trace's own summary, and notes on its verdict. */
+  readonly multipaxos?: MpSummary | null;
+  readonly notes?: readonly string[];
 }
 
 /**
@@ -39,8 +50,65 @@ export const PARTIAL_BUDGET = 20_000_000;
 /** Partial traces are searched in memory; this bounds how many events that may hold. */
 export const PARTIAL_EVENTS_MAX = 1_000_000;
 
+/**
+ * Checks one trace, v1 or v2: the header line (read first, before anything is decoded) says which
+ * checker reads the rest; v1 traces go through exactly the path they always did.
+ */
 export async function checkTrace(source: AsyncIterable<Uint8Array | string>,
   options: RunOptions = {}): Promise<FileReport> {
+  const { first, rest } = await peekFirstLine(source);
+  if (first !== null && isV2HeaderLine(first)) return checkV2(rest, options);
+  return checkTraceV1(rest, options);
+}
+
+async function checkV2(source: AsyncIterable<Uint8Array | string>,
+  options: RunOptions): Promise<FileReport> {
+  const r = await checkTraceV2(source, options);
+  const s = r.summary;
+  const header = r.cluster?.header;
+  return {
+    verdict: r.verdict, problem: r.problem, partial: null,
+    summary: s === null ? null : { events: s.events, steps: s.steps,
+      retransmissions: s.retransmissions, messages: 0, chosen: [], rejections: s.rejections },
+    provenance: header?.provenance ?? null, expect: header?.expect ?? null, multipaxos: s,
+    notes: r.notes,
+  };
+}
+
+/** The first line's text (null when the source ends first), and the source, nothing consumed. */
+async function peekFirstLine(source: AsyncIterable<Uint8Array | string>): Promise<{
+  first: string | null; rest: AsyncIterable<Uint8Array | string> }> {
+  const held: (Uint8Array | string)[] = [];
+  const it = source[Symbol.asyncIterator]();
+  let text = '';
+  let done = false;
+  const decoder = new TextDecoder();
+  try {
+    while (!text.includes('\n') && text.length < 65536) {
+      const r = await it.next();
+      if (r.done === true) {
+        done = true;
+        break;
+      }
+      held.push(r.value);
+      text += typeof r.value === 'string' ? r.value : decoder.decode(r.value, { stream: true });
+    }
+  } catch (e) {
+    const error = e;
+    return { first: null, rest: (async function* () { yield* held; throw error; })() };
+  }
+  const nl = text.indexOf('\n');
+  const first = nl === -1 ? (done ? text : null) : text.slice(0, nl);
+  const rest = (async function* () {
+    yield* held;
+    if (done) return;
+    for (let r = await it.next(); r.done !== true; r = await it.next()) yield r.value;
+  })();
+  return { first, rest };
+}
+
+async function checkTraceV1(source: AsyncIterable<Uint8Array | string>,
+  options: RunOptions): Promise<FileReport> {
   let checker: ReturnType<typeof createChecker> | null = null;
   let cluster: Cluster | null = null;
   let table: NameTable | null = null;

@@ -12,9 +12,11 @@ const suites: Record<string, () => Promise<Suite>> = {
   trace: async () => (await import('./trace.js')).run,
   sim: async () => (await import('./sim.js')).run,
   history: async () => (await import('./history.js')).run,
+  'history-porcupine': async () => (await import('./history-porcupine.js')).run,
   checker: async () => (await import('./checker.js')).run,
   cluster: async () => (await import('./cluster.js')).run,
   itf: async () => (await import('./itf.js')).run,
+  'cluster-real': async () => (await import('./cluster-real.js')).run,
 };
 
 async function main(): Promise<void> {

@@ -97,6 +97,15 @@ describe('values the codecs must refuse', () => {
     const r = await synod('trace', 'check', '--json', 'traces/valid/basic-majority.jsonl');
     expect(r.out).toContain('"chosen":[{"value":"x","ballot":1,"line":11}]');
   });
+
+  it('gives the chosen ballot in the JSON verdict as the trace logged it', async () => {
+    const r = await synod('trace', 'check', '--json',
+      'traces/valid/ballot-pairs-and-aliases.jsonl');
+    const chosen = (JSON.parse(r.out) as { files: { chosen: { ballot: unknown }[] }[] })
+      .files[0]!.chosen;
+    expect(chosen.length).toBeGreaterThan(0);
+    for (const c of chosen) expect(c.ballot).toEqual([expect.any(Number), expect.any(String)]);
+  });
 });
 
 describe('file system errors while walking a directory', () => {

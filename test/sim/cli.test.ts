@@ -74,6 +74,7 @@ describe('synod simulate', () => {
     const plan: Plan = {
       servers: 3, clients: 3, seed: 1, seeds: 1, steps: 2000, faults: ALL_FAULTS,
       properties: 'step', livenessSteps: 20_000, distinguished: null, trace: null, record: null,
+      html: null,
     };
     expect(describeRun(report, plan)).toMatch(
       new RegExp('VIOLATION of linearizability at event \\d+[\\s\\S]*replay: synod simulate ' +

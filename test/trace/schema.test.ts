@@ -7,40 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { traceSchema } from '../../src/trace/schema.js';
-
-type Schema = Record<string, unknown>;
-
-/** Enough of JSON Schema for what schema.ts emits. */
-function valid(s: Schema, v: unknown, root: Schema): boolean {
-  if (typeof s['$ref'] === 'string') return valid((root['$defs'] as Record<string,
-    Schema>)[s['$ref'].slice(8)] as Schema, v, root);
-  if (Array.isArray(s['anyOf'])) return (s['anyOf'] as Schema[]).some((x) => valid(x, v, root));
-  if (Array.isArray(s['allOf'])) return (s['allOf'] as Schema[]).every((x) => valid(x, v, root));
-  if ('const' in s) return JSON.stringify(s['const']) === JSON.stringify(v);
-  if (Array.isArray(s['enum'])) return (s['enum'] as unknown[]).includes(v);
-  switch (s['type']) {
-    case 'string': return typeof v === 'string' && v.length >= ((s['minLength'] as number) ?? 0)
-      && (s['pattern'] === undefined || new RegExp(s['pattern'] as string).test(v));
-    case 'number': return typeof v === 'number';
-    case 'integer': return Number.isInteger(v) && (v as number) >= ((s['minimum'] as number)
-      ?? -Infinity);
-    case 'boolean': return typeof v === 'boolean';
-    case 'null': return v === null;
-    case 'array': {
-      if (!Array.isArray(v)) return false;
-      if (Array.isArray(s['prefixItems'])) return v.length === (s['prefixItems'] as Schema[]).length && v.every((x, i) => valid((s['prefixItems'] as Schema[])[i] as Schema, x, root));
-      return v.every((x) => valid(s['items'] as Schema, x, root));
-    }
-    case 'object': {
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-      const o = v as Record<string, unknown>;
-      if (!((s['required'] as string[] | undefined) ?? []).every((k) => k in o)) return false;
-      return Object.entries((s['properties'] as Record<string, Schema>) ?? {}).every(([k,
-        p]) => !(k in o) || valid(p, o[k], root));
-    }
-    default: return true;
-  }
-}
+import { valid } from '../format/json-schema.js';
 
 describe('docs/schema/synod-trace-v1.schema.json', () => {
   it('is what the codecs generate today', () => {
@@ -49,10 +16,11 @@ describe('docs/schema/synod-trace-v1.schema.json', () => {
     expect(shipped).toEqual(traceSchema());
   });
 
-  it('describes every line of the valid corpus', () => {
-    const schema = traceSchema();
+  it('describes every line of the valid corpus (v1 files by v1, v2 files by v2)', () => {
     for (const f of readdirSync('traces/valid').filter((x) => x.endsWith('.jsonl'))) {
-      for (const line of readFileSync(`traces/valid/${f}`, 'utf8').trim().split('\n')) {
+      const lines = readFileSync(`traces/valid/${f}`, 'utf8').trim().split('\n');
+      const schema = traceSchema((JSON.parse(lines[0] as string) as { version: 1 | 2 }).version);
+      for (const line of lines) {
         expect({ f, line, ok: valid(schema, JSON.parse(line), schema) }).toEqual({ f, line,
           ok: true });
       }
@@ -65,5 +33,27 @@ describe('docs/schema/synod-trace-v1.schema.json', () => {
       schema)).toBe(false);
     expect(valid(schema, { ev: 'send', node: 's1', msg: { type: '1a', bal: 2 } },
       schema)).toBe(true);
+  });
+});
+
+describe('docs/schema/synod-trace-v2.schema.json', () => {
+  it('is what the v2 codecs generate today', () => {
+    const shipped = JSON.parse(readFileSync('docs/schema/synod-trace-v2.schema.json',
+      'utf8')) as unknown;
+    expect(shipped).toEqual(traceSchema(2));
+  });
+
+  it('takes both phase-1 styles and the replica and client events, refuses a slotless 2a', () => {
+    const schema = traceSchema(2);
+    const ok = (v: unknown): boolean => valid(schema, v, schema);
+    expect(ok({ ev: 'send', node: 's1', msg: { type: '1a', bal: [1, 's1'], from: 3 } })).toBe(true);
+    expect(ok({ ev: 'send', node: 's1', msg: { type: 'promise', acc: 's1', bal: 4, from: 0,
+      votes: [{ slot: 2, mbal: 1, mval: 'put x' }] } })).toBe(true);
+    expect(ok({ ev: 'apply', node: 's2', slot: 7, val: 'v', cmds: [{ client: 'c1', seq: 3 }] }))
+      .toBe(true);
+    expect(ok({ ev: 'invoke', client: 'c1', seq: 1, op: 'cas', key: 'x', expect: null,
+      val: 'a' })).toBe(true);
+    expect(ok({ ev: 'send', node: 's1', msg: { type: '2a', bal: 1, val: 'v' } })).toBe(false);
+    expect(ok({ ev: 'apply', node: 's2', val: 'v' })).toBe(false);
   });
 });

@@ -16,6 +16,7 @@
 import {
   currentMembers, isConfigOp, showMembers, type MachineName, type Op, type Output } from '../../multipaxos/index.js';
 import { showFaults } from '../faults.js';
+import { mpRefinement } from './refinement.js';
 import { mpSafetyChecks, mpSink, replicaMatches, type MpCheckName, type MpViolation } from './checks.js';
 import {
   clientName, mpWorldConfig, runMpWorld, serverName, type MpFaultCounts, type MpObserver,
@@ -36,12 +37,14 @@ export type Linearizability = (
 /** An observer that checks each step against a spec, reporting to the run's sink. */
 export interface MpRefinement extends MpObserver {
   readonly counts: { specSteps: number; stutters: number };
+  /** Checks what is still pending at the end of the run. */
+  readonly finish?: () => void;
 }
 
 export interface MpSimOptions extends Partial<MpWorldConfig> {
   readonly seed: number;
   readonly linearizability?: Linearizability | null;
-  /** Builds the refinement observer (src/sim/multipaxos/refinement.ts), or null for none. */
+  /** Builds the refinement observer (default: refinement.ts's, to the per-slot spec). */
   readonly refinement?: ((sink: ReturnType<typeof mpSink>, cfg: MpWorldConfig) => MpRefinement)
     | null;
   readonly observers?: readonly MpObserver[];
@@ -104,10 +107,15 @@ export function simulateMultiPaxos(opts: MpSimOptions): MpSimReport {
   const sink = mpSink();
   const safety = mpSafetyChecks(cfg.machine, sink);
   const history = historyRecorder();
-  const refine = opts.refinement?.(sink, cfg) ?? null;
+  // The per-slot spec of refinement.ts has static majorities of every server; with membership
+  // changes the run refines spec/multipaxos/reconfig.ts instead, whose mapping is not written.
+  const refinement = opts.refinement === undefined ? (cfg.reconfig ? null : mpRefinement)
+    : opts.refinement;
+  const refine = refinement?.(sink, cfg) ?? null;
   const observers: MpObserver[] = [safety, history, ...(refine === null ? [] : [refine])];
   observers.push(...(opts.observers ?? []));
   const world = runMpWorld(cfg, observers, () => sink.first() !== null);
+  refine?.finish?.();
   const ref = safety.reference;
   const passed: MpCheckName[] = [...SAFETY];
   if (cfg.machine === 'ledger') passed.push('ledger-nonnegative');
@@ -124,7 +132,10 @@ export function simulateMultiPaxos(opts: MpSimOptions): MpSimReport {
   }
   passed.push('liveness');
   if (refine !== null) passed.push('refinement');
-  else unchecked.push('refinement: no per-slot spec mapping was given');
+  else if (cfg.reconfig) {
+    unchecked.push('refinement: the per-slot spec has static majorities; the mapping to its ' +
+      'reconfiguration extension (spec/multipaxos/reconfig.ts) is not written yet');
+  } else unchecked.push('refinement: no per-slot spec mapping was given');
   const lin = opts.linearizability ?? null;
   if (cfg.reads === 'local') {
     unchecked.push('linearizability: --reads local answers from any replica\'s applied state, ' +

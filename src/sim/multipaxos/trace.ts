@@ -1,99 +1,204 @@
 /**
- * A simulated Multi-Paxos run as JSON lines, one per world event, for reading and debugging:
- * what each server received (or which timer fired), what it did (the action or the reason it
- * ignored the input), and the effects that took place; client calls and returns; faults.
+ * A simulated Multi-Paxos run written in trace format v2 (src/format/trace-v2.ts) through the
+ * format's writer, so `synod trace check` reads what `synod simulate multipaxos --trace FILE`
+ * writes: every server step becomes its events in the order they happened (the message or
+ * restart it took, then what its replica learned and applied, then its effects: persist, sends),
+ * and the world's client calls, crashes and restarts their own.
  *
- * Left out: trace format v2 (slots, apply events) is defined by the Multi-Paxos trace checker's
- * issue, not here; when it lands this observer should write it through src/format's writer.
- * Until then these lines are a debugging record, not input for `synod trace check`.
+ * Mapping: the per-slot spec's four messages keep their names (a 1b covers every slot from its
+ * `from`, reporting its votes there; `from` is above the 1a's when the acceptor compacted past
+ * it, declared by the `compact` line its persist of the snapshot wrote); reject is the format's
+ * reject; the commit notice, catch-up, snapshot transfer and read-index pings are extension
+ * messages ("x-commit", ...), which carry no safety obligation. A replica's apply lists the
+ * commands its exactly-once layer executed (a retry it skipped is not listed); a snapshot it
+ * installed is a `snapshot` line; each persist lists the votes that changed since the last one.
+ *
+ * With `perNode`, each server's events go to its own log (a header naming the node, then only
+ * that server's lines; client calls go to the server that took them), as a real cluster writes
+ * them, for `synod trace merge`. Left out: ledger operations (the v2 client events are KV calls;
+ * a ledger run logs no client events), partitions and slow periods (faults of the world, not
+ * events of a node).
  */
-import { showBallot, showOp, type Effect, type Input, type Msg } from '../../multipaxos/index.js';
-import { clientName, serverName, type MpObserver, type MpWorldEvent } from './world.js';
+import { createWriterV2, type TraceEventV2, type TraceWriter } from '../../format/writer.js';
+import type { MsgV2 } from '../../format/trace-v2.js';
+import {
+  chain, type Ballot, type Durable, type Entry, type Msg, type Op, type ServerState,
+  type Vote,
+} from '../../multipaxos/index.js';
+import { clientName, serverName, type MpObserver, type MpStepEvent,
+  type MpWorldEvent } from './world.js';
 
-function showMsg(m: Msg): Record<string, unknown> {
+export interface MpTraceOptions {
+  readonly servers: number;
+  readonly seed: number;
+  /** One log per server (for `synod trace merge`) instead of one log of the whole run. */
+  readonly perNode: boolean;
+  /** Check every event against the codecs (slower; tests). */
+  readonly validate?: boolean;
+}
+
+type Pair = [number, string];
+
+function bal(b: Ballot): Pair | -1 {
+  return b.round < 0 ? -1 : [b.round, serverName(b.server)];
+}
+
+function pair(b: Ballot): Pair {
+  if (b.round < 0) throw new Error('trace: a message with no ballot');
+  return [b.round, serverName(b.server)];
+}
+
+function votesOf(votes: readonly Vote[]) {
+  return votes.map((v) => ({ slot: v.slot, mbal: pair(v.bal), mval: v.val.id }));
+}
+
+/** A reducer message as a v2 message: the spec's four and reject, the rest extensions. */
+export function msgV2(m: Msg): MsgV2 {
   switch (m.type) {
-    case '1a': return { type: m.type, bal: showBallot(m.bal), from: m.from };
-    case '1b': return {
-      type: m.type, acc: serverName(m.acc), bal: showBallot(m.bal), from: m.from,
-      votes: m.votes.map((v) => [v.slot, showBallot(v.bal), v.val.id]),
-    };
-    case '2a': return {
-      type: m.type, bal: showBallot(m.bal), slot: m.slot, val: m.val.id, commit: m.commit,
-    };
-    case '2b': return {
-      type: m.type, acc: serverName(m.acc), bal: showBallot(m.bal), slot: m.slot, val: m.val.id,
-    };
-    case 'commit': return { type: m.type, bal: showBallot(m.bal), upTo: m.upTo };
-    case 'reject': return {
-      type: m.type, acc: serverName(m.acc), bal: showBallot(m.bal), maxBal: showBallot(m.maxBal),
-    };
-    case 'catchup': return { type: m.type, from: serverName(m.from), slot: m.slot };
-    case 'entries': return {
-      type: m.type, from: serverName(m.from), slot: m.slot, vals: m.vals.map((v) => v.id),
-    };
-    case 'snapshot': return { type: m.type, from: serverName(m.from), upTo: m.snap.upTo };
-    case 'ping': return { type: m.type, bal: showBallot(m.bal), id: m.id };
-    case 'pong': return { type: m.type, acc: serverName(m.acc), bal: showBallot(m.bal), id: m.id };
+    case '1a': return { type: '1a', bal: pair(m.bal), from: m.from };
+    case '1b': return { type: '1b', acc: serverName(m.acc), bal: pair(m.bal), from: m.from,
+      votes: votesOf(m.votes) };
+    case '2a': return { type: '2a', bal: pair(m.bal), slot: m.slot, val: m.val.id };
+    case '2b': return { type: '2b', acc: serverName(m.acc), bal: pair(m.bal), slot: m.slot,
+      val: m.val.id };
+    case 'reject': return { type: 'reject', acc: serverName(m.acc), bal: pair(m.bal),
+      promised: bal(m.maxBal) };
+    default: return { type: `x-${m.type}` };
   }
 }
 
-function showInput(i: Input): Record<string, unknown> {
-  switch (i.kind) {
-    case 'deliver': return { recv: showMsg(i.msg) };
-    case 'request': return {
-      request: { client: clientName(i.req.cmd.client), seq: i.req.cmd.seq, op: showOp(i.req.cmd.op) },
-    };
-    case 'timer': return { timer: i.timer.name };
-    case 'restart': return { restart: { upTo: i.durable.snapshot.upTo } };
+/** The entry a step applied in `slot`: where the replica found it (its log, or this input). */
+function entryAt(step: MpStepEvent, slot: number): Entry {
+  const before = step.before;
+  const after = step.result.state;
+  const inLog = (s: ServerState): Entry | null => s.replica.log[slot - s.durable.snapshot.upTo]
+    ?? null;
+  const msg = step.input.kind === 'deliver' ? step.input.msg : null;
+  const found = (slot >= after.durable.snapshot.upTo ? inLog(after) : null)
+    ?? (slot >= before.durable.snapshot.upTo ? inLog(before) : null)
+    ?? (msg?.type === 'entries' ? msg.vals[slot - msg.slot] ?? null : null)
+    ?? before.leader.inflight.find((x) => x.slot === slot)?.val
+    ?? before.durable.votes.find((v) => v.slot === slot)?.val ?? null;
+  if (found === null) throw new Error(`trace: no entry for slot ${slot} applied by ` +
+    `${serverName(step.server)}`);
+  return found;
+}
+
+export function mpTraceObserver(options: MpTraceOptions,
+  open: (file: string | null) => (line: string) => void): MpObserver {
+  const servers = Array.from({ length: options.servers }, (_, i) => serverName(i));
+  const header = (node?: string) => ({
+    format: 'synod.trace' as const, version: 2 as const,
+    cluster: { acceptors: servers, proposers: servers },
+    provenance: { implementation: 'synod simulate multipaxos', seed: options.seed },
+    ...(node === undefined ? {} : { node }),
+  });
+  const validate = options.validate ?? false;
+  const writers: TraceWriter<TraceEventV2>[] = options.perNode
+    ? servers.map((s) => createWriterV2(header(s), open(s), { validate }))
+    : [createWriterV2(header(), open(null), { validate })];
+  const out = (server: number, e: TraceEventV2): void =>
+    (writers[options.perNode ? server : 0] as TraceWriter<TraceEventV2>).write(e);
+  const lastDisk: (Durable | null)[] = servers.map(() => null);
+  return {
+    onEvent: (e: MpWorldEvent) => {
+      switch (e.kind) {
+        case 'server-step': return step(e.step, out, lastDisk);
+        case 'invoke': {
+          const kv = kvCall(e.op);
+          if (kv !== null) out(e.server, { ev: 'invoke', client: clientName(e.client), seq: e.seq,
+            ...kv, node: serverName(e.server) });
+          return;
+        }
+        case 'return':
+          if (kvCall(e.op) !== null) out(e.server, { ev: 'return', client: clientName(e.client),
+            seq: e.seq, ok: e.out.ok, val: e.out.value, node: serverName(e.server) });
+          return;
+        case 'client-crash':
+          // The client's file is none of the servers': a per-node run logs it with server 1's.
+          return out(0, { ev: 'crash', client: clientName(e.client) });
+        case 'crash': return out(e.server, { ev: 'crash', node: serverName(e.server) });
+        default: return undefined;
+      }
+    },
+  };
+}
+
+/** A KV operation as the fields of a v2 invoke, or null for a ledger operation. */
+function kvCall(op: Op) {
+  switch (op.op) {
+    case 'get': case 'delete': return { op: op.op, key: op.key };
+    case 'put': case 'append': return { op: op.op, key: op.key, val: op.value };
+    case 'cas': return { op: op.op, key: op.key, val: op.value, expect: op.expect };
+    default: return null;
   }
 }
 
-function showEffect(e: Effect): Record<string, unknown> {
-  switch (e.kind) {
-    case 'persist': return { persist: { maxBal: showBallot(e.durable.maxBal),
-      round: e.durable.round, votes: e.durable.votes.length, snapshot: e.durable.snapshot.upTo } };
-    case 'send': return { send: showMsg(e.msg), to: e.to === 'all' ? 'all' : serverName(e.to) };
-    case 'reply': return {
-      reply: { client: clientName(e.client), seq: e.seq, out: e.out,
-        ...(e.redirect === null ? {} : { redirect: serverName(e.redirect) }) },
-    };
-    case 'set-timer': return { timer: e.timer.name, after: e.after };
+function step(s: MpStepEvent, out: (server: number, e: TraceEventV2) => void,
+  lastDisk: (Durable | null)[]): void {
+  const node = serverName(s.server);
+  const emit = (e: TraceEventV2): void => out(s.server, e);
+  if (s.input.kind === 'restart') {
+    emit({ ev: 'restart', node });
+    lastDisk[s.server] = s.input.durable;
   }
-}
-
-function line(e: MpWorldEvent): Record<string, unknown> {
-  switch (e.kind) {
-    case 'server-step': {
-      const s = e.step;
-      const o = s.result.outcome;
-      return {
-        t: s.index, node: serverName(s.server), ...showInput(s.input),
-        ...(o.kind === 'acted' ? { action: o.action } : { ignored: o.reason }),
-        applied: s.result.state.replica.applied,
-        effects: s.result.effects.slice(0, s.applied).map(showEffect),
-      };
+  if (s.input.kind === 'deliver') emit({ ev: 'recv', node, msg: msgV2(s.input.msg) });
+  replica(s, emit);
+  for (const fx of s.result.effects.slice(0, s.applied)) {
+    if (fx.kind === 'persist') {
+      const prev = lastDisk[s.server];
+      const upTo = fx.durable.snapshot.upTo;
+      if (upTo > (prev?.snapshot.upTo ?? 0)) emit({ ev: 'compact', node, upTo });
+      const changed = fx.durable.votes.filter((v) => !prev?.votes.some((p) => p.slot === v.slot
+        && p.bal.round === v.bal.round && p.bal.server === v.bal.server && p.val.id === v.val.id));
+      emit({ ev: 'persist', node, from: 0, maxBal: bal(fx.durable.maxBal),
+        ...(changed.length === 0 ? {} : { votes: votesOf(changed) }) });
+      lastDisk[s.server] = fx.durable;
+    } else if (fx.kind === 'send') {
+      emit({ ev: 'send', node, msg: msgV2(fx.msg),
+        ...(fx.to === 'all' ? {} : { to: serverName(fx.to) }) });
     }
-    case 'invoke': return {
-      t: e.index, ev: 'invoke', client: clientName(e.client), seq: e.seq, op: showOp(e.op),
-      node: serverName(e.server),
-    };
-    case 'return': return {
-      t: e.index, ev: 'return', client: clientName(e.client), seq: e.seq, out: e.out,
-      node: serverName(e.server),
-    };
-    case 'client-crash': return { t: e.index, ev: 'crash', client: clientName(e.client) };
-    case 'crash': return { t: e.index, ev: 'crash', node: serverName(e.server), midStep: e.midStep };
-    case 'partition': return {
-      t: e.index, ev: 'partition', sides: e.sides === null ? null : e.sides.map(String).join(''),
-    };
-    case 'slow': return {
-      t: e.index, ev: 'slow', node: e.server === null ? null : serverName(e.server),
-    };
-    case 'phase': return { t: e.index, ev: 'phase', phase: e.phase };
   }
 }
 
-/** Writes every world event to `sink` as one JSON line. */
-export function mpTraceObserver(sink: (line: string) => void): MpObserver {
-  return { onEvent: (e) => sink(`${JSON.stringify(line(e))}\n`) };
+/** What the replica learned and applied in the step, and a snapshot it installed. */
+function replica(s: MpStepEvent, emit: (e: TraceEventV2) => void): void {
+  const node = serverName(s.server);
+  const before = s.before.replica;
+  const after = s.result.state.replica;
+  const base = s.result.state.durable.snapshot.upTo;
+  const msg = s.input.kind === 'deliver' ? s.input.msg : null;
+  let from = before.applied;
+  let digest = before.digest;
+  let sessions = new Map(before.sessions.map((x) => [x.client, x.seq]));
+  if (msg?.type === 'snapshot' && after.applied >= msg.snap.upTo && msg.snap.upTo > from) {
+    emit({ ev: 'snapshot', node, upTo: msg.snap.upTo });
+    from = msg.snap.upTo;
+    digest = msg.snap.digest;
+    sessions = new Map(msg.snap.sessions.map((x) => [x.client, x.seq]));
+  }
+  if (s.input.kind === 'restart') return;
+  for (let slot = from; slot < after.applied; slot++) {
+    const e = entryAt(s, slot);
+    const known = slot >= s.before.durable.snapshot.upTo
+      ? before.log[slot - s.before.durable.snapshot.upTo] ?? null : null;
+    if (known === null) emit({ ev: 'learn', node, slot, val: e.id });
+    const cmds = [];
+    for (const c of e.cmds) {
+      if ((sessions.get(c.client) ?? 0) >= c.seq) continue;
+      sessions.set(c.client, c.seq);
+      cmds.push({ client: clientName(c.client), seq: c.seq });
+    }
+    emit({ ev: 'apply', node, slot, val: e.id, cmds });
+    digest = chain(digest, e.id);
+  }
+  if (digest !== after.digest) throw new Error(`trace: ${node}'s applied entries do not ` +
+    `chain to its digest at slot ${after.applied}`);
+  for (let i = Math.max(0, after.applied - base); i < after.log.length; i++) {
+    const slot = base + i;
+    const e = after.log[i] ?? null;
+    const had = slot >= s.before.durable.snapshot.upTo
+      ? before.log[slot - s.before.durable.snapshot.upTo] ?? null : null;
+    if (e !== null && had === null) emit({ ev: 'learn', node, slot, val: e.id });
+  }
 }

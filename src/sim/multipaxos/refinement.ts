@@ -1,0 +1,367 @@
+/**
+ * The refinement of the Multi-Paxos servers (src/multipaxos) to the per-slot spec
+ * (spec/multipaxos/slots.ts), checked after every server step of a simulated run, with every
+ * per-slot named property (R1 on the step; TypeOK, Inv1..Inv4, VotesSafe, OneValuePerBallot,
+ * Consistency, R2, R2', I1 on the state, in every slot the step changed).
+ *
+ * The mapping, from the world to the per-slot spec's variables:
+ * - msgs: every 1a, 1b, 2a, 2b a server emitted in a step that took effect (checks.ts
+ *   `tookEffect`), sends cut off by a crash after the persist included (the spec's lost
+ *   message). A 1a "every slot from `from` on" is the spec's 1a(b, from, null). Commit, reject,
+ *   catch-up and read messages map to nothing. A message sent again (a heartbeat re-sending a
+ *   2a) is already in msgs: no spec step.
+ * - a ballot (round, server) is round * N + server (toNatural), so the orders agree; a value is
+ *   an entry's id, numbered in the order ids first appear (a no-op is one more value).
+ * - maxVBal[a][s], maxVal[a][s]: a's durable vote in slot s, for slots at or above a's snapshot;
+ *   below it a's votes were compacted away (the slots are chosen and applied), and the spec's
+ *   record of them stands.
+ * - maxBal[a][s]: the spec's own, as its actions set it. The implementation keeps ONE promise
+ *   for all slots, which may only be higher: a 1b raises it everywhere (the spec only on the
+ *   covered slots) and a 2b raises it to the 2a's ballot. So the check is `durable maxBal >=
+ *   spec maxBal[a][s]` in every slot, which is what makes the implementation's refusals
+ *   stutters and its acceptances spec steps.
+ * - a 1b answers the 1a the step delivered. An acceptor compacted past the 1a's `from` reports
+ *   from its snapshot point and sends its snapshot instead: the spec's 1b (from the 1a's from,
+ *   with the spec's votes) must agree with it on every slot it reports, and the leader may count
+ *   it only for slots it knows chosen (leader.ts), so it proposes only where the two agree.
+ *
+ * Which spec steps a server step is: the spec messages it sends say it, in order (a new leader
+ * sends a 2a per recovered slot; a step may be several Phase2a). Each is judged by the spec's
+ * own test-form action, which names the conjunct that fails. A step with no new spec message
+ * is a stutter; then the durable record must still match.
+ *
+ * How it stays cheap: msgs grows with the run, and a spec action reads it only through `m \in
+ * msgs` and, for Phase2a, the 1b messages of its ballot and the 2a of its (ballot, slot). So
+ * each action is judged on the spec state with all of its acceptor variables and, as msgs,
+ * exactly the messages it reads (kept indexed here); its result is the full state's result
+ * restricted the same way. A slot's properties depend only on that slot's view (slotView):
+ * after a 2a or 2b in slot s they are re-checked in slot s; after a 1a or 1b, in every slot
+ * the run has used and at the new range's first slot (a slot beyond all of them looks like
+ * that one, as slotsOf argues). Unchanged views keep their verdicts, so this is every slot
+ * after every step.
+ */
+import { majorities } from '../../../spec/quorums.js';
+import { firstViolation } from '../../../spec/fast-safety.js';
+import { R1 as paxosR1 } from '../../../spec/properties.js';
+import type { Constants as PaxosConstants, PaxosState } from '../../../spec/paxos.js';
+import {
+  compareMessages, init, maxBallotOn, maxValAt, maxVBalAt, testStep, actions as specActions,
+  type Action, type Actions, type Constants, type Message, type Msg1a, type Msg1b,
+  type SlotsState,
+} from '../../../spec/multipaxos/slots.js';
+import { paxosConstants } from '../../../spec/multipaxos/slots-refinement.js';
+import { slotViews, type SlotViewOf } from './slot-views.js';
+import { toNatural, type Ballot, type Durable, type Msg } from '../../multipaxos/index.js';
+import { tookEffect, type MpSink } from './checks.js';
+import type { MpRefinement } from './simulate.js';
+import { serverName, type MpStepEvent, type MpWorldConfig, type MpWorldEvent } from './world.js';
+
+/** The spec's acceptor variables, and msgs kept indexed by what the actions read. */
+interface Kept {
+  vars: Omit<SlotsState, 'msgs'>;
+  /** Keys of every message in msgs. */
+  readonly sent: Set<string>;
+  /** The 1a and 1b messages (rare: one phase 1 per election). */
+  readonly phase1: Message[];
+  /** The 2a and 2b messages of each slot. */
+  readonly bySlot: Map<number, Message[]>;
+  /** For each acceptor, the largest ballot the spec's maxBal gives any slot. */
+  readonly promised: number[];
+}
+
+function keyOf(m: Message): string {
+  switch (m.type) {
+    case '1a': return `1a/${m.bal}/${m.from}/${m.to}`;
+    case '1b': return `1b/${m.acc}/${m.bal}/${m.from}/${m.to}/` +
+      m.votes.map((v) => `${v.slot}:${v.mbal}:${v.mval}`).join(',');
+    case '2a': return `2a/${m.bal}/${m.slot}/${m.val}`;
+    case '2b': return `2b/${m.acc}/${m.bal}/${m.slot}/${m.val}`;
+  }
+}
+
+/** The messages the action reads, sorted as msgs is. */
+function readBy(kept: Kept, act: Action): Message[] {
+  const read: Message[] = [];
+  switch (act.name) {
+    case 'Phase1a': break;
+    case 'Phase1b': if (kept.sent.has(keyOf(act.m))) read.push(act.m); break;
+    case 'Phase2b': if (kept.sent.has(keyOf(act.m))) read.push(act.m); break;
+    case 'Phase2a':
+      for (const m of kept.phase1) if (m.type === '1b' && m.bal === act.b) read.push(m);
+      for (const m of kept.bySlot.get(act.s) ?? []) {
+        if (m.type === '2a' && m.bal === act.b) read.push(m);
+      }
+      break;
+  }
+  return read.sort(compareMessages);
+}
+
+export interface MpRefinementOptions {
+  /** The spec's actions, or a variant of them (tests). */
+  readonly actions?: Actions;
+  /** Recompute every slot view with the spec's slotView and assert they agree (tests). */
+  readonly exactViews?: boolean;
+}
+
+/** A slot's steps since its last clean checkpoint. */
+interface Pending {
+  steps: number;
+  next: number;
+  kept: { readonly index: number; readonly at: SlotViewOf }[];
+}
+
+export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
+  opts: MpRefinementOptions = {}): MpRefinement {
+  const n = cfg.servers;
+  const impl = opts.actions ?? specActions;
+  const k: Constants = {
+    acceptors: n, values: Infinity, quorums: majorities(n), maxBallot: Infinity, slots: Infinity,
+  };
+  const pk: PaxosConstants = paxosConstants(k);
+  const ids = new Map<string, number>();
+  const names: string[] = [];
+  const value = (id: string): number => {
+    let v = ids.get(id);
+    if (v === undefined) {
+      v = names.length;
+      ids.set(id, v);
+      names.push(id);
+    }
+    return v;
+  };
+  const specNames = { acceptor: serverName, value: (v: number) => names[v] ?? `value ${v}` };
+  const bal = (b: Ballot): number => toNatural(b, n);
+  const start = init(k);
+  const kept: Kept = {
+    vars: { maxBal: start.maxBal, maxVBal: start.maxVBal, maxVal: start.maxVal },
+    sent: new Set(), phase1: [], bySlot: new Map(), promised: Array<number>(n).fill(-1),
+  };
+  /** Each checked slot's view after its last check: the next step's "before" there. */
+  const last = new Map<number, PaxosState>();
+  const pending = new Map<number, Pending>();
+  const disks: (Durable | null)[] = Array<Durable | null>(n).fill(null);
+  /** Per acceptor: the slots the spec has a vote in, ascending; disk votes found equal. */
+  const voted: number[][] = Array.from({ length: n }, () => []);
+  const matched: Map<number, unknown>[] = Array.from({ length: n }, () => new Map());
+  const counts = { specSteps: 0, stutters: 0 };
+  let failed = false;
+  const report = (index: number, property: string, summary: string): void => {
+    failed = true;
+    sink.report({ check: 'refinement', property, event: index, summary });
+  };
+  /** A violation found now: the state properties' earlier failures, if any, come first. */
+  const fail = (index: number, property: string, summary: string): void => {
+    flushAll();
+    report(index, property, summary);
+  };
+
+  /** The spec messages of a step, in order, and the action that sends each. */
+  const specMessages = (e: MpStepEvent): { action: Action; msg: Message; impl: Msg }[] => {
+    const out: { action: Action; msg: Message; impl: Msg }[] = [];
+    for (const x of e.result.effects) {
+      if (x.kind !== 'send') continue;
+      const m = x.msg;
+      if (m.type === '1a') {
+        const msg: Msg1a = { type: '1a', bal: bal(m.bal), from: m.from, to: null };
+        out.push({ action: { name: 'Phase1a', b: msg.bal, from: m.from, to: null }, msg, impl: m });
+      } else if (m.type === '1b') {
+        const inp = e.input;
+        const from = inp.kind === 'deliver' && inp.msg.type === '1a' ? inp.msg.from : m.from;
+        const m1a: Msg1a = { type: '1a', bal: bal(m.bal), from, to: null };
+        const votes = m.votes.map((v) => ({ slot: v.slot, mbal: bal(v.bal), mval: value(v.val.id) }));
+        const msg: Msg1b = { type: '1b', acc: m.acc, bal: m1a.bal, from: m.from, to: null, votes };
+        out.push({ action: { name: 'Phase1b', a: e.server, m: m1a }, msg, impl: m });
+      } else if (m.type === '2a') {
+        const msg = { type: '2a', bal: bal(m.bal), slot: m.slot, val: value(m.val.id) } as const;
+        out.push({ action: { name: 'Phase2a', b: msg.bal, s: m.slot, v: msg.val }, msg, impl: m });
+      } else if (m.type === '2b') {
+        const msg = {
+          type: '2b', acc: m.acc, bal: bal(m.bal), slot: m.slot, val: value(m.val.id),
+        } as const;
+        const m2a = { type: '2a', bal: msg.bal, slot: m.slot, val: msg.val } as const;
+        out.push({ action: { name: 'Phase2b', a: e.server, m: m2a }, msg, impl: m });
+      }
+    }
+    return out;
+  };
+
+  /** Judges one spec step; returns the message the spec sent, or null (reported). */
+  const judge = (index: number, server: number, action: Action, msg: Message): Message | null => {
+    const read = readBy(kept, action);
+    const r = testStep(k, { ...kept.vars, msgs: read }, action, impl, specNames);
+    const who = serverName(server);
+    if (!r.ok) return fail(index, action.name, `${who}: ${r.conjunct}: ${r.why}`), null;
+    const added = r.next.msgs.filter((m) => !read.includes(m));
+    if (added.length !== 1) {
+      return fail(index, action.name, `${who}: the spec's step sent ${added.length} messages`), null;
+    }
+    const specMsg = added[0]!;
+    const problem = messageMismatch(specMsg, msg);
+    if (problem !== null) return fail(index, action.name, `${who}: ${problem}`), null;
+    kept.vars = { maxBal: r.next.maxBal, maxVBal: r.next.maxVBal, maxVal: r.next.maxVal };
+    if (action.name === 'Phase2b') {
+      const slots = voted[action.a]!;
+      if (!slots.includes(action.m.slot)) {
+        slots.push(action.m.slot);
+        slots.sort((x, y) => x - y);
+      }
+      matched[action.a]!.delete(action.m.slot);
+    }
+    if (action.name === 'Phase1b' || action.name === 'Phase2b') {
+      const from = action.name === 'Phase1b' ? action.m.from : action.m.slot;
+      const to = action.name === 'Phase1b' ? action.m.to : action.m.slot;
+      const a = action.a;
+      kept.promised[a] = Math.max(kept.promised[a]!, maxBallotOn(r.next.maxBal[a]!, from, to));
+    }
+    return specMsg;
+  };
+
+  const record = (m: Message): void => {
+    kept.sent.add(keyOf(m));
+    if (m.type === '1a' || m.type === '1b') kept.phase1.push(m);
+    else {
+      let list = kept.bySlot.get(m.slot);
+      if (list === undefined) kept.bySlot.set(m.slot, (list = []));
+      list.push(m);
+    }
+  };
+
+  const viewAt = slotViews(k, pk, {
+    vars: () => kept.vars, phase1: kept.phase1, bySlot: kept.bySlot, ids: names,
+  }, opts.exactViews ?? false);
+
+  /** R1 on the step in slot s, now; the state properties at the slot's next checkpoint. */
+  const checkSlot = (index: number, s: number, before: PaxosState): void => {
+    const after = viewAt(s);
+    last.set(s, after.view);
+    const v = paxosR1(after.pk, before, after.view, after.names);
+    if (v !== null) return fail(index, v.property, `slot ${s}: ${v.summary}`);
+    let p = pending.get(s);
+    if (p === undefined) pending.set(s, (p = { steps: 0, next: 1, kept: [] }));
+    p.kept.push({ index, at: after });
+    if (++p.steps >= p.next) {
+      p.next = p.steps * 2;
+      flushSlot(s, p);
+    }
+  };
+
+  /**
+   * The state properties on the slot's latest view; if they fail, on each view kept since the
+   * last clean one, in order, so the first failing step is the one reported (as a check after
+   * every step would), as src/sim/refinement.ts's checkpoints do for single-decree.
+   */
+  const flushSlot = (s: number, p: Pending): void => {
+    const latest = p.kept[p.kept.length - 1];
+    if (latest === undefined) return;
+    const { pk: lpk, view, names: lnames } = latest.at;
+    if (firstViolation(lpk, view, lnames) === null) return void (p.kept = []);
+    for (const { index, at } of p.kept) {
+      const v = firstViolation(at.pk, at.view, at.names);
+      if (v !== null) {
+        p.kept = [];
+        return report(index, v.property, `slot ${s}: ${v.summary}`);
+      }
+    }
+    throw new Error('assertion failed: a slot failed at a checkpoint but at no step');
+  };
+  const flushAll = (): void => {
+    for (const [s, p] of [...pending].sort((x, y) => x[0] - y[0])) flushSlot(s, p);
+  };
+
+  const onStep = (e: MpStepEvent): void => {
+    if (failed) return;
+    if (!tookEffect(e)) return void counts.stutters++;
+    const steps = specMessages(e).filter((x) => !kept.sent.has(keyOf(x.msg)));
+    if (steps.length === 0) counts.stutters++;
+    for (const { action, msg } of steps) {
+      if (kept.sent.has(keyOf(msg))) continue;
+      const slots = touched(action, msg);
+      const before = new Map(slots.map((s) => [s, last.get(s) ?? viewAt(s).view] as const));
+      const sent = judge(e.index, e.server, action, msg);
+      if (sent === null) return;
+      record(sent);
+      kept.sent.add(keyOf(msg));
+      counts.specSteps++;
+      for (const s of slots) {
+        checkSlot(e.index, s, before.get(s)!);
+        if (failed) return;
+      }
+    }
+    // The disk changes only by a persist; an unchanged one was compared already.
+    if (steps.length === 0 && e.disk === disks[e.server]) return;
+    disks[e.server] = e.disk;
+    const diff = durableDiff(e.server, e.disk);
+    if (diff !== null) {
+      fail(e.index, steps.length === 0 ? 'stutter' : steps[steps.length - 1]!.action.name,
+        `${serverName(e.server)}'s durable record differs from the spec's: ${diff}`);
+    }
+  };
+
+  /** The slots whose view a step changes (see the header): a 1a or 1b covers from its `from`. */
+  const touched = (action: Action, msg: Message): number[] => {
+    if (msg.type === '2a' || msg.type === '2b') return [msg.slot];
+    const from = action.name === 'Phase1b' ? Math.min(action.m.from, msg.from) : msg.from;
+    const slots = new Set<number>([from]);
+    for (const s of kept.bySlot.keys()) if (s >= from) slots.add(s);
+    return [...slots].sort((x, y) => x - y);
+  };
+
+  /** Where the acceptor's disk disagrees with the spec's variables, or null. */
+  const durableDiff = (a: number, d: Durable): string | null => {
+    const promise = bal(d.maxBal);
+    if (promise < kept.promised[a]!) {
+      return `maxBal ${promise} is below the spec's ${kept.promised[a]} in some slot`;
+    }
+    const vars = { ...kept.vars, msgs: [] };
+    const ok = matched[a]!;
+    for (const v of d.votes) {
+      if (ok.get(v.slot) === v) continue; // compared, and the spec's slot has not moved since.
+      const [b, x] = [maxVBalAt(vars, a, v.slot), maxValAt(vars, a, v.slot)];
+      if (b !== bal(v.bal) || x !== value(v.val.id)) {
+        return `slot ${v.slot}: durable vote (${bal(v.bal)}, ${v.val.id}), spec's (${b}, ` +
+          `${x === null ? 'None' : names[x]})`;
+      }
+      ok.set(v.slot, v);
+    }
+    // Every disk vote is the spec's: the spec has no other vote at or above the snapshot iff
+    // it has as many there as the disk.
+    const slots = voted[a]!;
+    let lo = 0;
+    for (let hi = slots.length; lo < hi;) {
+      const mid = (lo + hi) >> 1;
+      if (slots[mid]! < d.snapshot.upTo) lo = mid + 1;
+      else hi = mid;
+    }
+    if (slots.length - lo !== d.votes.length) {
+      const missing = slots.slice(lo).find((s) => !d.votes.some((v) => v.slot === s));
+      return `slot ${missing}: the spec has a vote, the disk none`;
+    }
+    return null;
+  };
+
+  return {
+    counts,
+    finish: () => {
+      if (!failed) flushAll();
+    },
+    onEvent: (ev: MpWorldEvent) => {
+      if (ev.kind === 'server-step') onStep(ev.step);
+    },
+  };
+}
+
+/** Where the implementation's message differs from the spec's, or null. */
+function messageMismatch(spec: Message, mine: Message): string | null {
+  if (spec.type === '1b' && mine.type === '1b') {
+    // Compacted acceptors report from their snapshot point (header): agree on those slots.
+    if (mine.from < spec.from) return `its 1b starts at slot ${mine.from}, before the 1a's`;
+    const tail = spec.votes.filter((v) => v.slot >= mine.from);
+    const same = tail.length === mine.votes.length && tail.every((v, i) =>
+      v.slot === mine.votes[i]!.slot && v.mbal === mine.votes[i]!.mbal &&
+      v.mval === mine.votes[i]!.mval);
+    return same ? null : `its 1b reports ${JSON.stringify(mine.votes)} from slot ${mine.from}; ` +
+      `the spec's reports ${JSON.stringify(tail)}`;
+  }
+  return compareMessages(spec, mine) === 0 ? null :
+    `sent ${JSON.stringify(mine)}; the spec sends ${JSON.stringify(spec)}`;
+}

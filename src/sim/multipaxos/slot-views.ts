@@ -1,0 +1,147 @@
+/**
+ * Each slot's Paxos instance (spec/multipaxos/slots-refinement.ts `slotView`), kept up to date
+ * as the refinement (refinement.ts) records messages, instead of recomputed from all of msgs:
+ * a slot's messages are the 1a/1b that cover it (as `messageAt` reads them for that slot) and
+ * its own 2a/2b, each added once, in msgs' order. The acceptor variables are read from the
+ * spec state at the moment of the view.
+ *
+ * Values are renamed per slot to 0, 1, 2, ... in the order they first appear in that slot. A
+ * renaming of values changes no property (none compares values other than for equality), and
+ * the single-decree properties range over Value, so a slot's handful keeps them cheap where
+ * the log's thousands would not. `names` turns a slot's value back into the entry id.
+ *
+ * `exact: true` (tests) recomputes every view with the spec's own slotView and asserts that the
+ * two agree, which is what licenses the incremental form.
+ */
+import {
+  compareMessages as comparePaxos, type Constants as PaxosConstants, type Message as PaxosMessage,
+  type PaxosState,
+} from '../../../spec/paxos.js';
+import type { Names } from '../../../spec/names.js';
+import {
+  ballotAt, maxValAt, maxVBalAt, type Constants, type Message, type SlotsState,
+} from '../../../spec/multipaxos/slots.js';
+import { messageAt, slotView } from '../../../spec/multipaxos/slots-refinement.js';
+import { serverName } from './world.js';
+
+/** One slot's instance, its constants (its own values) and how to name them. */
+export interface SlotViewOf {
+  readonly view: PaxosState;
+  readonly pk: PaxosConstants;
+  readonly names: Names;
+}
+
+/** What the views read: the spec's acceptor variables and msgs, indexed. */
+export interface ViewSource {
+  readonly vars: () => Omit<SlotsState, 'msgs'>;
+  readonly phase1: readonly Message[];
+  readonly bySlot: ReadonlyMap<number, readonly Message[]>;
+  /** Entry ids by global value. */
+  readonly ids: readonly string[];
+}
+
+interface Cache {
+  /** The slot's messages, renamed, sorted by the single-decree order, without repeats. */
+  readonly msgs: PaxosMessage[];
+  readonly keys: Set<string>;
+  /** How many of phase1 and of the slot's own messages are in `msgs`. */
+  p1: number;
+  own: number;
+  /** Local value -> global value, and back. */
+  readonly global: number[];
+  readonly local: Map<number, number>;
+}
+
+const keyOf = (m: PaxosMessage): string => {
+  switch (m.type) {
+    case '1a': return `a${m.bal}`;
+    case '1b': return `b${m.bal}/${m.acc}/${m.mbal}/${m.mval}`;
+    case '2a': return `c${m.bal}/${m.val}`;
+    case '2b': return `d${m.bal}/${m.acc}/${m.val}`;
+  }
+};
+
+export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
+  exact = false): (s: number) => SlotViewOf {
+  const caches = new Map<number, Cache>();
+  const rename = (c: Cache, v: number): number => {
+    let x = c.local.get(v);
+    if (x === undefined) {
+      x = c.global.length;
+      c.local.set(v, x);
+      c.global.push(v);
+    }
+    return x;
+  };
+  const local = (c: Cache, m: PaxosMessage): PaxosMessage => {
+    switch (m.type) {
+      case '1a': return m;
+      case '1b': return m.mval === null ? m : { ...m, mval: rename(c, m.mval) };
+      case '2a': case '2b': return { ...m, val: rename(c, m.val) };
+    }
+  };
+  const add = (c: Cache, s: number, m: Message): void => {
+    const p = messageAt(m, s);
+    if (p === null) return;
+    const q = local(c, p);
+    const key = keyOf(q);
+    if (c.keys.has(key)) return;
+    c.keys.add(key);
+    let lo = 0;
+    let hi = c.msgs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (comparePaxos(c.msgs[mid]!, q) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    c.msgs.splice(lo, 0, q);
+  };
+
+  return (s: number): SlotViewOf => {
+    let c = caches.get(s);
+    if (c === undefined) {
+      c = { msgs: [], keys: new Set(), p1: 0, own: 0, global: [], local: new Map() };
+      caches.set(s, c);
+    }
+    for (; c.p1 < src.phase1.length; c.p1++) add(c, s, src.phase1[c.p1]!);
+    const own = src.bySlot.get(s) ?? [];
+    for (; c.own < own.length; c.own++) add(c, s, own[c.own]!);
+    const vars = { ...src.vars(), msgs: [] };
+    const acceptors = Array.from({ length: k.acceptors }, (_, a) => a);
+    const cache = c;
+    const view: PaxosState = {
+      maxBal: acceptors.map((a) => ballotAt(vars.maxBal[a]!, s)),
+      maxVBal: acceptors.map((a) => maxVBalAt(vars, a, s)),
+      maxVal: acceptors.map((a) => {
+        const v = maxValAt(vars, a, s);
+        return v === null ? null : rename(cache, v);
+      }),
+      msgs: c.msgs.slice(),
+    };
+    if (exact) assertExact(k, src, s, view, c.global);
+    const names: Names = {
+      acceptor: serverName, value: (v) => src.ids[cache.global[v]!] ?? `value ${v}`,
+    };
+    return { view, pk: { ...pk, values: c.global.length }, names };
+  };
+}
+
+/** The view equals the spec's slotView, values mapped back. */
+function assertExact(k: Constants, src: ViewSource, s: number, view: PaxosState,
+  global: readonly number[]): void {
+  const back = (v: number | null): number | null => (v === null ? null : global[v]!);
+  const mine = {
+    ...view,
+    maxVal: view.maxVal.map(back),
+    msgs: view.msgs.map((m) => {
+      if (m.type === '1b') return { ...m, mval: back(m.mval) };
+      if (m.type === '2a' || m.type === '2b') return { ...m, val: back(m.val)! };
+      return m;
+    }).sort(comparePaxos),
+  };
+  const spec = slotView(k, { ...src.vars(), msgs: [...src.phase1, ...(src.bySlot.get(s) ?? [])] },
+    s);
+  if (JSON.stringify(mine) !== JSON.stringify(spec)) {
+    throw new Error(`assertion failed: slot ${s}'s kept view is not slotView's`);
+  }
+}
