@@ -130,6 +130,10 @@ function plan(args: readonly string[]): MpPlan | 'help' {
     }
   }
   const reconfig = v.reconfig === true;
+  if (reconfig && (v.trace !== undefined || v['trace-dir'] !== undefined)) {
+    throw new UsageError(`synod ${NAME}: --reconfig cannot be traced yet: the trace format has ` +
+      'no membership events, and a trace of it would be judged under static majorities');
+  }
   const servers = intFlag(NAME, 'servers', v.servers, 3, 1, reconfig ? 7 : 9);
   return {
     servers, seeds, faults,

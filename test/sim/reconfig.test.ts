@@ -13,6 +13,7 @@ import {
 } from '../../src/multipaxos/index.js';
 import { simulateMultiPaxos } from '../../src/sim/multipaxos/simulate.js';
 import { MP_NO_FAULTS, type MpObserver } from '../../src/sim/multipaxos/world.js';
+import { synod } from '../synod.js';
 
 /** The voting members each server saw in force, in order, and the commands applied under 5. */
 function membersSeen(): MpObserver & { readonly seen: string[][]; underFive: number } {
@@ -55,14 +56,16 @@ describe('growing from 3 to 5 voting members and back while clients write', () =
     expect(r.calls.returned).toBe(r.calls.invoked);
   });
 
-  it('keeps every check passing under every fault (seed 30 once lost a vote adopted past alpha)',
-    () => {
-      const r = simulateMultiPaxos({
-        seed: 30, servers: 5, members: 3, reconfig: true, faults: MP_ALL_FAULTS,
-        linearizability: checkMachineHistory,
-      });
-      expect([r.violation, r.membership?.commands]).toEqual([null, 8]);
+  // Seed 30 found the leader forgetting votes adopted past its window (before the world changed
+  // under later merges, so it no longer replays that run); the 1,000-seed sweep is the real net.
+  it('keeps every check passing under every fault (seed 30), changing the members', () => {
+    const r = simulateMultiPaxos({
+      seed: 30, servers: 5, members: 3, reconfig: true, faults: MP_ALL_FAULTS,
+      linearizability: checkMachineHistory,
     });
+    expect(r.violation).toBeNull();
+    expect(r.membership?.commands).toBeGreaterThan(0);
+  });
 });
 
 describe('the configuration is durable', () => {
@@ -84,5 +87,13 @@ describe('the configuration is durable', () => {
     expect([learner.outcome, member.outcome]).toEqual([
       { kind: 'acted', action: 'Watch' }, { kind: 'acted', action: 'Phase1a' },
     ]);
+  });
+});
+
+describe('synod simulate multipaxos --reconfig', () => {
+  it('refuses --trace: the trace format has no membership events yet (exit 2)', async () => {
+    const r = await synod('simulate', 'multipaxos', '--reconfig', '--trace', 'run.jsonl');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--reconfig cannot be traced yet');
   });
 });

@@ -107,8 +107,11 @@ export function simulateMultiPaxos(opts: MpSimOptions): MpSimReport {
   const sink = mpSink();
   const safety = mpSafetyChecks(cfg.machine, sink);
   const history = historyRecorder();
-  const refine = (opts.refinement === undefined ? mpRefinement : opts.refinement)?.(sink, cfg)
-    ?? null;
+  // The per-slot spec of refinement.ts has static majorities of every server; with membership
+  // changes the run refines spec/multipaxos/reconfig.ts instead, whose mapping is not written.
+  const refinement = opts.refinement === undefined ? (cfg.reconfig ? null : mpRefinement)
+    : opts.refinement;
+  const refine = refinement?.(sink, cfg) ?? null;
   const observers: MpObserver[] = [safety, history, ...(refine === null ? [] : [refine])];
   observers.push(...(opts.observers ?? []));
   const world = runMpWorld(cfg, observers, () => sink.first() !== null);
@@ -129,7 +132,10 @@ export function simulateMultiPaxos(opts: MpSimOptions): MpSimReport {
   }
   passed.push('liveness');
   if (refine !== null) passed.push('refinement');
-  else unchecked.push('refinement: no per-slot spec mapping was given');
+  else if (cfg.reconfig) {
+    unchecked.push('refinement: the per-slot spec has static majorities; the mapping to its ' +
+      'reconfiguration extension (spec/multipaxos/reconfig.ts) is not written yet');
+  } else unchecked.push('refinement: no per-slot spec mapping was given');
   const lin = opts.linearizability ?? null;
   if (cfg.reads === 'local') {
     unchecked.push('linearizability: --reads local answers from any replica\'s applied state, ' +
