@@ -44,7 +44,7 @@ describe('synod trace check', () => {
   it('walks directories and sums up', async () => {
     const r = await run('check', 'traces/valid', 'traces/invalid');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/\n\d+ traces: 10 accepted, \d+ rejected, 0 unreadable\n$/);
+    expect(r.out).toMatch(/\n\d+ traces: 12 accepted, \d+ rejected, 0 unreadable\n$/);
   });
 
   it('reports more than one rejection with --keep-going', async () => {
