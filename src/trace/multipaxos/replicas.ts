@@ -57,6 +57,8 @@ export interface ReplicaContext {
   readonly cover: (key: string) => void;
   readonly chosenAt: (s: number) => Chosen | null;
   readonly crashed: ReadonlySet<number>;
+  /** Every acceptor has compacted below `upTo`: the checker may summarize those slots. */
+  readonly prune: (upTo: number) => void;
 }
 
 interface Replica {
@@ -193,6 +195,9 @@ export function createReplicas(ctx: ReplicaContext): Replicas {
     r.durable = e.upTo;
     r.compacted = Math.max(r.compacted, e.upTo);
     ctx.cover(e.kind);
+    let floor = Infinity;
+    for (let a = 0; a < ctx.acceptors; a++) floor = Math.min(floor, rep(a).compacted);
+    if (floor > 0) ctx.prune(floor);
     return true;
   };
 
