@@ -385,7 +385,9 @@ function textVerdict(results: readonly Result[], excerpts: Map<string,
       out.push(`${file}: accepted: ${s.events} events, ${s.steps} spec steps, ${chosen}${partial}`);
       continue;
     }
-    for (const r of s.rejections) out.push(...rejectionText(file, r, excerpts.get(file)));
+    for (const r of s.rejections) {
+      out.push(...rejectionText(file, r, excerpts.get(file), mp !== null));
+    }
     if (report.partial !== null) {
       out.push(`  last matched line: ${report.partial.lastMatchedLine}${partial}`);
       for (const c of report.partial.candidates) out.push(`  candidate state: ${c.conjunct}: ` +
@@ -401,7 +403,7 @@ function textVerdict(results: readonly Result[], excerpts: Map<string,
 }
 
 function rejectionText(file: string, r: Rejection, lines: Map<number,
-  string> | undefined): string[] {
+  string> | undefined, v2 = false): string[] {
   const out = [`${file}:${r.line}: rejected: ${r.rule}`, `  ${r.explanation}`];
   if (r.action !== null) out.push(`  read as: ${r.action}${r.conjunct === null ? '' : `,
     which needs ${r.conjunct}`}`);
@@ -409,7 +411,9 @@ function rejectionText(file: string, r: Rejection, lines: Map<number,
   const w = r.witness;
   const facts = [
     w.slot === undefined ? null : `slot ${w.slot}`,
-    w.ballot === undefined ? null : `ballot ${w.ballots?.[String(w.ballot)] ?? w.ballot}`,
+    // v2 witnesses write the ballot as logged; v1's output is kept as it was.
+    w.ballot === undefined ? null
+      : `ballot ${v2 ? w.ballots?.[String(w.ballot)] ?? w.ballot : w.ballot}`,
     w.value === undefined ? null : `value ${w.value}`,
     w.quorum === undefined ? null : `quorum {${w.quorum.join(', ')}}`,
     w.acceptor === undefined ? null : `acceptor ${w.acceptor}`,
@@ -417,7 +421,7 @@ function rejectionText(file: string, r: Rejection, lines: Map<number,
   if (facts.length > 0) out.push(`  witness: ${facts.join(', ')}`);
   for (const m of w.messages ?? []) out.push(`    line ${m.line}: ${m.text}`);
   // Ballots beyond the witness's own (already written as logged), in the trace's notation.
-  const others = Object.entries(w.ballots ?? {}).filter(([n]) => n !== String(w.ballot));
+  const others = Object.entries(w.ballots ?? {}).filter(([n]) => !v2 || n !== String(w.ballot));
   if (others.length > 0) {
     out.push(`  ballots as logged: ${others.map(([n, pair]) => `${n} = ${pair}`).join(', ')}`);
   }

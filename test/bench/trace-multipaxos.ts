@@ -10,7 +10,9 @@
  * Flags: --mp-events=N (events per trace, default 10,000,000), --mp-merge=N (events per node
  * log, default 2,000,000), --mp-window=W (slots in flight, default 8).
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import {
+  createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -51,12 +53,14 @@ export function* stableLeader(servers: number, events: number, window: number):
     for (let s = base; s < base + window; s++) {
       yield* emit(0, `{"ev":"invoke","client":"c${s - base}","seq":${seq},"op":"put",` +
         `"key":"k${s % 16}","val":"v${s}"}`);
-      yield* emit(0, `{"ev":"send","node":"s1","msg":{"type":"2a","bal":${bal},"slot":${s},"val":"c${s}"}}`);
+      yield* emit(0, `{"ev":"send","node":"s1","msg":{"type":"2a","bal":${bal},` +
+        `"slot":${s},"val":"c${s}"}}`);
     }
     for (let s = base; s < base + window; s++) {
       for (let a = 0; a < servers; a++) {
         const m = `{"type":"2b","acc":"${names[a]}","bal":${bal},"slot":${s},"val":"c${s}"}`;
-        yield* emit(a, `{"ev":"recv","node":"${names[a]}","msg":{"type":"2a","bal":${bal},"slot":${s},"val":"c${s}"}}`);
+        yield* emit(a, `{"ev":"recv","node":"${names[a]}","msg":{"type":"2a",` +
+          `"bal":${bal},"slot":${s},"val":"c${s}"}}`);
         yield* emit(a, `{"ev":"send","node":"${names[a]}","msg":${m}}`);
         yield* emit(0, `{"ev":"recv","node":"s1","msg":${m}}`);
       }
@@ -80,8 +84,8 @@ export function* stableLeader(servers: number, events: number, window: number):
   }
 }
 
-export const header = (servers: number, node?: string): string => JSON.stringify({ format: 'synod.trace',
-  version: 2, cluster: { acceptors: Array.from({ length: servers }, (_, i) => `s${i + 1}`) },
+export const header = (servers: number, node?: string): string => JSON.stringify({
+  format: 'synod.trace', version: 2, cluster: { acceptors: Array.from({ length: servers }, (_, i) => `s${i + 1}`) },
   ...(node === undefined ? {} : { node }) });
 
 async function writeAll(outs: WriteStream[], lines: Iterable<[number, string]>,

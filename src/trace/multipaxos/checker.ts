@@ -65,7 +65,8 @@ export const COVERAGE_KEYS: readonly string[] = [
   'Phase2a: the quorum reports no vote (free choice)', 'Phase2a: the value of the highest ' +
     'reported vote', 'Phase2b', 'chosen', 'retransmission', 'recv', 'persist', 'commit',
   'learn', 'reject', 'apply', 'snapshot', 'compact', 'leader', 'crash', 'restart',
-  'compacted prefix: summarized', 'invoke get', 'invoke put', 'invoke delete', 'invoke cas', 'invoke append', 'return',
+  'compacted prefix: summarized', 'invoke get', 'invoke put', 'invoke delete', 'invoke cas',
+  'invoke append', 'return',
   ...['R1', 'OneValuePerBallot', "R2'", 'I1', 'Consistency', 'LogAgreement', 'Phase1b',
     'Phase2a', 'Phase2b', 'StateMachineSafety', 'recv', 'learn', 'commit', 'reject', 'crash',
     'persist-before-send', 'client', 'liveness'].map((r) => `refused: ${r}`),
@@ -108,8 +109,8 @@ export function wordsOf(cluster: Cluster, names: MpNames): MpWords {
     acc: (a) => cluster.acceptors[a] ?? `#${a}`,
     node: (n) => names.nodes[n] ?? `#${n}`,
     val: (v) => (names.values[v] === undefined ? `#${v}` : JSON.stringify(names.values[v])),
-    bal: (b) => (b < 0 ? 'none' : pairs ? JSON.stringify([Math.floor(b / p), cluster.proposers[b % p]])
-      : String(b)),
+    bal: (b) => (b < 0 ? 'none'
+      : pairs ? JSON.stringify([Math.floor(b / p), cluster.proposers[b % p]]) : String(b)),
     client: (c) => names.clients[c] ?? `#${c}`,
   };
 }

@@ -133,8 +133,9 @@ export function createReplicas(ctx: ReplicaContext): Replicas {
       const other = refCmds[e.slot] ?? null;
       if (key !== null && other !== null && key !== other) {
         return fail('StateMachineSafety', `${who} executed other commands in slot ${e.slot} ` +
-          `than the replica that applied it first (line ${ref}): [${key}] against [${other}]`, { slot: e.slot, messages: [{ line: ref,
-          text: 'first apply of the slot' }] }, false) && applied(r, e);
+          `than the replica that applied it first (line ${ref}): [${key}] against [${other}]`,
+        { slot: e.slot, messages: [{ line: ref, text: 'first apply of the slot' }] }, false)
+        && applied(r, e);
       }
     } else if (!exactlyOnce(e)) return applied(r, e);
     ctx.cover('apply');

@@ -15,7 +15,8 @@ const files = (run: string): string[] => ['client-c1', 'client-c2', 's1', 's2', 
 
 describe('synod trace (v2)', () => {
   it('checks v2 files, with --coverage summed over them', async () => {
-    const r = await synod('trace', 'check', '--coverage', 'traces/valid/mp-stable-leader-range.jsonl',
+    const r = await synod('trace', 'check', '--coverage',
+      'traces/valid/mp-stable-leader-range.jsonl',
       'traces/valid/mp-instance-per-slot.jsonl');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/coverage over 2 v2 traces/);
@@ -24,7 +25,8 @@ describe('synod trace (v2)', () => {
   });
 
   it('prints a JSON verdict naming line, rule and slot', async () => {
-    const r = await synod('trace', 'check', '--json', 'traces/invalid/mp-overwrites-chosen-slot.jsonl');
+    const r = await synod('trace', 'check', '--json',
+      'traces/invalid/mp-overwrites-chosen-slot.jsonl');
     expect(r.code).toBe(1);
     const v = JSON.parse(r.out) as { format: string; files: { rejections: { line: number;
       rule: string; witness: { slot: number } }[] }[] };
