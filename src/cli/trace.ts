@@ -409,7 +409,9 @@ function textVerdict(results: readonly Result[], excerpts: Map<string,
       out.push(`${file}: accepted: ${s.events} events, ${s.steps} spec steps, ${chosen}${partial}`);
       continue;
     }
-    for (const r of s.rejections) out.push(...rejectionText(file, r, excerpts.get(file)));
+    for (const r of s.rejections) {
+      out.push(...rejectionText(file, r, excerpts.get(file)));
+    }
     if (report.partial !== null) {
       out.push(`  last matched line: ${report.partial.lastMatchedLine}${partial}`);
       for (const c of report.partial.candidates) out.push(`  candidate state: ${c.conjunct}: ` +

@@ -15,7 +15,8 @@
  *   A misspelt required field still fails, as a missing field.
  * - Message types beginning with "x-" (say "x-read", "x-heartbeat") are extension messages:
  *   carried through, never checked, since they have no counterpart in Paxos.tla.
- * - Only slot 0: the format names `slot` so Multi-Paxos can extend it, but v1 checks one decree.
+ * - Only slot 0: v1 checks one decree. Multi-Paxos traces are version 2 (trace-v2.ts), which
+ *   reuses the names, ballots and values defined here.
  *
  * These codecs check shapes and ranges; names (is "s4" an acceptor?) are checked by the reader
  * against the header, which is where the sets of names come from.

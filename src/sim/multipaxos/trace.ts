@@ -145,13 +145,17 @@ export function mpTraceObserver(options: MpTraceOptions,
         case 'server-step': return step(e.step, out, lastDisk);
         case 'invoke': {
           const kv = kvCall(e.op);
-          if (kv !== null) outClient(e.client, { ev: 'invoke', client: clientName(e.client), seq: e.seq,
-            ...kv, node: serverName(e.server) });
+          if (kv !== null) {
+            outClient(e.client, { ev: 'invoke', client: clientName(e.client), seq: e.seq,
+              ...kv, node: serverName(e.server) });
+          }
           return;
         }
         case 'return':
-          if (kvCall(e.op) !== null) outClient(e.client, { ev: 'return', client: clientName(e.client),
-            seq: e.seq, ok: e.out.ok, val: e.out.value, node: serverName(e.server) });
+          if (kvCall(e.op) !== null) {
+            outClient(e.client, { ev: 'return', client: clientName(e.client), seq: e.seq,
+              ok: e.out.ok, val: e.out.value, node: serverName(e.server) });
+          }
           return;
         case 'client-crash': return outClient(e.client, { ev: 'crash',
           client: clientName(e.client) });

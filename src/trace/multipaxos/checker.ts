@@ -35,7 +35,7 @@ import type { MpEvent, MpMsg, MpNames, Vote } from './decode.js';
 import { createReplicas, type ClientCall, type Replicas } from './replicas.js';
 import {
   addPromise, addVote, covers, initialSlots, latestVotes, promiseAt, promiseOn, showsSafeAt,
-  slotRec, type Range, type SlotRec,
+  slotRec, type Chosen, type Range, type SlotRec,
 } from './slots.js';
 
 export interface MpCheckOptions {
@@ -65,7 +65,8 @@ export const COVERAGE_KEYS: readonly string[] = [
   'Phase2a: the quorum reports no vote (free choice)', 'Phase2a: the value of the highest ' +
     'reported vote', 'Phase2b', 'chosen', 'retransmission', 'recv', 'persist', 'commit',
   'learn', 'reject', 'apply', 'snapshot', 'compact', 'leader', 'crash', 'restart',
-  'invoke get', 'invoke put', 'invoke delete', 'invoke cas', 'invoke append', 'return',
+  'compacted prefix: summarized', 'invoke get', 'invoke put', 'invoke delete', 'invoke cas',
+  'invoke append', 'return',
   ...['R1', 'OneValuePerBallot', "R2'", 'I1', 'Consistency', 'LogAgreement', 'Phase1b',
     'Phase2a', 'Phase2b', 'StateMachineSafety', 'recv', 'learn', 'commit', 'reject', 'crash',
     'persist-before-send', 'client', 'liveness'].map((r) => `refused: ${r}`),
@@ -108,8 +109,8 @@ export function wordsOf(cluster: Cluster, names: MpNames): MpWords {
     acc: (a) => cluster.acceptors[a] ?? `#${a}`,
     node: (n) => names.nodes[n] ?? `#${n}`,
     val: (v) => (names.values[v] === undefined ? `#${v}` : JSON.stringify(names.values[v])),
-    bal: (b) => (b < 0 ? 'none' : pairs ? JSON.stringify([Math.floor(b / p), cluster.proposers[b % p]])
-      : String(b)),
+    bal: (b) => (b < 0 ? 'none'
+      : pairs ? JSON.stringify([Math.floor(b / p), cluster.proposers[b % p]]) : String(b)),
     client: (c) => names.clients[c] ?? `#${c}`,
   };
 }
@@ -178,8 +179,40 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
     return rejections.length < rejectionsMax;
   };
   const replicas: Replicas = createReplicas({ n, words: w, options, reject, cover,
-    chosenAt: (s) => st.slots.get(s)?.chosen ?? null, crashed, acceptors: n });
+    chosenAt: (s) => chosenAt(s), crashed, acceptors: n, prune: (upTo) => prune(upTo) });
   const msgAt = (l: number, text: string): WitnessMessage => ({ line: l, text });
+
+  // --- the compacted prefix -----------------------------------------------------------------
+  // Below the slot every acceptor has compacted (declared by compact or snapshot lines), a slot's
+  // record is summarized as its chosen value: memory is then the slots in flight plus one entry
+  // per chosen slot. In that prefix a 2a or 2b is judged against the chosen value only (R2'),
+  // and a receive is taken as sent: the steps that justified them are summarized away.
+  const summary = new Map<number, Chosen>();
+  let pruned = 0;
+  const chosenAt = (s: number): Chosen | null => st.slots.get(s)?.chosen ?? summary.get(s) ?? null;
+  const prune = (upTo: number): void => {
+    for (; pruned < upTo; pruned++) {
+      const r = st.slots.get(pruned);
+      if (r === undefined) continue;
+      if (r.chosen === null) break;
+      summary.set(pruned, r.chosen);
+      st.slots.delete(pruned);
+      for (const d of durable) d.votes.delete(pruned);
+    }
+  };
+  const inSummary = (m: MpMsg): boolean => (m.type === '2a' || m.type === '2b')
+    && m.slot < pruned && !st.slots.has(m.slot);
+  const summarized = (m: MpMsg & { type: '2a' | '2b' }): boolean => {
+    const c = summary.get(m.slot);
+    if (c === undefined || m.val === c.val || m.bal <= c.bal || m.type === '2b') {
+      cover('compacted prefix: summarized');
+      return true;
+    }
+    return reject(rejection(line, "R2'", `${w.val(c.val)} is chosen in slot ${m.slot} in ballot ` +
+      `${w.bal(c.bal)} (line ${c.line}), yet ballot ${w.bal(m.bal)} proposes ${w.val(m.val)} ` +
+      'there', { slot: m.slot, ballot: m.bal, value: w.val(m.val), messages: [msgAt(c.line,
+      `${w.val(c.val)} chosen in ballot ${w.bal(c.bal)}`)] }));
+  };
 
   // --- the spec's actions -------------------------------------------------------------------
 
@@ -384,6 +417,7 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
       d.votes.set(v.slot, Math.max(d.votes.get(v.slot) ?? -1, v.mbal));
       const r = st.slots.get(v.slot);
       if (r !== undefined && r.vbal[e.node] === v.mbal && r.vval[e.node] === v.mval) continue;
+      if (v.slot < pruned && r === undefined) continue;
       if (!phase2b({ type: '2b', acc: e.node, bal: v.mbal, slot: v.slot, val: v.mval })) {
         return false;
       }
@@ -432,8 +466,8 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
     switch (m.type) {
       case '1a': return phase1a(m);
       case '1b': return phase1b(m);
-      case '2a': return phase2a(m);
-      case '2b': return phase2b(m);
+      case '2a': return inSummary(m) ? summarized(m) : phase2a(m);
+      case '2b': return inSummary(m) ? summarized(m) : phase2b(m);
       case 'commit':
         extras.add(extraKey(m));
         return claimChosen('commit', `${w.node(node)} announced ${w.val(m.val)} as chosen`, m.slot,
@@ -459,7 +493,7 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
   };
 
   const recv = (node: number, m: MpMsg): boolean => {
-    if (wasSent(m)) {
+    if (inSummary(m) || wasSent(m)) {
       cover('recv');
       return true;
     }
@@ -469,7 +503,7 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
 
   /** A learn or commit: v must be the value chosen in slot s. */
   const claimChosen = (rule: string, claim: string, s: number, v: number): boolean => {
-    const c = st.slots.get(s)?.chosen ?? null;
+    const c = chosenAt(s);
     if (c !== null && c.val === v) {
       cover(rule);
       return true;

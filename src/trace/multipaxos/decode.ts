@@ -125,7 +125,9 @@ function fastShape(o: Record<string, unknown>): boolean {
   if (!isName(o['node']) || !isTime(o)) return false;
   if (ev === 'send' || ev === 'recv') {
     const m = o['msg'];
-    if (!isRecord(m) || !isBallot(m['bal']) || !isNat(m['slot']) || !isValue(m['val'])) return false;
+    if (!isRecord(m) || !isBallot(m['bal']) || !isNat(m['slot']) || !isValue(m['val'])) {
+      return false;
+    }
     if (o[ev === 'send' ? 'to' : 'from'] !== undefined) return false;
     return TYPES_2A.has(m['type'] as string) || (TYPES_2B.has(m['type'] as string)
       && isName(m['acc']));

@@ -57,6 +57,8 @@ export interface ReplicaContext {
   readonly cover: (key: string) => void;
   readonly chosenAt: (s: number) => Chosen | null;
   readonly crashed: ReadonlySet<number>;
+  /** Every acceptor has compacted below `upTo`: the checker may summarize those slots. */
+  readonly prune: (upTo: number) => void;
 }
 
 interface Replica {
@@ -131,8 +133,9 @@ export function createReplicas(ctx: ReplicaContext): Replicas {
       const other = refCmds[e.slot] ?? null;
       if (key !== null && other !== null && key !== other) {
         return fail('StateMachineSafety', `${who} executed other commands in slot ${e.slot} ` +
-          `than the replica that applied it first (line ${ref}): [${key}] against [${other}]`, { slot: e.slot, messages: [{ line: ref,
-          text: 'first apply of the slot' }] }, false) && applied(r, e);
+          `than the replica that applied it first (line ${ref}): [${key}] against [${other}]`,
+        { slot: e.slot, messages: [{ line: ref, text: 'first apply of the slot' }] }, false)
+        && applied(r, e);
       }
     } else if (!exactlyOnce(e)) return applied(r, e);
     ctx.cover('apply');
@@ -193,6 +196,9 @@ export function createReplicas(ctx: ReplicaContext): Replicas {
     r.durable = e.upTo;
     r.compacted = Math.max(r.compacted, e.upTo);
     ctx.cover(e.kind);
+    let floor = Infinity;
+    for (let a = 0; a < ctx.acceptors; a++) floor = Math.min(floor, rep(a).compacted);
+    if (floor > 0) ctx.prune(floor);
     return true;
   };
 

@@ -135,7 +135,7 @@ export function addPromise(st: SlotsState, a: number, m: Range, bal: number, lin
   st.promises[a] = kept;
 }
 
-/** a's latest vote in every slot of m that it voted in, at or above `floor`: what its 1b reports. */
+/** a's latest vote in each slot of m it voted in, at or above `floor`: what its 1b reports. */
 export function latestVotes(st: SlotsState, a: number, m: Range, floor: number): Vote[] {
   const votes: Vote[] = [];
   for (const r of st.slots.values()) {
