@@ -5,8 +5,8 @@
  * (the median of 5 runs after one warm-up; generation is not timed) and calls checked per CPU
  * second, since this 2-core machine is shared and wall time swings with its load.
  *
- * For comparison (shared/REFERENCE.md class of machine): Porcupine checks the 102 etcd Jepsen
- * histories (key-value read/write/cas, many timed-out calls) in about 0.7 s in all.
+ * Porcupine's own test data, timed beside Porcupine itself, is the suite history-porcupine
+ * (history-porcupine.ts).
  *
  * Flags: --seed=N (default 1) picks the histories; --runs=N (default 5) the runs per row.
  */
