@@ -18,8 +18,13 @@ export const initChosen: readonly Value[] = [];
 export function consensusStep(before: readonly Value[], after: readonly Value[]): string | null {
   const same = before.length === after.length && before.every((v, i) => after[i] === v);
   if (same) return null;
-  if (before.length !== 0) return `chosen changed from {${before.join(', ')}} to {${after.join(', ')}}; once chosen, a value stays the only one`;
-  if (after.length !== 1) return `chosen went from {} to {${after.join(', ')}}; at most one value may be chosen`;
+  if (before.length !== 0) {
+    return `chosen changed from {${before.join(', ')}} to {${after.join(', ')}}; once chosen, ` +
+      'a value stays the only one';
+  }
+  if (after.length !== 1) {
+    return `chosen went from {} to {${after.join(', ')}}; at most one value may be chosen`;
+  }
   return null;
 }
 

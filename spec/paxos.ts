@@ -72,7 +72,9 @@ export interface Msg1b {
 /** Phase 2a: the ballot-bal leader asks acceptors to vote for val in ballot bal ("accept"). */
 export interface Msg2a { readonly type: '2a'; readonly bal: Ballot; readonly val: Value }
 /** Phase 2b: acceptor acc has voted for val in ballot bal ("accepted"). */
-export interface Msg2b { readonly type: '2b'; readonly acc: Acceptor; readonly bal: Ballot; readonly val: Value }
+export interface Msg2b {
+  readonly type: '2b'; readonly acc: Acceptor; readonly bal: Ballot; readonly val: Value;
+}
 
 export type Message = Msg1a | Msg1b | Msg2a | Msg2b;
 export type MessageType = Message['type'];
@@ -192,7 +194,8 @@ function isBallot(k: Constants, b: number): boolean {
  * Phase1a(b). Who: the leader of ballot b. Enabled: always (any ballot may be started at any
  * time, by anyone; safety never depends on who leads). Does: sends a 1a message for b.
  */
-export function Phase1a(k: Constants, s: PaxosState, b: Ballot, _n: Names = defaultNames): StepResult {
+export function Phase1a(k: Constants, s: PaxosState, b: Ballot,
+  _n: Names = defaultNames): StepResult {
   if (!isBallot(k, b)) return refuse('b \\in Ballot', `ballot ${b} is not in 0..${k.maxBallot}`);
   return { ok: true, next: { ...s, msgs: send(s.msgs, { type: '1a', bal: b }) } };
 }
@@ -202,12 +205,16 @@ export function Phase1a(k: Constants, s: PaxosState, b: Ballot, _n: Names = defa
  * msgs whose ballot is above maxBal[a]. Does: sets maxBal[a] to m.bal (a promise never to take
  * part in a lower ballot: P1a of Paxos Made Simple) and sends a 1b reporting a's latest vote.
  */
-export function Phase1b(k: Constants, s: PaxosState, a: Acceptor, m: Msg1a, n: Names = defaultNames): StepResult {
+export function Phase1b(k: Constants, s: PaxosState, a: Acceptor, m: Msg1a,
+  n: Names = defaultNames): StepResult {
   if (!(a >= 0 && a < k.acceptors)) return refuse('a \\in Acceptor', `${a} is not an acceptor`);
-  if (!hasMessage(s.msgs, m)) return refuse('m \\in msgs', `no 1a message for ballot ${m.bal} was sent`);
+  if (!hasMessage(s.msgs, m)) {
+    return refuse('m \\in msgs', `no 1a message for ballot ${m.bal} was sent`);
+  }
   const maxBal = s.maxBal[a] as number;
   if (!(m.bal > maxBal)) {
-    return refuse('m.bal > maxBal[a]', `acceptor ${n.acceptor(a)} has maxBal ${maxBal}, so it cannot join ballot ${m.bal}`);
+    return refuse('m.bal > maxBal[a]',
+      `acceptor ${n.acceptor(a)} has maxBal ${maxBal}, so it cannot join ballot ${m.bal}`);
   }
   const reply: Msg1b = {
     type: '1b', acc: a, bal: m.bal, mbal: s.maxVBal[a] as number, mval: s.maxVal[a] as Value | None,
@@ -247,7 +254,8 @@ export function showsSafe(Q1b: readonly Msg1b[], v: Value): boolean {
  * (one proposal per ballot), and (ii) some quorum Q has sent 1b messages for b that show v is
  * safe at b. Does: sends a 2a message asking acceptors to vote for v in b.
  */
-export function Phase2a(k: Constants, s: PaxosState, b: Ballot, v: Value, n: Names = defaultNames): StepResult {
+export function Phase2a(k: Constants, s: PaxosState, b: Ballot, v: Value,
+  n: Names = defaultNames): StepResult {
   if (!isBallot(k, b)) return refuse('b \\in Ballot', `ballot ${b} is not in 0..${k.maxBallot}`);
   if (!(v >= 0 && v < k.values)) return refuse('v \\in Value', `${v} is not a value`);
   const sent = s.msgs.find((m) => m.type === '2a' && m.bal === b);
@@ -261,15 +269,18 @@ export function Phase2a(k: Constants, s: PaxosState, b: Ballot, v: Value, n: Nam
     if (Q1b === null) continue;
     joined = true;
     if (showsSafe(Q1b, v)) {
-      return { ok: true, next: { ...s, msgs: send(s.msgs, { type: '2a', bal: b, val: v }) }, quorum: Q };
+      const next = { ...s, msgs: send(s.msgs, { type: '2a', bal: b, val: v }) };
+      return { ok: true, next, quorum: Q };
     }
   }
   if (!joined) {
     return refuse('\\A a \\in Q : \\E m \\in Q1b : m.acc = a',
       `no quorum has sent 1b messages for ballot ${b}`);
   }
-  return refuse('Q1bv = {} \\/ \\E m \\in Q1bv : m.mval = v /\\ \\A mm \\in Q1bv : m.mbal >= mm.mbal',
-    `in every quorum that joined ballot ${b}, the highest reported vote is for a value other than ${n.value(v)}`);
+  return refuse(
+    'Q1bv = {} \\/ \\E m \\in Q1bv : m.mval = v /\\ \\A mm \\in Q1bv : m.mbal >= mm.mbal',
+    `in every quorum that joined ballot ${b}, the highest reported vote is for a value other ` +
+      `than ${n.value(v)}`);
 }
 
 /**
@@ -277,15 +288,18 @@ export function Phase2a(k: Constants, s: PaxosState, b: Ballot, v: Value, n: Nam
  * msgs whose ballot is at least maxBal[a] (a has not promised a higher ballot). Does: votes for
  * m.val in m.bal — records the vote in maxBal/maxVBal/maxVal and sends a 2b announcing it.
  */
-export function Phase2b(k: Constants, s: PaxosState, a: Acceptor, m: Msg2a, n: Names = defaultNames): StepResult {
+export function Phase2b(k: Constants, s: PaxosState, a: Acceptor, m: Msg2a,
+  n: Names = defaultNames): StepResult {
   if (!(a >= 0 && a < k.acceptors)) return refuse('a \\in Acceptor', `${a} is not an acceptor`);
   if (!hasMessage(s.msgs, m)) {
-    return refuse('m \\in msgs', `no 2a message for ballot ${m.bal} with value ${n.value(m.val)} was sent`);
+    return refuse('m \\in msgs',
+      `no 2a message for ballot ${m.bal} with value ${n.value(m.val)} was sent`);
   }
   const maxBal = s.maxBal[a] as number;
   if (!(m.bal >= maxBal)) {
     return refuse('m.bal \\geq maxBal[a]',
-      `acceptor ${n.acceptor(a)} has maxBal ${maxBal}, so it promised not to vote in ballot ${m.bal}`);
+      `acceptor ${n.acceptor(a)} has maxBal ${maxBal}, so it promised not to vote in ballot ` +
+        `${m.bal}`);
   }
   const vote: Msg2b = { type: '2b', acc: a, bal: m.bal, val: m.val };
   return {
@@ -387,5 +401,6 @@ export function sameState(x: PaxosState, y: PaxosState): boolean {
 /** A canonical string for a state: equal states, equal keys. */
 export function stateKey(s: PaxosState): string {
   const msgs = s.msgs.map((m) => `${m.type}:${fieldsOf(m).join(',')}`).join(' ');
-  return `${s.maxBal.join(',')}|${s.maxVBal.join(',')}|${s.maxVal.map((v) => v ?? 'N').join(',')}|${msgs}`;
+  const vals = s.maxVal.map((v) => v ?? 'N').join(',');
+  return `${s.maxBal.join(',')}|${s.maxVBal.join(',')}|${vals}|${msgs}`;
 }

@@ -83,13 +83,16 @@ export type QuorumProblem =
  * Checks QuorumAssumption: every quorum is a nonempty subset of the acceptors and every two
  * quorums intersect. Returns the first problem found, or null.
  */
-export function quorumProblem(n: number, quorums: readonly (readonly number[])[]): QuorumProblem | null {
+export function quorumProblem(n: number,
+  quorums: readonly (readonly number[])[]): QuorumProblem | null {
   if (quorums.length === 0) return { kind: 'empty-system' };
   for (let i = 0; i < quorums.length; i++) {
     const q = quorums[i] as readonly number[];
     if (q.length === 0) return { kind: 'empty-quorum', index: i };
     for (const a of q) {
-      if (!Number.isInteger(a) || a < 0 || a >= n) return { kind: 'unknown-acceptor', index: i, acceptor: a };
+      if (!Number.isInteger(a) || a < 0 || a >= n) {
+        return { kind: 'unknown-acceptor', index: i, acceptor: a };
+      }
     }
   }
   const masks = quorums.map(maskOf);
@@ -103,7 +106,8 @@ export function quorumProblem(n: number, quorums: readonly (readonly number[])[]
   return null;
 }
 
-export function describeQuorumProblem(p: QuorumProblem, name: (a: Acceptor) => string = String): string {
+export function describeQuorumProblem(p: QuorumProblem,
+  name: (a: Acceptor) => string = String): string {
   const set = (q: Quorum): string => `{${q.map(name).join(', ')}}`;
   switch (p.kind) {
     case 'empty-system':

@@ -33,7 +33,7 @@ export function ChosenAt(k: Constants, sv: VotingState, b: Ballot, v: Value): Qu
   return null;
 }
 
-/** The ballots in which some acceptor has voted, ascending: the only ones where ChosenAt can hold. */
+/** The ballots in which some acceptor has voted, ascending: the only ones where ChosenAt holds. */
 export function votedBallots(sv: VotingState): Ballot[] {
   const ballots = new Set<Ballot>();
   for (const vs of sv.votes) for (const vt of vs) ballots.add(vt.bal);
@@ -41,7 +41,9 @@ export function votedBallots(sv: VotingState): Ballot[] {
 }
 
 /** A value chosen in a ballot, with the quorum that chose it. */
-export interface ChosenProposal { readonly bal: Ballot; readonly val: Value; readonly quorum: Quorum }
+export interface ChosenProposal {
+  readonly bal: Ballot; readonly val: Value; readonly quorum: Quorum;
+}
 
 /** Every <<b, v>> with ChosenAt(b, v), ascending by ballot. */
 export function chosenProposals(k: Constants, sv: VotingState): ChosenProposal[] {
@@ -120,7 +122,10 @@ export type VotingStepResult =
 /** IncreaseMaxBal(a, b): an acceptor may raise maxBal[a] at any time. */
 export function IncreaseMaxBal(sv: VotingState, a: Acceptor, b: Ballot): VotingStepResult {
   const maxBal = sv.maxBal[a] as number;
-  if (!(b > maxBal)) return { ok: false, conjunct: 'b > maxBal[a]', why: `maxBal[${a}] is ${maxBal}, not below ${b}` };
+  if (!(b > maxBal)) {
+    const why = `maxBal[${a}] is ${maxBal}, not below ${b}`;
+    return { ok: false, conjunct: 'b > maxBal[a]', why };
+  }
   return { ok: true, action: { name: 'IncreaseMaxBal', a, b } };
 }
 
@@ -129,9 +134,12 @@ export function IncreaseMaxBal(sv: VotingState, a: Acceptor, b: Ballot): VotingS
  * b, no other acceptor voted for a different value in b (OneValuePerBallot), and some quorum
  * shows v safe at b (VotesSafe).
  */
-export function VoteFor(k: Constants, sv: VotingState, a: Acceptor, b: Ballot, v: Value): VotingStepResult {
+export function VoteFor(k: Constants, sv: VotingState, a: Acceptor, b: Ballot,
+  v: Value): VotingStepResult {
   const fail = (conjunct: string, why: string): VotingStepResult => ({ ok: false, conjunct, why });
-  if (!((sv.maxBal[a] as number) <= b)) return fail('maxBal[a] \\leq b', `maxBal[${a}] is above ${b}`);
+  if (!((sv.maxBal[a] as number) <= b)) {
+    return fail('maxBal[a] \\leq b', `maxBal[${a}] is above ${b}`);
+  }
   if ((sv.votes[a] ?? []).some((vt) => vt.bal === b)) {
     return fail('\\A vt \\in votes[a] : vt[1] # b', `acceptor ${a} already voted in ballot ${b}`);
   }
@@ -144,7 +152,8 @@ export function VoteFor(k: Constants, sv: VotingState, a: Acceptor, b: Ballot, v
     }
   }
   if (!k.quorums.quorums.some((Q) => ShowsSafeAt(sv, Q, b, v))) {
-    return fail('\\E Q \\in Quorum : ShowsSafeAt(Q, b, v)', `no quorum shows ${v} safe at ballot ${b}`);
+    return fail('\\E Q \\in Quorum : ShowsSafeAt(Q, b, v)',
+      `no quorum shows ${v} safe at ballot ${b}`);
   }
   return { ok: true, action: { name: 'VoteFor', a, b, v } };
 }
@@ -187,7 +196,8 @@ export function votingStep(k: Constants, sv: VotingState, tv: VotingState): Voti
   const lost = votesMinus(sv.votes[a] ?? [], tv.votes[a] ?? []);
   if (lost.length > 0) {
     const vt = lost[0] as Vote;
-    return fail('votes\' \\supseteq votes', `acceptor ${a} lost its vote for ${vt.val} in ballot ${vt.bal}`);
+    return fail('votes\' \\supseteq votes',
+      `acceptor ${a} lost its vote for ${vt.val} in ballot ${vt.bal}`);
   }
   const maxBal = tv.maxBal[a] as number;
   if (added.length === 0) return IncreaseMaxBal(sv, a, maxBal);
@@ -196,7 +206,8 @@ export function votingStep(k: Constants, sv: VotingState, tv: VotingState): Voti
   }
   const vote = added[0] as Vote;
   if (maxBal !== vote.bal) {
-    return fail('maxBal\' = [maxBal EXCEPT ![a] = b]', `maxBal[${a}] became ${maxBal}, not ${vote.bal}`);
+    return fail('maxBal\' = [maxBal EXCEPT ![a] = b]',
+      `maxBal[${a}] became ${maxBal}, not ${vote.bal}`);
   }
   return VoteFor(k, sv, a, vote.bal, vote.val);
 }
@@ -211,7 +222,9 @@ export function OneValuePerBallotWitness(sv: VotingState): {
     for (const x of sv.votes[a1] ?? []) {
       for (let a2 = 0; a2 < sv.votes.length; a2++) {
         const y = (sv.votes[a2] ?? []).find((vt) => vt.bal === x.bal && vt.val !== x.val);
-        if (y !== undefined) return { bal: x.bal, first: { acc: a1, val: x.val }, second: { acc: a2, val: y.val } };
+        if (y !== undefined) {
+          return { bal: x.bal, first: { acc: a1, val: x.val }, second: { acc: a2, val: y.val } };
+        }
       }
     }
   }
