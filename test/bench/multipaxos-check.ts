@@ -8,12 +8,13 @@
  *
  * Each Synod run is a fresh child process (this file, started with --child) so that its peak
  * resident memory is its own. Synod's CPU seconds are reported beside its wall time: on a
- * shared machine the wall time measures the other jobs as much as the checker. TLC's figure is
- * the wall time of run-tlc (a separate JVM). Single runs: the models take minutes.
+ * shared machine the wall time measures the other jobs as much as the checker. TLC's are
+ * run-tlc's wall time and its CPU time (user + system, from /usr/bin/time, the JVM's threads
+ * included). Single runs: the models take minutes.
  *
  * Usage: node dist/test/bench/run.js multipaxos-check [--full] [--no-tlc]
  */
-import { execFileSync, fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -89,12 +90,14 @@ function tlaDir(): string | null {
   return null;
 }
 
-/** TLC's one line of counts and its wall seconds, measured here. */
-function runTlc(dir: string, cfg: string): { line: string; seconds: number } {
+/** TLC's one line of counts, its wall and CPU seconds (/usr/bin/time), measured here. */
+function runTlcTimed(dir: string, cfg: string): { line: string; seconds: number; cpu: number } {
   const t0 = performance.now();
-  const line = execFileSync(`${dir}/run-tlc`, [`${dir}/multipaxos-smr`, 'MultiPaxos_MC', cfg],
-    { encoding: 'utf8' }).trim();
-  return { line, seconds: (performance.now() - t0) / 1000 };
+  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', `${dir}/run-tlc`,
+    `${dir}/multipaxos-smr`, 'MultiPaxos_MC', cfg], { encoding: 'utf8' });
+  const seconds = (performance.now() - t0) / 1000;
+  const m = /cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  return { line: r.stdout.trim(), seconds, cpu: m === null ? Number.NaN : Number(m[1]) + Number(m[2]) };
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -106,15 +109,17 @@ export async function run(log: (line: string) => void, flags: readonly string[])
     '1 worker, run right after on the same machine.');
   log('');
   log('| model | distinct | generated | depth | Synod wall s | Synod CPU s | peak RSS MiB | ' +
-    'TLC wall s | TLC line | TLC s / Synod wall s |');
-  log('|---|---:|---:|---:|---:|---:|---:|---:|---|---:|');
+    'TLC wall s | TLC CPU s | TLC line | TLC/Synod wall | TLC/Synod CPU |');
+  log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|');
   for (const c of configs(flags)) {
     const s = await runChild(c);
-    const tlc = dir === null || c.tlcCfg === null ? null : runTlc(dir, c.tlcCfg);
+    const tlc = dir === null || c.tlcCfg === null ? null : runTlcTimed(dir, c.tlcCfg);
+    const ratio = (x: number, y: number): string => `${(x / y).toFixed(1)}x`;
     log(`| ${c.name} | ${fmt(s.distinctStates)} | ${fmt(s.generatedStates)} | ${s.depth} | ` +
       `${s.seconds.toFixed(1)} | ${s.cpuSeconds.toFixed(1)} | ${fmt(s.maxRssMiB)} | ` +
-      `${tlc === null ? '' : tlc.seconds.toFixed(1)} | ${tlc?.line ?? ''} | ` +
-      `${tlc === null ? '' : `${(tlc.seconds / s.seconds).toFixed(1)}x`} |`);
+      `${tlc === null ? '' : tlc.seconds.toFixed(1)} | ${tlc === null ? '' : tlc.cpu.toFixed(1)} | ` +
+      `${tlc?.line ?? ''} | ${tlc === null ? '' : ratio(tlc.seconds, s.seconds)} | ` +
+      `${tlc === null ? '' : ratio(tlc.cpu, s.cpuSeconds)} |`);
   }
 }
 

@@ -16,8 +16,8 @@
  * A replica sends at most one PrepareReply per ballot (it joins a ballot once); encoding a state
  * with two is refused loudly rather than stored wrong.
  *
- * Symmetry: the canonical form is the smallest packed image under every renaming of replicas,
- * of writes and of reads (the product of the three permutation groups; TLC's SymmetricPerms is
+ * Symmetry: the canonical form is the image whose flat vector is smallest (field by field)
+ * under every renaming of replicas, of writes and of reads (the product of the three permutation groups; TLC's SymmetricPerms is
  * their union, which is the same group when at most one of the three has two members, as in
  * every model whose count we pin). Left out: nothing of the state; every field is stored.
  */
@@ -397,27 +397,31 @@ function rename(L: SmrLayout, p: Renaming, f: Int32Array, g: Int32Array): void {
   g[L.commitNotice] = f[L.commitNotice]!;
 }
 
-/** The smallest packed image under every renaming of replicas, writes and reads, in place. */
+/**
+ * The canonical form under every renaming of replicas, writes and reads, written in place: the
+ * image whose flat vector is smallest field by field (compared with an early exit, packed once).
+ */
 export function smrCanonicalizer(L: SmrLayout): (buf: Uint32Array, off: number) => void {
   const ps = renamings(L);
   const f = new Int32Array(L.fields);
-  const g = new Int32Array(L.fields);
-  const image = new Uint32Array(L.words);
-  const best = new Uint32Array(L.words);
-  const W = L.words;
+  let g = new Int32Array(L.fields);
+  let best = new Int32Array(L.fields);
+  const n = L.fields;
   return (buf, off) => {
     unpack(L, buf, off, f);
-    for (let i = 0; i < W; i++) best[i] = buf[off + i]!;
+    best.set(f);
+    let renamed = false;
     for (const p of ps) {
       rename(L, p, f, g);
-      pack(L, g, image, 0);
-      if (smaller(image, best, W)) best.set(image);
+      let i = 0;
+      while (i < n && g[i] === best[i]) i++;
+      if (i < n && g[i]! < best[i]!) {
+        const t = best;
+        best = g;
+        g = t;
+        renamed = true;
+      }
     }
-    for (let i = 0; i < W; i++) buf[off + i] = best[i]!;
+    if (renamed) pack(L, best, buf, off);
   };
-}
-
-function smaller(x: Uint32Array, y: Uint32Array, W: number): boolean {
-  for (let i = 0; i < W; i++) if (x[i] !== y[i]) return x[i]! < y[i]!;
-  return false;
 }
