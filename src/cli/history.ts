@@ -10,9 +10,13 @@
  * when a file cannot be read or is not a history (that wins: naming the file, line and field).
  * `--json` prints one object, format "synod.history/v1".
  *
- * What it leaves out: standard input and directories (name the files), and `--html` (the
- * picture of a history belongs to `synod view`).
+ * `--html FILE` (one history only) writes the picture of it that `synod view` draws: the calls
+ * as bars with their linearization points, or the longest linearizable prefix and the call that
+ * cannot follow it.
+ *
+ * What it leaves out: standard input and directories (name the files).
  */
+import { writeFileSync } from 'node:fs';
 import { intFlag, parseFlags } from './args.js';
 import { FileProblem, readBounded } from './files.js';
 import {
@@ -21,7 +25,8 @@ import {
 import { HistoryModel } from '../format/history.js';
 import { adapterOf, callsOf, MODEL_NAMES, type AnyAdapter } from '../history/catalog.js';
 import {
-  checkLinearizable, DEFAULT_BUDGET, HistoryError, type CheckResult,
+  checkLinearizable, DEFAULT_BUDGET, HistoryError, operationsFromEvents, type CheckResult,
+  type HistoryEvent, type Operation,
 } from '../history/index.js';
 import {
   HISTORY_FORMATS, HistoryInputError, readHistory, type HistoryFormat,
@@ -43,6 +48,7 @@ flags:
   --json          print one JSON object (format "synod.history/v1")
   --budget N      search steps per key before the verdict is unknown (default ${DEFAULT_BUDGET})
   --timeout MS    milliseconds per file before the verdict is unknown (default: none)
+  --html FILE     write the history and its verdict as one HTML page (synod view; one file)
 
 Exit codes: 0 linearizable, 1 not linearizable, 2 bad usage or input, 3 unknown.
 `;
@@ -83,6 +89,7 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     json: { type: 'boolean' },
     budget: { type: 'string' },
     timeout: { type: 'string' },
+    html: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }, true);
   if (values.help === true) {
@@ -100,8 +107,13 @@ async function check(args: readonly string[], io: Io): Promise<number> {
     timeoutMs: values.timeout === undefined ? undefined
       : intFlag('history check', 'timeout', values.timeout, 0, 1, 86_400_000),
   };
+  if (values.html !== undefined && positionals.length !== 1) {
+    throw new UsageError('synod history check: --html draws one history: give exactly one file');
+  }
   const reports: Report[] = [];
   for (const file of positionals) reports.push(await checkFile(file, options));
+  const only = reports[0]!;
+  if (values.html !== undefined && only.kind === 'checked') await writeHistoryView(only, values.html);
   if (values.json === true) io.out(`${JSON.stringify(jsonVerdict(reports))}\n`);
   else io.out(reports.map(textReport).join(''));
   return exitCode(reports);
@@ -121,7 +133,7 @@ type Report =
     readonly field: string | null; readonly message: string }
   | { readonly file: string; readonly kind: 'checked'; readonly format: HistoryFormat;
     readonly model: HistoryModel; readonly calls: number; readonly lines: readonly number[];
-    readonly result: CheckResult };
+    readonly result: CheckResult; readonly ops: readonly Operation<unknown, unknown>[] };
 
 async function checkFile(file: string, options: Options): Promise<Report> {
   const badInput = (line: number, field: string | null, message: string): Report =>
@@ -145,11 +157,39 @@ async function checkFile(file: string, options: Options): Promise<Report> {
     const result = checkLinearizable(ops, adapter.model, { budget: options.budget,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
     return { file, kind: 'checked', format: history.format, model, calls: ops.length, lines,
-      result };
+      result, ops };
   } catch (e) {
     if (e instanceof HistoryInputError) return badInput(e.line, e.field, e.message);
     if (e instanceof HistoryError) return badInput(0, null, e.message);
     throw e;
+  }
+}
+
+/**
+ * The calls as the event list `synod view` draws (invoke, then return or crash, in time order).
+ * Its calls come back in invocation order, so the verdict's call indices still name the same
+ * calls when `ops` is in that order; otherwise the page's verdict is computed afresh.
+ */
+async function writeHistoryView(r: Extract<Report, { kind: 'checked' }>, file: string): Promise<void> {
+  const timed: [number, HistoryEvent<unknown, unknown>][] = [];
+  for (const op of r.ops) {
+    timed.push([op.call, { type: 'invoke', client: op.client, input: op.input }]);
+    if (op.ret !== null && op.output !== null) {
+      timed.push([op.ret, { type: 'return', client: op.client, output: op.output }]);
+    } else {
+      timed.push([op.ret ?? Infinity, { type: 'crash', client: op.client }]);
+    }
+  }
+  const events = timed.sort((a, b) => a[0] - b[0]).map(([, e]) => e);
+  const model = adapterOf(r.model).model;
+  const inOrder = r.ops.every((op, i) => i === 0 || r.ops[i - 1]!.call < op.call);
+  const result = inOrder ? r.result : checkLinearizable(operationsFromEvents(events), model);
+  const { renderHistoryPage } = await import('./view.js');
+  const title = `synod history check ${r.file} --model ${r.model}`;
+  try {
+    writeFileSync(file, renderHistoryPage(events, result, model, title));
+  } catch (e) {
+    throw new UsageError(`synod history check: --html: cannot write ${file}: ${(e as Error).message}`);
   }
 }
 
