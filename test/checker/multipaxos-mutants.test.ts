@@ -5,6 +5,10 @@
  * the length is the unreduced model's too). Each run checks only the property that catches the
  * mutant, so that CI stays short; `synod check multipaxos` checks them all, in the order of
  * smrStateProperties, and the catching property is the first to fail in each case.
+ * TLC 2.20 confirms three lengths on MultiPaxos.tla with the same bug written in (in /tmp,
+ * MultiPaxos_MC_small.cfg): two commands in a slot, 5 states (invariant "one Accept command
+ * per ballot and slot"); commit on a minority, 11 (Linearizability fails at the same depth);
+ * local read, 8 (Linearizability).
  */
 import { describe, expect, it } from 'vitest';
 import { smrStateProperties } from '../../spec/multipaxos/smr-properties.js';
