@@ -109,11 +109,26 @@ function render(r: MpSimReport, story: readonly string[]): string {
     '',
     `${r.commands} commands chosen in ${r.slots} slots; applied at each server: ` +
       `${r.applied.map((a, i) => `${serverName(i)}=${a ?? 'down'}`).join(' ')}.`,
-    `Checks ${ok ? 'passed' : 'FAILED'}: ${r.passed.join(', ')}.`,
+    ...lines(`Checks ${ok ? 'passed' : 'FAILED'}: ${r.passed.join(', ')}.`),
     `Refinement: ${r.specSteps} server steps are per-slot spec steps, ${r.stutters} stutters.`,
     ...(ok ? [] : [`VIOLATION: ${r.violation!.check}: ${r.violation!.summary}`]),
     '',
     'Next: `synod simulate multipaxos --seeds 100` runs a hundred faulty worlds.',
     '',
   ].join('\n');
+}
+
+/** A sentence cut into lines of at most 100 columns, at spaces. */
+function lines(text: string): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line.length > 0 && line.length + 1 + word.length > 100) {
+      out.push(line);
+      line = word;
+    } else {
+      line = line.length === 0 ? word : `${line} ${word}`;
+    }
+  }
+  return [...out, line];
 }
