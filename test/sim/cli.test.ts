@@ -91,6 +91,16 @@ describe('synod demo', () => {
     expect(r.out.match(/GetVarX returns "[ABC]"/g)).toHaveLength(3);
     expect(r.out).toMatch(/Checks passed: /);
   });
+  it('then tells a Multi-Paxos run: a new leader recovers the log, a replica installs a ' +
+    'snapshot, every check passes', async () => {
+    const r = await synod('demo');
+    const mp = r.out.slice(r.out.indexOf('Multi-Paxos:'));
+    expect(mp).toMatch(/s1 crashes/);
+    expect(mp).toMatch(/leads ballot .*it recovers \d+ unchosen slot/);
+    expect(mp).toMatch(/installs a snapshot up to slot \d+/);
+    expect(mp).toMatch(/get\(x\) returns "12/);
+    expect(mp).toMatch(/Checks passed: .*refinement, linearizability\./);
+  });
   it('replays another story from --seed, still passing every check', async () => {
     for (const seed of ['1', '3', '4']) expect((await synod('demo', '--seed', seed)).code).toBe(0);
   });
