@@ -6,8 +6,9 @@
  * (src/sim/multipaxos/trace.ts), so a real server and a simulated one log alike. Client calls:
  * an `invoke` when the server takes a request into its log or read path (a request it only
  * redirects to the leader is not logged here: the leader logs it when it arrives there), a
- * `return` when it answers one it logged. Each line is written with one write(2) as it happens,
- * unbuffered, so a kill -9 loses nothing the server did; no fsync (the trace is evidence, not
+ * `return` when it answers one it logged. A turn's lines are written with one write(2) once its
+ * records are durable and before its sends leave, so the trace never shows a persist the disk
+ * lacks, and a kill -9 loses nothing the server did; no fsync (the trace is evidence, not
  * state). A restarted server appends to its file (one header at the top).
  *
  * Left out: single-decree servers (`--protocol paxos`), whose traces `synod simulate --trace`
@@ -22,6 +23,8 @@ import { UsageError } from './io.js';
 
 export interface ServerTrace {
   readonly onStep: StepObserver<ServerState, Input, StepResult['effects'][number]>;
+  /** Writes the lines of the turn whose records just became durable. */
+  readonly flush: () => void;
   readonly close: () => void;
 }
 
@@ -34,13 +37,20 @@ export function serverTrace(file: string, id: number, servers: number): ServerTr
   }
   let skipHeader = fstatSync(fd).size > 0;
   const me = serverName(id);
+  let pending: string[] = [];
   const sink = (line: string) => {
     if (skipHeader) skipHeader = false;
-    else writeSync(fd, line);
+    else pending.push(line);
+  };
+  const flush = () => {
+    if (pending.length === 0) return;
+    writeSync(fd, pending.join(''));
+    pending = [];
   };
   const observer = mpTraceObserver(
     { servers, seed: 0, perNode: true, implementation: 'synod serve' },
     (node) => (node === me ? sink : () => undefined));
+  flush(); // the header, when the file is new
   const open = new Map<string, Op>();
   const key = (client: number, seq: number) => `${client}:${seq}`;
   let index = 0;
@@ -69,6 +79,10 @@ export function serverTrace(file: string, id: number, servers: number): ServerTr
           server: id });
       }
     },
-    close: () => closeSync(fd),
+    flush,
+    close: () => {
+      flush();
+      closeSync(fd);
+    },
   };
 }

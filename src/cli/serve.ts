@@ -128,7 +128,7 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<num
   try {
     node = await startNode(protocol.protocol, {
       id, members, dataDir: values.data!, secret, tickMs, compactBytes: 1 << 20, log,
-      ...(trace === null ? {} : { onStep: trace.onStep }),
+      ...(trace === null ? {} : { onStep: trace.onStep, onDurable: trace.flush }),
     });
   } catch (e) {
     if (e instanceof StorageError) throw new UsageError(`synod serve: refusing to start: ${e.message}`);

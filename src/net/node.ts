@@ -27,6 +27,8 @@ export interface NodeConfig {
   readonly log: (line: string) => void;
   /** Sees every step, before its effects take place (a trace writer). */
   readonly onStep?: StepObserver<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Called once a turn's records are durable, before its sends (a trace writer flushes). */
+  readonly onDurable?: () => void;
 }
 
 export interface ReplyWaiter {
@@ -82,6 +84,7 @@ export async function startNode<S, I, E, M>(
     const { state: next, batch } = drive(p, state, inputs, cfg.onStep);
     state = next;
     store.append(batch.persist); // fsync: nothing below leaves before the records are durable
+    cfg.onDurable?.();
     for (const e of batch.after) {
       if (e.kind === 'send') {
         if (e.to === 'all') cfg.members.forEach((_, i) => send(i, e.msg));

@@ -3,7 +3,8 @@
  *
  * - kill -9 of the leader and then of a follower while clients write, each restarted from its
  *   disk: every acknowledged call is in the history, and the history is linearizable (so no
- *   acknowledged write is lost: a later read that missed it would have no linearization);
+ *   acknowledged write is lost: a later read that missed it would have no linearization); the
+ *   servers' own traces (`--trace`), merged, are accepted by the trace checker;
  * - a partition isolating the leader (drops both ways, injected in the transport through the
  *   admin route): the majority elects a leader and goes on, the isolated one answers no read
  *   at all (so none stale), and after healing it serves the new value;
@@ -63,7 +64,7 @@ afterEach(async () => {
 
 async function upCluster(): Promise<string> {
   const dir = tempDir('synod-faults-');
-  const up = await synod('cluster', 'up', '--servers', '3', '--data', dir);
+  const up = await synod('cluster', 'up', '--servers', '3', '--data', dir, '--trace');
   expect(up.code, up.err).toBe(0);
   dirs.push(dir);
   return dir;
@@ -87,6 +88,12 @@ describe('a real three-server Multi-Paxos cluster under faults', () => {
     await load.progress(10);
     await load.stop();
     expectLinearizable(load, SEED);
+    expect((await synod('cluster', 'down', '--data', dir)).code).toBe(0);
+    dirs = [];
+    const traces = ['s1', 's2', 's3'].map((s) => join(dir, `${s}.trace.jsonl`));
+    const merged = await synod('trace', 'check', '--merge', ...traces);
+    expect(merged.out + merged.err, 'the servers\' own traces, merged').toMatch(/accepted/);
+    expect(merged.code).toBe(0);
   }, 90_000);
 
   it('a partition isolating the leader: no stale read on the minority side, the majority goes on', async () => {
