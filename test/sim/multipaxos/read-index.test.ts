@@ -13,6 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { MP_ALL_FAULTS } from '../../../src/cli/simulate-multipaxos.js';
 import { checkMachineHistory } from '../../../src/history/machine.js';
+import { initServer, serverConfig, step, type ServerState } from '../../../src/multipaxos/index.js';
 import { simulateMultiPaxos } from '../../../src/sim/multipaxos/simulate.js';
 
 const STEPS = 400;
@@ -29,7 +30,29 @@ function replay(seed: number): string {
     '--reads read-index';
 }
 
+/** A leader of ballot (1, s0) with next = 2 and a vote of the old leader adopted in slot 5. */
+function leaderWithAdoptedVote(): ServerState {
+  const s = initServer(serverConfig({ id: 0, servers: 3, reads: 'read-index' }));
+  const bal = { round: 1, server: 0 };
+  const vote = { slot: 5, bal: { round: 0, server: 1 }, val: { id: '0.1/5', cmds: [] } };
+  return {
+    ...s, durable: { ...s.durable, maxBal: bal },
+    leader: { ...s.leader, role: 'leader', bal, next: 2, adopted: [vote] },
+  };
+}
+
 describe('multipaxos read-index reads', () => {
+  it('a read index lies above the votes a new leader adopted and has not re-proposed', () => {
+    const s = leaderWithAdoptedVote();
+    const cmd = { client: 7, seq: 1, op: { op: 'get', key: 'y' } } as const;
+    const r = step(s, { kind: 'request', req: { cmd }, rand: 0 });
+    expect(r.state.leader.reads.map((x) => x.index)).toEqual([6]);
+    // Without adopted votes the index is the next slot.
+    const plain = step({ ...s, leader: { ...s.leader, adopted: [] } },
+      { kind: 'request', req: { cmd }, rand: 0 });
+    expect(plain.state.leader.reads.map((x) => x.index)).toEqual([2]);
+  });
+
   it.each([180, 229, 346, 498, 692, 972, 1111, 1187])('seed %i is linearizable', (seed) => {
     const r = run(seed);
     expect(r.violation, replay(seed)).toBeNull();
