@@ -6,10 +6,14 @@
  * Reads (docs/multipaxos.md, "Reads"), chosen by the configuration's `reads`:
  * - 'log' (default): a read is a command like any other; it is answered when its slot is
  *   applied, so it is linearizable at the point its slot was chosen;
- * - 'read-index': the leader notes the next slot it would assign (every write that completed
- *   before the read is below it), asks every acceptor whether it still holds this ballot as the
- *   highest promise (`ping`), and answers from the applied state once a quorum said yes and the
- *   log is applied up to that slot. A leader that was deposed cannot collect that quorum;
+ * - 'read-index': the leader notes its read index: the next slot it would assign or, when
+ *   phase 1 left votes adopted above its window, the slot above the highest of them. Every
+ *   write that completed before the read is below it (this leader's own are below `next`; one
+ *   a deposed leader completed was reported in phase 1 and is re-proposed here). It asks every
+ *   acceptor whether it still holds this ballot as the highest promise (`ping`), and answers
+ *   from the applied state once a quorum said yes and the log is applied up to that slot
+ *   (the new leader's re-proposals, in its own ballot, are below it). A leader that was
+ *   deposed cannot collect that quorum;
  * - 'local': any replica answers from what it applied. Not linearizable (a lagging replica
  *   answers stale values); the simulator reports runs with it as unchecked for linearizability.
  */
@@ -66,13 +70,15 @@ function isPending(s: ServerState, cmd: Command): boolean {
     l.inflight.some((x) => x.val.cmds.some((c) => same(c, cmd)));
 }
 
-/** A read-index read: note the next slot, and check leadership with every acceptor. */
+/** A read-index read: note the read index, and check leadership with every acceptor. */
 function readIndex(s: ServerState, cmd: Command): StepResult {
   const l = s.leader;
   const f = fx();
   const id = l.readSeq + 1;
   send(f, 'all', { type: 'ping', bal: l.bal, id });
-  const reads = [...l.reads, { id, cmd, index: l.next, acks: 0 }];
+  // Votes adopted in phase 1 above the window are not yet re-proposed (next is below them).
+  const top = l.adopted.length === 0 ? -1 : l.adopted[l.adopted.length - 1]!.slot;
+  const reads = [...l.reads, { id, cmd, index: Math.max(l.next, top + 1), acks: 0 }];
   return acted(s, { ...s, leader: { ...l, reads, readSeq: id } }, 'ReadIndex', f);
 }
 
