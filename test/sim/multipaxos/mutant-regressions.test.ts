@@ -43,9 +43,18 @@ function shrink(c0: Config, fails: (c: Config) => boolean): Config {
 function save(m: MpMutant, c: Config, r: MpSimReport): void {
   mkdirSync(DIR, { recursive: true });
   const lines: string[] = [];
-  run(c, m, { observers: [mpTraceObserver({ servers: c.servers, seed: c.seed, perNode: false },
-    () => (l: string) => void lines.push(l))] });
-  const record = { mutant: m.name, config: c, world: m.world ?? {}, violation: r.violation };
+  // The trace observer describes correct servers; a mutant whose run it cannot describe (the
+  // regressive catch-up goes back past what it applied) keeps the trace up to that step, and
+  // the record says where and why it stops. The replay uses the configuration, not the trace.
+  let traceCut: string | undefined;
+  try {
+    run(c, m, { observers: [mpTraceObserver({ servers: c.servers, seed: c.seed, perNode: false },
+      () => (l: string) => void lines.push(l))] });
+  } catch (e) {
+    traceCut = `after ${lines.length} lines: ${(e as Error).message}`;
+  }
+  const record = { mutant: m.name, config: c, world: m.world ?? {}, violation: r.violation,
+    ...(traceCut === undefined ? {} : { traceCut }) };
   writeFileSync(join(DIR, `mutant-${m.name}.json`), `${JSON.stringify(record, null, 2)}\n`);
   writeFileSync(join(DIR, `mutant-${m.name}.ndjson`), lines.join(''));
 }
