@@ -151,8 +151,9 @@ export function createReplicas(ctx: ReplicaContext): Replicas {
       // A client's commands run in seq order along the log: a seq at or below one executed in
       // an earlier slot (or at or above one executed in a later slot, when replicas first apply
       // slots out of order because lines are missing) is a second or out-of-order execution.
+      // Within one slot the commands run in the order listed, so a later one counts as later.
       const last = lastSeq.get(c.client);
-      const later = last !== undefined && e.slot > last.slot;
+      const later = last !== undefined && e.slot >= last.slot;
       if (last !== undefined && (later ? c.seq <= last.seq : c.seq >= last.seq)) {
         return fail('StateMachineSafety', `command (${w.client(c.client)}, seq ${c.seq}) is ` +
           `executed in slot ${e.slot}, but ${w.client(c.client)}'s seq ${last.seq} is executed ` +
@@ -193,7 +194,9 @@ export function createReplicas(ctx: ReplicaContext): Replicas {
         `but slot ${hole} is not chosen`, { slot: hole });
     }
     if (e.kind === 'snapshot') r.next = e.upTo;
-    r.durable = e.upTo;
+    // An installed snapshot is durable only once a compact line (its persist) says so: a crash
+    // between the two restarts the replica from its older snapshot.
+    if (e.kind === 'compact') r.durable = e.upTo;
     r.compacted = Math.max(r.compacted, e.upTo);
     ctx.cover(e.kind);
     let floor = Infinity;
