@@ -47,7 +47,9 @@ export const SECRET = 'test-secret';
 export const paxosCluster = (n: number) => testCluster('paxos', n);
 
 /** `n` servers of `protocol` (not started: `start(i)` each), with real ports and disks. */
-export async function testCluster(protocolName: string, n: number): Promise<TestCluster> {
+export async function testCluster(
+  protocolName: string, n: number, compactBytes = 4096,
+): Promise<TestCluster> {
   const members: PeerAddress[] = [];
   const clientPorts: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -63,7 +65,7 @@ export async function testCluster(protocolName: string, n: number): Promise<Test
     async start(i) {
       const { protocol, route } = serverProtocol(protocolName, n)!;
       const node = await startNode(protocol, {
-        id: i, members, dataDir: dirs[i]!, secret: SECRET, tickMs: 5, compactBytes: 4096,
+        id: i, members, dataDir: dirs[i]!, secret: SECRET, tickMs: 5, compactBytes,
         log: (line) => logs.push(`${members[i]!.name}: ${line}`),
       });
       const http = await startHttp(node, {
