@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { check } from '../checker/engine.js';
 import { clusterModel, type ClusterBounds } from '../checker/models/cluster.js';
 import { intFlag, parseFlags } from './args.js';
-import { progressReporter } from './check.js';
+import { progressReporter } from './check-run.js';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command } from './io.js';
 
 const CMD = 'check cluster';

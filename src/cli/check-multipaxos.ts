@@ -18,7 +18,8 @@ import {
 } from '../checker/multipaxos-check.js';
 import { intFlag, parseFlags } from './args.js';
 import {
-  type CommonFlags, counterexampleJsonLines, fmt, runCheck, verdictFields, verdictLines,
+  type CommonFlags, counterexampleJsonLines, fmt, runCheck, stateWords, verdictFields,
+  verdictLines,
 } from './check-run.js';
 import { EXIT_OK, UsageError, type Command } from './io.js';
 
@@ -157,13 +158,7 @@ export const multipaxosCommand: Command = async (args, io) => {
     io.out(multipaxosUsage);
     return EXIT_OK;
   }
-  let words: number;
-  try {
-    words = smrModel(flags.settings).words;
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    throw new UsageError(`synod ${CMD}: bounds: ${e.message}`);
-  }
+  const words = stateWords(CMD, () => smrModel(flags.settings).words);
   const settings = flags.settings;
   return runCheck<SmrCheck>({
     cmd: CMD,

@@ -19,7 +19,8 @@ import {
 } from '../checker/reconfig-check.js';
 import { intFlag, parseFlags } from './args.js';
 import {
-  type CommonFlags, counterexampleJsonLines, fmt, runCheck, verdictFields, verdictLines,
+  type CommonFlags, counterexampleJsonLines, fmt, runCheck, stateWords, verdictFields,
+  verdictLines,
 } from './check-run.js';
 import { EXIT_OK, UsageError, type Command } from './io.js';
 
@@ -180,13 +181,7 @@ export const reconfigCommand: Command = async (args, io) => {
     io.out(reconfigUsage);
     return EXIT_OK;
   }
-  let words: number;
-  try {
-    words = reconfigModel(flags.settings).words;
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    throw new UsageError(`synod ${CMD}: bounds: ${e.message}`);
-  }
+  const words = stateWords(CMD, () => reconfigModel(flags.settings).words);
   const settings: ReconfigCheckSettings = flags.without === null ? flags.settings
     : { ...withoutReconfigGuard(flags.settings, flags.without), without: flags.without };
   return runCheck<ReconfigCheck>({

@@ -8,7 +8,6 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult, Progress } from '../checker/engine.js';
-import { progressReporter } from './check.js';
 import { EXIT_OK, EXIT_UNKNOWN, EXIT_VIOLATION, UsageError, type Io } from './io.js';
 
 export const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -105,4 +104,27 @@ export function counterexampleJsonLines(format: string, settings: string, r: Che
   const states = r.trace.map((t, i) =>
     ({ state: i + 1, action: t.action ?? 'Init', change: t.change, vars: t.state }));
   return [header, ...states].map((x) => `${JSON.stringify(x)}\n`).join('');
+}
+
+export function progressReporter(io: Io): (p: Progress) => void {
+  const start = performance.now();
+  let last = -Infinity;
+  return (p) => {
+    const now = performance.now();
+    if (now - last < 1000) return;
+    last = now;
+    const rate = p.generatedStates / Math.max((now - start) / 1000, 1e-3);
+    io.err(`progress: ${fmt(p.distinctStates)} states, ${fmt(Math.round(rate))} generated/s, ` +
+      `depth ${p.depth}, queue ${fmt(p.queue)}\n`);
+  };
+}
+
+/** The words of the model's packed state; bounds the model refuses are a usage error. */
+export function stateWords(cmd: string, words: () => number): number {
+  try {
+    return words();
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new UsageError(`synod ${cmd}: bounds: ${e.message}`);
+  }
 }

@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import type { CheckResult, Progress } from '../checker/engine.js';
+import type { CheckResult } from '../checker/engine.js';
 import { describeWitness } from '../checker/models/paxos-common.js';
 import {
   checkPaxos, paxosConstants, paxosModel, type PaxosCheck, type PaxosCheckSettings,
@@ -19,6 +19,7 @@ import {
 } from '../checker/paxos-check.js';
 import type { Violation as SpecViolation } from '../../spec/properties.js';
 import { intFlag, parseFlags } from './args.js';
+import { progressReporter, verdictFields } from './check-run.js';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
 
 const CMD = 'check';
@@ -219,33 +220,10 @@ export function jsonReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: nu
       state: m.stateProperties, step: m.stepProperties,
       sometimes: m.reachability.map((x) => x.name),
     },
-    verdict: r.verdict,
-    distinctStates: r.distinctStates,
-    generatedStates: r.generatedStates,
-    depth: r.depth,
-    seconds: Number(seconds.toFixed(3)),
-    generatedPerSecond: Math.round(r.generatedStates / Math.max(seconds, 1e-3)),
-    violation: r.violation,
-    counterexample: r.verdict === 'violation'
-      ? r.trace.map((t) => ({ action: t.action, change: t.change, state: t.state }))
-      : null,
-    counterexampleFile: file,
-    unreached: r.unreached,
+    ...verdictFields(r, seconds, file),
   })}\n`;
 }
 
-export function progressReporter(io: Io): (p: Progress) => void {
-  const start = performance.now();
-  let last = -Infinity;
-  return (p) => {
-    const now = performance.now();
-    if (now - last < 1000) return;
-    last = now;
-    const rate = p.generatedStates / Math.max((now - start) / 1000, 1e-3);
-    io.err(`progress: ${fmt(p.distinctStates)} states, ${fmt(Math.round(rate))} generated/s, ` +
-      `depth ${p.depth}, queue ${fmt(p.queue)}\n`);
-  };
-}
 
 export const checkCommand: Command = async (args, io) => {
   const cluster = await import('./check-cluster.js');
