@@ -12,9 +12,8 @@
  *
  * Usage: node dist/test/bench/run.js checker [--full] [--quick]
  */
-import { fork } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { measureInChild, runChild, type Sample } from './check-child.js';
 import { checkPaxos, type PaxosCheckSettings } from '../../src/checker/paxos-check.js';
 
 interface Config {
@@ -25,16 +24,6 @@ interface Config {
   readonly runs: number;
   /** TLC's wall time on the same model, from shared/REFERENCE.md, for comparison. */
   readonly tlcSeconds: number | null;
-}
-
-interface Sample {
-  readonly verdict: string;
-  readonly distinctStates: number;
-  readonly generatedStates: number;
-  readonly depth: number;
-  readonly seconds: number;
-  readonly cpuSeconds: number;
-  readonly maxRssMiB: number;
 }
 
 function configs(flags: readonly string[]): Config[] {
@@ -63,33 +52,8 @@ function settings(c: Config): PaxosCheckSettings {
   };
 }
 
-/** In the child: one run, its figures as one JSON line on stdout. */
 function child(config: Config): void {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const r = checkPaxos(settings(config)).result;
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  const sample: Sample = {
-    verdict: r.verdict, distinctStates: r.distinctStates, generatedStates: r.generatedStates,
-    depth: r.depth, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    maxRssMiB: process.resourceUsage().maxRSS / 1024,
-  };
-  process.stdout.write(`${JSON.stringify(sample)}\n`);
-}
-
-function runChild(config: Config): Promise<Sample> {
-  return new Promise((resolve, reject) => {
-    const p = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(config)],
-      { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=8192'] });
-    let out = '';
-    p.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-    p.on('error', reject);
-    p.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`benchmark child for ${config.name} exited ${code}`));
-      else resolve(JSON.parse(out.trim()) as Sample);
-    });
-  });
+  measureInChild(() => checkPaxos(settings(config)).result);
 }
 
 function median(xs: readonly number[]): number {
@@ -109,7 +73,7 @@ export async function run(log: (line: string) => void, flags: readonly string[])
   log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const c of configs(flags)) {
     const samples: Sample[] = [];
-    for (let i = 0; i < c.runs; i++) samples.push(await runChild(c));
+    for (let i = 0; i < c.runs; i++) samples.push(await runChild(fileURLToPath(import.meta.url), c));
     const first = samples[0]!;
     if (samples.some((s) => s.distinctStates !== first.distinctStates || s.verdict !== 'ok')) {
       throw new Error(`${c.name}: runs disagree or fail: ${JSON.stringify(samples)}`);

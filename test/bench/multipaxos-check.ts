@@ -14,11 +14,12 @@
  *
  * Usage: node dist/test/bench/run.js multipaxos-check [--full] [--no-tlc]
  */
-import { fork, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { measureInChild, runChild } from './check-child.js';
 import { checkSmr } from '../../src/checker/multipaxos-check.js';
 
 interface Config {
@@ -28,16 +29,6 @@ interface Config {
   readonly symmetry: boolean;
   /** The TLC cfg of the same model in shared/tla/multipaxos-smr, or null to skip TLC. */
   readonly tlcCfg: string | null;
-}
-
-interface Sample {
-  readonly verdict: string;
-  readonly distinctStates: number;
-  readonly generatedStates: number;
-  readonly depth: number;
-  readonly seconds: number;
-  readonly cpuSeconds: number;
-  readonly maxRssMiB: number;
 }
 
 function configs(flags: readonly string[]): Config[] {
@@ -54,32 +45,10 @@ function configs(flags: readonly string[]): Config[] {
 }
 
 function child(config: Config): void {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const r = checkSmr({ replicas: 3, writes: config.writes, reads: config.reads, maxBallot: 2,
-    symmetry: config.symmetry, refinement: false, properties: 'tlc' }).result;
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  const sample: Sample = {
-    verdict: r.verdict, distinctStates: r.distinctStates, generatedStates: r.generatedStates,
-    depth: r.depth, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    maxRssMiB: process.resourceUsage().maxRSS / 1024,
-  };
-  process.stdout.write(`${JSON.stringify(sample)}\n`);
-}
-
-function runChild(config: Config): Promise<Sample> {
-  return new Promise((ok, fail) => {
-    const p = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(config)],
-      { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=8192'] });
-    let out = '';
-    p.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-    p.on('error', fail);
-    p.on('exit', (code) => {
-      if (code !== 0) fail(new Error(`benchmark child for ${config.name} exited ${code}`));
-      else ok(JSON.parse(out.trim()) as Sample);
-    });
-  });
+  measureInChild(() => checkSmr({
+    replicas: 3, writes: config.writes, reads: config.reads, maxBallot: 2,
+    symmetry: config.symmetry, refinement: false, properties: 'tlc',
+  }).result);
 }
 
 /** shared/tla beside the repository (the worktrees' ../shared), or null when absent. */
@@ -112,7 +81,7 @@ export async function run(log: (line: string) => void, flags: readonly string[])
     'TLC wall s | TLC CPU s | TLC line | TLC/Synod wall | TLC/Synod CPU |');
   log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|');
   for (const c of configs(flags)) {
-    const s = await runChild(c);
+    const s = await runChild(fileURLToPath(import.meta.url), c);
     const tlc = dir === null || c.tlcCfg === null ? null : runTlcTimed(dir, c.tlcCfg);
     const ratio = (x: number, y: number): string => `${(x / y).toFixed(1)}x`;
     log(`| ${c.name} | ${fmt(s.distinctStates)} | ${fmt(s.generatedStates)} | ${s.depth} | ` +
