@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { adapterOf, callsOf } from '../../src/history/catalog.js';
 import { checkLinearizable } from '../../src/history/index.js';
 import { readHistory } from '../../src/history/read.js';
+import { median } from './stats.js';
 
 interface Timing {
   readonly file: string;
@@ -28,11 +29,6 @@ interface Timing {
 
 function option(flags: readonly string[], name: string): string | undefined {
   return flags.find((f) => f.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
-
-function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /** The histories to time: every file of `root`'s jepsen/ and kv/, or of the committed four. */

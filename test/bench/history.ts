@@ -13,6 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import { checkLinearizable, operationsFromEvents } from '../../src/history/index.js';
 import { modelOf, pickSeeded, randomHistory, type Op, type Workload } from '../history/generate.js';
+import { median } from './stats.js';
 
 interface Row {
   readonly workload: Workload;
@@ -55,11 +56,6 @@ function breakOne(ops: Op[]): Op[] {
   const i = reads[reads.length - 1] ?? -1;
   if (i < 0) throw new Error('bench history: no returned read to break');
   return ops.map((op, k) => (k === i ? { ...op, output: { value: 'never-written' } } : op));
-}
-
-function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 export async function run(log: (line: string) => void, flags: readonly string[]): Promise<void> {

@@ -13,8 +13,9 @@
  */
 import { MP_ALL_FAULTS } from '../../src/cli/simulate-multipaxos.js';
 import { checkMachineHistory } from '../../src/history/machine.js';
-import { simulateMultiPaxos, type MpSimOptions } from '../../src/sim/multipaxos/simulate.js';
+import { simulateMultiPaxos } from '../../src/sim/multipaxos/simulate.js';
 import { MP_NO_FAULTS } from '../../src/sim/multipaxos/world.js';
+import { median, timeSeeds, type Timing } from './stats.js';
 
 const RUNS = 5;
 const STEPS = 2000;
@@ -31,29 +32,14 @@ const ROWS: readonly Row[] = [
   { label: 'no refinement, no linearizability', refinement: false, linearizability: false },
 ];
 
-interface Timing { readonly events: number; readonly seconds: number; readonly cpu: number }
-
 function batch(seeds: number, row: Row): Timing {
-  let events = 0;
-  const started = performance.now();
-  const cpuStarted = process.cpuUsage();
-  for (let seed = 1; seed <= seeds; seed++) {
-    const opts: MpSimOptions = {
-      seed, steps: STEPS, faults: MP_ALL_FAULTS,
-      linearizability: row.linearizability ? checkMachineHistory : null,
-      ...(row.refinement ? {} : { refinement: null }),
-    };
-    const r = simulateMultiPaxos(opts);
-    if (r.violation !== null) throw new Error(`bench: seed ${seed} violates ${r.violation.check}`);
-    events += r.events;
-  }
-  const cpu = process.cpuUsage(cpuStarted);
-  return {
-    events, seconds: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6,
-  };
+  return timeSeeds(seeds, (seed) => simulateMultiPaxos({
+    seed, steps: STEPS, faults: MP_ALL_FAULTS,
+    linearizability: row.linearizability ? checkMachineHistory : null,
+    ...(row.refinement ? {} : { refinement: null }),
+  }));
 }
 
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const k = (x: number): string => `${(x / 1000).toFixed(1)}k`;
 
 function throughput(log: (line: string) => void, flags: readonly string[]): void {

@@ -11,8 +11,9 @@
  * Flags: --quick (fewer seeds per batch, for a smoke run), --long (the long runs only).
  */
 import { ALL_FAULTS } from '../../src/sim/faults.js';
-import { simulate, type SimOptions } from '../../src/sim/simulate.js';
+import { simulate } from '../../src/sim/simulate.js';
 import { linearizability } from '../../src/cli/sim-history.js';
+import { median, timeSeeds, type Timing } from './stats.js';
 
 const RUNS = 5;
 const STEPS = 2000;
@@ -34,32 +35,14 @@ const ROWS: readonly Row[] = [
     linearizability: false },
 ];
 
-interface Timing { readonly events: number; readonly seconds: number; readonly cpu: number }
-
-/**
- * One batch, timed by the wall clock and by this process's CPU time: on a shared machine the
- * second is the steadier estimate of what one core does.
- */
+/** One batch of seeds with `row`'s checks, timed (stats.ts's timeSeeds). */
 function batch(seeds: number, row: Row): Timing {
-  let events = 0;
-  const started = performance.now();
-  const cpuStarted = process.cpuUsage();
-  for (let seed = 1; seed <= seeds; seed++) {
-    const opts: SimOptions = {
-      seed, servers: row.servers, steps: STEPS, faults: ALL_FAULTS,
-      properties: row.properties, history: row.linearizability ? linearizability() : null,
-    };
-    const r = simulate(opts);
-    if (r.violation !== null) throw new Error(`bench: seed ${seed} violates ${r.violation.check}`);
-    events += r.events;
-  }
-  const cpu = process.cpuUsage(cpuStarted);
-  return {
-    events, seconds: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6,
-  };
+  return timeSeeds(seeds, (seed) => simulate({
+    seed, servers: row.servers, steps: STEPS, faults: ALL_FAULTS,
+    properties: row.properties, history: row.linearizability ? linearizability() : null,
+  }));
 }
 
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 export async function run(log: (line: string) => void, flags: readonly string[]): Promise<void> {
   if (!flags.includes('--long')) throughput(log, flags);

@@ -16,9 +16,8 @@ import { createChecker, type Checker } from '../../src/trace/checker.js';
 import { collectEvents, readTrace } from '../../src/trace/reader.js';
 import { checkPartial } from '../../src/trace/partial.js';
 import { fullTrace, partialTrace } from './trace-gen.js';
+import { median } from './stats.js';
 
-const median = (xs: number[]): number => [...xs].sort((a,
-  b) => a - b)[Math.floor(xs.length / 2)] as number;
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 
 async function writeTrace(file: string, events: number, ballotsMax: number): Promise<void> {

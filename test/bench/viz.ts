@@ -21,6 +21,7 @@ import { linearizability } from '../../src/cli/sim-history.js';
 import { traceView } from '../../src/cli/view.js';
 import { renderPage } from '../../src/viz/page.js';
 import { traceRun } from '../../src/viz/trace.js';
+import { median } from './stats.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -29,7 +30,6 @@ function flag(args: readonly string[], name: string, fallback: number): number {
   return raw === undefined ? fallback : Number(raw.slice(name.length + 3));
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const ms = (x: number): string => `${Math.round(x)} ms`;
 
