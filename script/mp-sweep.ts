@@ -1,8 +1,8 @@
 /**
  * The recorded Multi-Paxos seed sweep (docs/benchmarks.md): seeds FROM..FROM+COUNT-1 of
  * `synod simulate multipaxos` with the default faults, every check on, in the CI sweep's
- * profiles (test/sim/multipaxos/seeds.ts: KV, ledger, KV again while read-index is left out for a
- * known bug; see profileOf), stopping at the first violation. Prints progress every 1,000 seeds
+ * profiles (test/sim/multipaxos/seeds.ts, profileOf: KV with log reads, the ledger, KV with
+ * read-index reads), stopping at the first violation. Prints progress every 1,000 seeds
  * and a summary line.
  *
  * Usage: npx tsx script/mp-sweep.ts [FROM] [COUNT] [STEPS]   (defaults 1 100000 400)

@@ -2,12 +2,9 @@
  * The CI seed sweep, split over four test files (seeds-1..4.test.ts) of 250 seeds each so that
  * each stays well under 20 s: 1,000 seeds with `synod simulate multipaxos`'s default faults
  * (`all`), 400 steps of faults each then the liveness phase, every check on. The seed picks the
- * profile in turn: KV with reads through the log, the ledger, and a third slot that should be KV
- * with read-index reads but for now is KV with reads through the log again.
- * Read-index is left out because of a known reducer bug, not a flaky seed: after the `reconfig`
- * merge, seed 692 (`synod simulate multipaxos --seed 692 --steps 400 --machine kv --reads
- * read-index`) fails linearizability. Branch `readidx` is fixing it in src/multipaxos. Once that
- * lands, put `reads: 'read-index'` back in the third case.
+ * profile in turn: KV with reads through the log, the ledger, and KV with read-index reads.
+ * (Seed 692 with read-index found a linearizability bug, since fixed and kept as a regression in
+ * test/sim/multipaxos/read-index.test.ts.)
  * The recorded 100,000-seed sweep is script/mp-sweep.ts (docs/benchmarks.md).
  */
 import { expect, it } from 'vitest';
@@ -23,8 +20,7 @@ export function profileOf(seed: number): Pick<MpSimOptions, 'machine' | 'reads'>
   switch (seed % 3) {
     case 0: return { machine: 'kv', reads: 'log' };
     case 1: return { machine: 'ledger', reads: 'log' };
-    // Should be read-index; reads go through the log until the read-index bug is fixed (above).
-    default: return { machine: 'kv', reads: 'log' };
+    default: return { machine: 'kv', reads: 'read-index' };
   }
 }
 
