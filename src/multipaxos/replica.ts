@@ -159,7 +159,9 @@ export function onCommit(s: ServerState, m: MsgCommit): StepResult {
     ? { ...s, leader: { ...s.leader, heard: true } } : s;
   const next = learnCommitted(heard, m.bal, m.upTo, f, true);
   if (next === s) return ignored(s, 'nothing-new');
-  return acted(s, next, 'CommitNotice', f);
+  // Learning may empty a leader's window (applyReady drops the slots it applied from inflight):
+  // commands queued behind the full window must be proposed now, as after any other learn.
+  return acted(s, proposeQueued(next, f), 'CommitNotice', f);
 }
 
 /** Serves a catch-up request: the snapshot if the asker is behind it, then the entries held. */
