@@ -22,7 +22,7 @@ import type { Violation as SpecViolation } from '../../spec/properties.js';
 import { intFlag, parseFlags } from './args.js';
 import { progressReporter, verdictFields } from './check-run.js';
 import {
-  EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io,
+  EXIT_OK, EXIT_UNKNOWN, EXIT_VIOLATION, UsageError, type Command, type Io,
 } from './io.js';
 
 const CMD = 'check';
