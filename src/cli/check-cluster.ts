@@ -3,8 +3,8 @@
  * duplicating, reordering network, explored exhaustively within bounds and held to the spec by
  * the refinement mapping (src/checker/models/cluster.ts; docs/implementation-check.md).
  *
- * Exit codes as for `synod check paxos`: 0 verified, 1 violation or vacuous, 2 bad usage or the
- * state limit reached.
+ * Exit codes as for `synod check paxos`: 0 verified, 1 violation or vacuous, 2 bad usage, 3
+ * unknown (the state limit reached before the exploration finished).
  */
 import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -12,7 +12,9 @@ import { check } from '../checker/engine.js';
 import { clusterModel, type ClusterBounds } from '../checker/models/cluster.js';
 import { intFlag, parseFlags } from './args.js';
 import { progressReporter } from './check-run.js';
-import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command } from './io.js';
+import {
+  EXIT_OK, EXIT_UNKNOWN, EXIT_VIOLATION, UsageError, type Command,
+} from './io.js';
 
 const CMD = 'check cluster';
 
@@ -29,12 +31,13 @@ property; every step must be a spec step or a stutter.
   --crashes N        server crashes allowed in a run (0..3, default 0)
   --votes-to LIST    servers that receive 2b messages: "all" or e.g. "s1" (default s1; the
                      rest learn through commit messages)
-  --max-states N     give up after N distinct states (default 5000000), exit 2; capped at
+  --max-states N     give up after N distinct states (default 5000000), exit 3; capped at
                      what fits in half of this machine's memory (about 1 KB a state)
   --json             print one JSON verdict object ("format": "synod.check/v1")
   --progress         progress on stderr even when it is not a terminal
 
-Exit codes: 0 verified, 1 violation or vacuous model, 2 bad usage or state limit reached.
+Exit codes: 0 verified, 1 violation or vacuous model, 2 bad usage, 3 unknown (state limit
+reached before the exploration finished: no verdict).
 `;
 
 export const clusterOptions = {
@@ -108,9 +111,9 @@ export const clusterCommand: Command = async (args, io) => {
   if (r.verdict === 'incomplete') {
     const why = statesMax < maxStates ? `the most that fit in half of this machine's memory, at ` +
       `about ${BYTES_PER_STATE} bytes a state` : '--max-states';
-    io.err(`synod ${CMD}: stopped after ${r.distinctStates} states (${why}); lower the ` +
-      'bounds or raise --max-states\n');
-    return EXIT_USAGE;
+    io.err(`synod ${CMD}: stopped after ${r.distinctStates} states (${why}); no verdict: ` +
+      'lower the bounds or raise --max-states\n');
+    return EXIT_UNKNOWN;
   }
   return r.verdict === 'ok' ? EXIT_OK : EXIT_VIOLATION;
 };
@@ -141,7 +144,7 @@ function humanReport(
   switch (r.verdict) {
     case 'ok': lines.push(`OK: every state refines the spec and every property holds. ${figures}`); break;
     case 'vacuous': lines.push(`VACUOUS: never reached ${r.unreached.join(', ')}. ${figures}`); break;
-    case 'incomplete': lines.push(`INCOMPLETE: stopped at --max-states. ${figures}`); break;
+    case 'incomplete': lines.push(`UNKNOWN: stopped at --max-states. ${figures}`); break;
     case 'violation':
       lines.push(`VIOLATION of ${r.violation?.property}: ${r.violation?.summary}`);
       lines.push(`shortest counterexample, ${r.trace.length - 1} steps:`);

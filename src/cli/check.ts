@@ -3,8 +3,9 @@
  * reports a verdict (issue 2, section 4; docs/ci.md for CI use, docs/checker.md for the engine).
  *
  * Exit codes: 0 every property holds and every "sometimes" target was reached; 1 a property is
- * violated (a shortest counterexample is printed) or the model is vacuous; 2 bad flags, bounds
- * too large, or the state limit reached before the exploration finished.
+ * violated (a shortest counterexample is printed) or the model is vacuous; 2 bad flags or bounds
+ * too large; 3 "unknown": the state limit reached before the exploration finished (DESIGN.md's
+ * code for a budget that ran out, as check reconfig and check multipaxos use).
  *
  * Left out: the other models (cluster, reconfig, multipaxos), dispatched to their own files.
  */
@@ -20,7 +21,9 @@ import {
 import type { Violation as SpecViolation } from '../../spec/properties.js';
 import { intFlag, parseFlags } from './args.js';
 import { progressReporter, verdictFields } from './check-run.js';
-import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Command, type Io } from './io.js';
+import {
+  EXIT_OK, EXIT_UNKNOWN, EXIT_VIOLATION, UsageError, type Command, type Io,
+} from './io.js';
 
 const CMD = 'check';
 
@@ -40,13 +43,14 @@ VotesSafe, OneValuePerBallot, Consistency, R2, R2', I1 on every state and R1 on 
   --symmetry           reduce by renaming acceptors and values (exact canonical forms)
   --refinement         also check that every step maps to a Voting step or a stutter
   --model M            packed (fast, default) or readable (runs spec/paxos.ts itself)
-  --max-states N       give up after N distinct states (default 30000000), exit 2
+  --max-states N       give up after N distinct states (default 30000000), exit 3
   --counterexample F   write a counterexample as a synod.trace (JSON lines) to F
   --html F             write the counterexample as one HTML page (synod view) to F
   --json               print one JSON verdict object ("format": "synod.check/v1")
   --progress           progress on stderr even when it is not a terminal
 
-Exit codes: 0 verified, 1 violation or vacuous model, 2 bad usage or state limit reached.
+Exit codes: 0 verified, 1 violation or vacuous model, 2 bad usage, 3 unknown (state limit
+reached before the exploration finished: no verdict).
 `;
 
 const options = {
@@ -183,7 +187,7 @@ export function humanReport(check: PaxosCheck, s: PaxosCheckSettings, seconds: n
       lines.push(`VACUOUS: never reached ${r.unreached.join(', ')}, so the properties they ` +
         `partner prove nothing. ${figures}`);
       break;
-    case 'incomplete': lines.push(`INCOMPLETE: stopped at --max-states. ${figures}`); break;
+    case 'incomplete': lines.push(`UNKNOWN: stopped at --max-states. ${figures}`); break;
     case 'violation': {
       const v = r.violation!;
       lines.push(`VIOLATION of ${v.property}: ${v.summary}`);
@@ -269,8 +273,8 @@ export const checkCommand: Command = async (args, io) => {
     const why = statesMax < flags.maxStates
       ? `the most that ${words}-word states fit in memory here` : '--max-states';
     io.err(`synod ${CMD}: stopped after ${fmt(r.distinctStates)} states (${why}); ` +
-      'lower the bounds or raise --max-states\n');
-    return EXIT_USAGE;
+      'no verdict: lower the bounds or raise --max-states\n');
+    return EXIT_UNKNOWN;
   }
   return r.verdict === 'ok' ? EXIT_OK : EXIT_VIOLATION;
 };

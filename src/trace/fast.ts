@@ -1,13 +1,15 @@
 /**
  * The reader's fast path for the lines that make up almost every trace: send and recv of
- * 1a/1b/2a/2b, and persist, written as compact JSON (what JSON.stringify and most loggers
- * produce; single spaces after ',' and ':' are allowed too). It reads such a line straight into
- * an event, without JSON.parse and without io-ts, which cost several times the check itself at a
- * million lines a second (issue 4, section 7).
+ * 1a/1b/2a/2b (or prepare/promise/accept/accepted) and of "x-" extension messages, and persist,
+ * written as compact JSON (what JSON.stringify and most loggers produce; single spaces after ','
+ * and ':' are allowed too). Fields the codecs ignore (an extension message's own, or a logger's
+ * "ignored": "stale-timer") are skipped, checked only to be JSON. It reads such a line straight
+ * into an event, without JSON.parse and without io-ts, which cost several times the check itself
+ * at a million lines a second (issue 4, section 7).
  *
  * The codecs in format.ts stay the single definition. This path only ever says "here is the
  * event" or "ask the codecs": anything it does not know for certain (an escape or a control
- * character, a fraction, a long number, an unknown key, an alias, a name or value not seen
+ * character, a fraction, a long number, a key with an escape, a name or value not seen
  * before, a contradiction) returns null, and the line takes the slow path (JSON.parse, the
  * codecs, decode.ts), which also writes the error message. It never adds names: a new name is
  * first met on the slow path. test/trace/fuzz.test.ts checks on random lines that whenever this
@@ -21,7 +23,8 @@
  */
 import type { Ballot, Message, Value } from '../../spec/paxos.js';
 import type { EventResolver, ResolverTables } from './decode.js';
-import type { Durable, Event } from './events.js';
+import { limits } from '../format/trace.js';
+import type { Durable, Event, TraceMessage } from './events.js';
 
 // Field slots. Top level: the event's keys; then msg's keys.
 const EV = 0; const NODE = 1; const MAXBAL = 2; const MAXVBAL = 3; const MAXVAL = 4;
@@ -29,6 +32,7 @@ const T = 5; const SEQ = 6; const TO = 7; const FROM = 8; const VAL = 9; const B
 const TYPE = 11; const MBAL_ = 12; const ACC = 13; const MBAL = 14; const MVAL = 15;
 const MVAL_ = 16; const SLOT = 17; const SLOTS = 18;
 const M_BAL = MBAL_; const M_VAL = MVAL_;
+const NAME_LENGTH_MAX: number = limits.nameLengthMax;
 
 // What a slot holds.
 const ABSENT = 0; const STR = 1; const INT = 2; const NULL = 3; const PAIR = 4; const NAMES = 5;
@@ -220,11 +224,11 @@ function object(nested: boolean): boolean {
   }
   for (;;) {
     const k = key(nested);
-    if (k < 0) return false;
+    if (k === UNKNOWN) return false;
     ws();
     if (pos >= end || src.charCodeAt(pos++) !== 58) return false;
     ws();
-    if (!field(k, nested)) return false;
+    if (!(k === IGNORED ? skip(nested ? 2 : 1) : field(k, nested))) return false;
     ws();
     if (pos >= end) return false;
     const c = src.charCodeAt(pos++);
@@ -234,36 +238,146 @@ function object(nested: boolean): boolean {
   }
 }
 
-/** The key at the cursor as a slot (msg as SLOTS); -1 when unknown. */
+/** key(): a key none of the codecs answered here reads, whose value is skipped (ignored). */
+const IGNORED = -1;
+/** key(): not a key this path can read (escaped or control characters): ask the slow path. */
+const UNKNOWN = -2;
+
+/**
+ * The key at the cursor as a slot (msg as SLOTS). Any other key is IGNORED, as the codecs
+ * ignore unknown fields (format/trace.ts): an extension message's own fields ("client", "seq"),
+ * or a field such as "ignored" that loggers add. Every key of the codecs of the events this path
+ * answers for (send, recv, persist, learn; 1a..2b) has a slot, so none of those is skipped.
+ */
 function key(nested: boolean): number {
-  if (pos >= end || src.charCodeAt(pos) !== 34) return -1;
+  if (pos >= end || src.charCodeAt(pos) !== 34) return UNKNOWN;
   const a = pos + 1;
   const b = quote(a);
-  if (b === -1) return -1;
+  if (b === -1) return UNKNOWN;
   pos = b + 1;
   const n = b - a;
-  const c = src.charCodeAt(a);
-  if (nested) {
-    if (c === 116) return same(a, n, 'type') ? TYPE : -1;
-    if (c === 98) return same(a, n, 'bal') ? M_BAL : -1;
-    if (c === 97) return same(a, n, 'acc') ? ACC : -1;
-    if (c === 118) return same(a, n, 'val') ? M_VAL : -1;
-    if (c === 109) return same(a, n, 'mbal') ? MBAL : same(a, n, 'mval') ? MVAL : -1;
-    if (c === 115) return same(a, n, 'slot') ? SLOT : -1;
-    return -1;
+  const k = nested ? nestedKey(a, n) : topKey(a, n);
+  return k !== IGNORED || plain(a, b) ? k : UNKNOWN;
+}
+
+function nestedKey(a: number, n: number): number {
+  switch (src.charCodeAt(a)) {
+    case 116: return same(a, n, 'type') ? TYPE : IGNORED;
+    case 98: return same(a, n, 'bal') ? M_BAL : IGNORED;
+    case 97: return same(a, n, 'acc') ? ACC : IGNORED;
+    case 118: return same(a, n, 'val') ? M_VAL : IGNORED;
+    case 109: return same(a, n, 'mbal') ? MBAL : same(a, n, 'mval') ? MVAL : IGNORED;
+    case 115: return same(a, n, 'slot') ? SLOT : IGNORED;
+    default: return IGNORED;
   }
-  switch (c) {
-    case 101: return same(a, n, 'ev') ? EV : -1;
-    case 110: return same(a, n, 'node') ? NODE : -1;
+}
+
+function topKey(a: number, n: number): number {
+  switch (src.charCodeAt(a)) {
+    case 101: return same(a, n, 'ev') ? EV : IGNORED;
+    case 110: return same(a, n, 'node') ? NODE : IGNORED;
     case 109: return same(a, n, 'msg') ? SLOTS : same(a, n, 'maxBal') ? MAXBAL
-      : same(a, n, 'maxVBal') ? MAXVBAL : same(a, n, 'maxVal') ? MAXVAL : -1;
-    case 116: return same(a, n, 't') ? T : same(a, n, 'to') ? TO : -1;
-    case 102: return same(a, n, 'from') ? FROM : -1;
-    case 115: return same(a, n, 'seq') ? SEQ : -1;
-    case 118: return same(a, n, 'val') ? VAL : -1;
-    case 98: return same(a, n, 'bal') ? BAL : -1;
-    default: return -1;
+      : same(a, n, 'maxVBal') ? MAXVBAL : same(a, n, 'maxVal') ? MAXVAL : IGNORED;
+    case 116: return same(a, n, 't') ? T : same(a, n, 'to') ? TO : IGNORED;
+    case 102: return same(a, n, 'from') ? FROM : IGNORED;
+    case 115: return same(a, n, 'seq') ? SEQ : IGNORED;
+    case 118: return same(a, n, 'val') ? VAL : IGNORED;
+    case 98: return same(a, n, 'bal') ? BAL : IGNORED;
+    default: return IGNORED;
   }
+}
+
+/** src[a, b) has no backslash and no control character: it is the text JSON.parse reads. */
+function plain(a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 92 || c < 32) return false;
+  }
+  return true;
+}
+
+/**
+ * Nesting a skipped value may reach, counting the event as 1: far below the reader's limit
+ * (JSON_DEPTH_MAX), so that nothing skipped here is a value the slow path refuses as too deep.
+ */
+const SKIP_DEPTH_MAX = 8;
+
+/**
+ * Skips one JSON value at the cursor (an ignored field's), checking that it is JSON: a string
+ * (escapes checked), a number in JSON's grammar, true, false, null, or an array or object of
+ * such, at most SKIP_DEPTH_MAX deep. False (ask the slow path) for anything else.
+ */
+function skip(depth: number): boolean {
+  if (pos >= end) return false;
+  const c = src.charCodeAt(pos);
+  if (c === 34) return skipString();
+  if (c === 45 || (c >= 48 && c <= 57)) return skipNumber();
+  if (c === 123 || c === 91) return depth < SKIP_DEPTH_MAX && skipNested(c === 123, depth + 1);
+  for (const word of ['true', 'false', 'null']) {
+    if (src.startsWith(word, pos) && pos + word.length <= end) {
+      pos += word.length;
+      return true;
+    }
+  }
+  return false;
+}
+
+/** `{...}` or `[...]` at the cursor, members skipped; keys must be plain strings. */
+function skipNested(isObject: boolean, depth: number): boolean {
+  const close = isObject ? 125 : 93;
+  pos++;
+  ws();
+  if (pos < end && src.charCodeAt(pos) === close) {
+    pos++;
+    return true;
+  }
+  for (;;) {
+    if (isObject) {
+      if (!skipString()) return false;
+      ws();
+      if (pos >= end || src.charCodeAt(pos++) !== 58) return false;
+      ws();
+    }
+    if (!skip(depth)) return false;
+    ws();
+    if (pos >= end) return false;
+    const c = src.charCodeAt(pos++);
+    if (c === close) return true;
+    if (c !== 44) return false;
+    ws();
+  }
+}
+
+/** A JSON string: escapes as JSON allows them, no control character. */
+function skipString(): boolean {
+  if (pos >= end || src.charCodeAt(pos) !== 34) return false;
+  for (let i = pos + 1; i < end; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 34) {
+      pos = i + 1;
+      return true;
+    }
+    if (c < 32) return false;
+    if (c !== 92) continue;
+    const e = src.charCodeAt(++i);
+    if (e === 117) {
+      if (!/^[0-9a-fA-F]{4}$/.test(src.slice(i + 1, i + 5)) || i + 5 > end) return false;
+      i += 4;
+    } else if ('"\\/bfnrt'.indexOf(String.fromCharCode(e)) === -1 || i >= end) {
+      return false;
+    }
+  }
+  return false;
+}
+
+/** -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, as JSON writes numbers. */
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+
+function skipNumber(): boolean {
+  NUMBER.lastIndex = pos;
+  if (NUMBER.exec(src) === null || NUMBER.lastIndex > end) return false;
+  pos = NUMBER.lastIndex;
+  return true;
 }
 
 /** The first '"' at or after i in the line, or -1. */
@@ -501,20 +615,41 @@ function acceptor(T_: ResolverTables, k: number): number | null {
   return a !== undefined && a < T_.nAcceptors ? a : null;
 }
 
-/** msg.type compared in place: 1a, 1b, 2a, 2b, or 0. */
+/** An extension message: what decode.ts makes of any "x-" type (its fields are not read). */
+const EXTENSION: TraceMessage = { type: 'ext' };
+
+/** msg.type is an extension type: "x-" and at most a name's length (format/trace.ts). */
+function isExtension(): boolean {
+  if (kind[TYPE] !== STR) return false;
+  const a = spanStart[TYPE] as number;
+  const n = (spanEnd[TYPE] as number) - a;
+  return n >= 2 && n <= NAME_LENGTH_MAX && src.charCodeAt(a) === 120
+    && src.charCodeAt(a + 1) === 45;
+}
+
+/**
+ * msg.type compared in place: 1a, 1b, 2a, 2b as 11, 12, 21, 22, their classic aliases (prepare,
+ * promise, accept, accepted: the same codecs, format/trace.ts) likewise, or 0.
+ */
 function msgType(): number {
   if (kind[TYPE] !== STR) return 0;
   const a = spanStart[TYPE] as number;
-  if ((spanEnd[TYPE] as number) - a !== 2) return 0;
+  const n = (spanEnd[TYPE] as number) - a;
+  if (n !== 2) {
+    if (same(a, n, 'prepare')) return 11;
+    if (same(a, n, 'promise')) return 12;
+    return same(a, n, 'accept') ? 21 : same(a, n, 'accepted') ? 22 : 0;
+  }
   const d = src.charCodeAt(a);
   const l = src.charCodeAt(a + 1);
   if ((d !== 49 && d !== 50) || (l !== 97 && l !== 98)) return 0;
   return (d - 48) * 10 + (l === 97 ? 1 : 2);
 }
 
-function toMessage(T_: ResolverTables): Message | null {
+function toMessage(T_: ResolverTables): TraceMessage | null {
   const slot = kind[SLOT] as number;
   if (slot !== ABSENT && !(slot === INT && num[SLOT] === 0)) return null;
+  if (isExtension()) return EXTENSION;
   const bal = ballot(T_, M_BAL);
   if (bal === null) return null;
   const acc = kind[ACC] !== ABSENT;

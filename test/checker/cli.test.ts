@@ -57,9 +57,9 @@ describe('synod check paxos', () => {
       /^progress: [\d,]+ states, [\d,]+ generated\/s, depth \d+, queue [\d,]+$/m);
   });
 
-  it('stops at --max-states with exit 2 and says why', async () => {
+  it('stops at --max-states with exit 3 ("unknown", as DESIGN.md says for a budget)', async () => {
     const r = await run('paxos', '--max-states', '1000', '--json');
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(JSON.parse(r.out).verdict).toBe('incomplete');
     expect(r.err).toMatch(/--max-states/);
   });

@@ -27,13 +27,27 @@ describe('synod check cluster', () => {
     [['--servers', '0'], /--servers must be between 1 and 5, got 0/],
     [['--clients', 'two'], /--clients must be a whole number, got 'two'/],
     [['--votes-to', 's7'], /--votes-to: 's7' is not one of s1\.\.s3/],
-    [['--max-states', '10'], /stopped after 10 states/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('refuses %j with a message naming the flag, exit 2', async (args, message) => {
     const r = await run(...args);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(r.err).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});
+
+describe('check cluster state cap', () => {
+  it('stops at --max-states with exit 3 ("unknown": no verdict) and says why', async () => {
+    const r = await run('--max-states', '10', '--json');
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.out).verdict).toBe('incomplete');
+    expect(r.err).toMatch(/stopped after 10 states \(--max-states\); no verdict/);
+  });
+
+  it('says UNKNOWN in its human report at the cap', async () => {
+    const r = await run('--max-states', '10');
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/^UNKNOWN: stopped at --max-states/m);
   });
 });
 
