@@ -72,6 +72,22 @@ export function majorities(n: number): QuorumSystem {
   return build(n, sortQuorums(quorums), 'majority');
 }
 
+/**
+ * The majorities of a configuration `members` (a bitmask) among n acceptors: the minimal
+ * subsets of members holding more than half of them (spec/multipaxos/reconfig.ts's
+ * member-only counting; an acceptor outside members is in no quorum).
+ */
+export function majoritiesOf(n: number, members: number): QuorumSystem {
+  const all = majorities(n);
+  if (members === (1 << n) - 1) return all;
+  const size = Math.floor(popcount(members) / 2) + 1;
+  const quorums: Quorum[] = [];
+  for (let mask = members; mask > 0; mask = (mask - 1) & members) {
+    if (popcount(mask) === size) quorums.push(membersOf(mask));
+  }
+  return build(n, sortQuorums(quorums), 'explicit');
+}
+
 /** Why a proposed quorum system is not one; null when it is. */
 export type QuorumProblem =
   | { readonly kind: 'empty-system' }

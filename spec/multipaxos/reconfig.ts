@@ -115,12 +115,20 @@ export function votersOf(st: State, s: Slot, b: Ballot, v: Value): ServerSet {
   return set;
 }
 
+/**
+ * Whether `voters` make a value chosen in a slot of configuration `config`. The spec's rule is
+ * member-only counting (isQuorumOf): a majority of config's own members. Mutants in test/ pass
+ * another rule to configsCounting.
+ */
+export type Counts = (voters: ServerSet, config: ServerSet) => boolean;
+
 /** ChosenAt(s, v) under `config`: a majority of config voted for v in one ballot. */
-export function chosenUnder(k: Constants, st: State, s: Slot, config: ServerSet): Value[] {
+export function chosenUnder(k: Constants, st: State, s: Slot, config: ServerSet,
+  counts: Counts = isQuorumOf): Value[] {
   const out: Value[] = [];
   for (let b = 0; b <= k.maxBallot; b++) {
     const v = st.proposed[s]![b]!;
-    if (v >= 0 && !out.includes(v) && isQuorumOf(votersOf(st, s, b, v), config)) out.push(v);
+    if (v >= 0 && !out.includes(v) && counts(votersOf(st, s, b, v), config)) out.push(v);
   }
   return out.sort((x, y) => x - y);
 }
@@ -134,17 +142,24 @@ export function chosenUnder(k: Constants, st: State, s: Slot, config: ServerSet)
 export function configs(k: Constants, st: State): readonly (ServerSet | null)[] {
   const known = memo.get(st);
   if (known !== undefined && known.k === k) return known.configs;
+  const out = configsCounting(k, st, isQuorumOf);
+  memo.set(st, { k, configs: out });
+  return out;
+}
+
+/** ConfigAt of every slot when `counts` decides what is chosen (the spec: isQuorumOf). */
+export function configsCounting(k: Constants, st: State, counts: Counts):
+(ServerSet | null)[] {
   const out: (ServerSet | null)[] = [];
   for (let s = 0; s < k.slots; s++) {
     if (s < k.alpha) { out.push(k.initial); continue; }
     const prev = out[s - 1]!;
     const t = s - k.alpha;
-    const chosen = prev === null ? [] : chosenUnder(k, st, t, out[t]!);
+    const chosen = prev === null ? [] : chosenUnder(k, st, t, out[t]!, counts);
     if (prev === null || chosen.length === 0) { out.push(null); continue; }
     const v = chosen[0]!;
     out.push(isConfigValue(k, v) ? k.configs[v - k.dataValues]! : prev);
   }
-  memo.set(st, { k, configs: out });
   return out;
 }
 
@@ -212,7 +227,8 @@ export function proposeWith(configFor: ConfigFor) {
     if (typeof config === 'string') return refuse('\\A t \\in 0..s-Alpha : Chosen(t) # {}', config);
     if (!quorumsOf(config).some((Q) => showsSafeAt(st, Q, b, s, v))) {
       return refuse('\\E Q \\in Quorums(ConfigAt(s)) : ShowsSafeAt(Q, b, s, v)',
-        `no majority of ${showSet(config)} shows ${showValue(k, v)} safe at ballot ${b} in slot ${s}`);
+        `no majority of ${showSet(config)} shows ${showValue(k, v)} safe at ballot ${b} ` +
+        `in slot ${s}`);
     }
     const proposed = st.proposed.map((row, i) => (i === s ? row.map((x, c) => (c === b ? v : x))
       : row));

@@ -25,3 +25,12 @@ export const unknownConfig = mutant((k, st, s) => {
  */
 export const electionConfigQuorum = mutant((k, st, s) =>
   (Spec.configs(k, st)[s] === null ? 'unknown' : k.initial));
+
+/**
+ * Without member-only counting: what a leader takes to be chosen (and so the configuration of
+ * the slots after it) counts the votes of every server against the size of the slot's
+ * configuration, members or not, as a learner that tallies every 2b it hears would.
+ */
+export const nonMemberCounting = mutant((k, st, s) =>
+  Spec.configsCounting(k, st, (voters, config) =>
+    2 * Spec.count(voters) > Spec.count(config))[s] ?? 'unknown');

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { slotsReconfigProperties } from '../../spec/multipaxos/reconfig-properties.js';
 import type { Constants } from '../../spec/multipaxos/reconfig.js';
 import { check } from '../../src/checker/engine.js';
 import { slotsReconfigModel } from '../../src/checker/models/slots-reconfig.js';
@@ -40,6 +41,18 @@ describe('docs/reconfiguration.md', () => {
     const r = check(slotsReconfigModel(k, { impl: M.electionConfigQuorum }));
     expect(r.trace.map((t) => `${t.action ?? 'Init'}: ${t.change}`))
       .toEqual(quoted('Init: initial state'));
+  });
+
+  it('quotes the member-only counting mutant\'s counterexample as the engine finds it', () => {
+    const k: Constants = {
+      servers: 3, initial: 0b001, dataValues: 1, configs: [0b110], slots: 2, maxBallot: 1,
+      alpha: 1,
+    };
+    const properties = slotsReconfigProperties.slice(0, 1);
+    const r = check(slotsReconfigModel(k, { impl: M.nonMemberCounting, properties }));
+    const block = blocks.filter((b) => b.startsWith('Init: initial state'))[1]!;
+    expect(r.trace.map((t) => `${t.action ?? 'Init'}: ${t.change}`))
+      .toEqual(block.trimEnd().split('\n'));
   });
 
   it('quotes the simulator run it names', async () => {

@@ -1,9 +1,9 @@
 /** Seeds 126..250 of the reconfiguration sweep (reconfig-seeds.ts says why it is split). */
 import { describe, expect, it } from 'vitest';
-import { SEEDS_PER_FILE, sweep } from './reconfig-seeds.js';
+import { SEEDS_PER_FILE, SWEEP_TIMEOUT_MS, sweep } from './reconfig-seeds.js';
 
 describe('synod simulate multipaxos --reconfig, every fault on', () => {
   it('runs clean for seeds 126..250, changing the members in every run', () => {
     expect(sweep(126, SEEDS_PER_FILE)).toBe(0);
-  });
+  }, SWEEP_TIMEOUT_MS);
 });

@@ -76,7 +76,11 @@ export interface Reference {
 
 export function mpSafetyChecks(
   machine: MachineName, sink: MpSink,
-): MpObserver & { readonly reference: Reference } {
+): MpObserver & {
+  readonly reference: Reference;
+  /** The members of `slot` as the chosen log decides them, or null while it cannot tell. */
+  readonly membersAt: (slot: number) => number | null;
+} {
   const m = MACHINES[machine];
   const tallies = new Map<string, Tally>();
   const proposals = new Map<string, string>();
@@ -267,6 +271,7 @@ export function mpSafetyChecks(
 
   return {
     reference: ref,
+    membersAt: (slot) => members?.at(slot, ref.digests.length - 1) ?? null,
     onEvent: (ev: MpWorldEvent) => {
       if (ev.kind === 'server-step') onStep(ev.step);
     },

@@ -40,7 +40,7 @@
  * that one, as slotsOf argues). Unchanged views keep their verdicts, so this is every slot
  * after every step.
  */
-import { majorities } from '../../../spec/quorums.js';
+import { majorities, majoritiesOf, type QuorumSystem } from '../../../spec/quorums.js';
 import { firstViolation } from '../../../spec/fast-safety.js';
 import { R1 as paxosR1 } from '../../../spec/properties.js';
 import type { Constants as PaxosConstants, PaxosState } from '../../../spec/paxos.js';
@@ -101,6 +101,11 @@ export interface MpRefinementOptions {
   readonly actions?: Actions;
   /** Recompute every slot view with the spec's slotView and assert they agree (tests). */
   readonly exactViews?: boolean;
+  /**
+   * With membership changes (required then): the members of a slot as the chosen log decides
+   * them, or null while slot - alpha or a slot below it has nothing chosen (checks.ts).
+   */
+  readonly membersAt?: (slot: number) => number | null;
 }
 
 /** A slot's steps since its last clean checkpoint. */
@@ -118,6 +123,20 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     acceptors: n, values: Infinity, quorums: majorities(n), maxBallot: Infinity, slots: Infinity,
   };
   const pk: PaxosConstants = paxosConstants(k);
+  const membersAt = opts.membersAt ?? null;
+  if (cfg.reconfig && membersAt === null) {
+    throw new Error('mpRefinement: a run with membership changes needs membersAt');
+  }
+  const systems = new Map<number, QuorumSystem>();
+  /** The majorities of slot s's members (reconfig.ts's SlotQuorum and ChosenAt), or null. */
+  const quorumsAt = (s: number): QuorumSystem | null => {
+    if (membersAt === null) return k.quorums;
+    const members = membersAt(s);
+    if (members === null) return null;
+    let q = systems.get(members);
+    if (q === undefined) systems.set(members, (q = majoritiesOf(n, members)));
+    return q;
+  };
   const ids = new Map<string, number>();
   const names: string[] = [];
   const value = (id: string): number => {
@@ -189,8 +208,16 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
   /** Judges one spec step; returns the message the spec sent, or null (reported). */
   const judge = (index: number, server: number, action: Action, msg: Message): Message | null => {
     const read = readBy(kept, action);
-    const r = testStep(k, { ...kept.vars, msgs: read }, action, impl, specNames);
     const who = serverName(server);
+    let ks = k;
+    if (action.name === 'Phase2a') {
+      const quorums = quorumsAt(action.s);
+      if (quorums === null) return fail(index, 'Phase2a', `${who}: ${KNOWN}: slot ${action.s}'s ` +
+        `members depend on slot ${action.s - cfg.alpha} or one below it, where nothing is ` +
+        'chosen'), null;
+      ks = { ...k, quorums };
+    }
+    const r = testStep(ks, { ...kept.vars, msgs: read }, action, impl, specNames);
     if (!r.ok) return fail(index, action.name, `${who}: ${r.conjunct}: ${r.why}`), null;
     const added = r.next.msgs.filter((m) => !read.includes(m));
     if (added.length !== 1) {
@@ -234,7 +261,10 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
 
   /** R1 on the step in slot s, now; the state properties at the slot's next checkpoint. */
   const checkSlot = (index: number, s: number, before: PaxosState): void => {
-    const after = viewAt(s);
+    const view = viewAt(s);
+    // A slot whose members are unknown has no 2a (Phase2a's Known): its quorums matter to no
+    // property, and the initial members stand in for them.
+    const after = { ...view, pk: { ...view.pk, quorums: quorumsAt(s) ?? pk.quorums } };
     last.set(s, after.view);
     const v = paxosR1(after.pk, before, after.view, after.names);
     if (v !== null) return fail(index, v.property, `slot ${s}: ${v.summary}`);
@@ -351,6 +381,9 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     },
   };
 }
+
+/** reconfig.ts's Known conjunct, as Phase2a's refusal names it. */
+const KNOWN = '\\A t \\in 0..s-Alpha : Chosen(t) # {}';
 
 /** Where the implementation's message differs from the spec's, or null. */
 function messageMismatch(spec: Message, mine: Message): string | null {

@@ -30,6 +30,26 @@ describe('refinement to the per-slot spec', () => {
     }
   });
 
+  it('with membership changes judges each slot under its own members, views exact', () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const r = simulateMultiPaxos({
+        ...base, seed, steps: 2000, servers: 5, members: 3, reconfig: true, snapshotEvery: 4,
+        refinement: (sink, cfg, membersAt) =>
+          mpRefinement(sink, cfg, { exactViews: true, membersAt }),
+      });
+      expect(r.violation, `seed ${seed}`).toBeNull();
+      expect(r.passed).toContain('refinement');
+      expect(r.membership?.commands, `seed ${seed}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses a run with membership changes but no account of the members', () => {
+    expect(() => simulateMultiPaxos({
+      ...base, seed: 1, servers: 5, members: 3, reconfig: true,
+      refinement: (sink, cfg) => mpRefinement(sink, cfg),
+    })).toThrow(/needs membersAt/);
+  });
+
   it('runs by default, and is reported as not run when turned off', () => {
     const on = simulateMultiPaxos({ ...base, seed: 3 });
     expect(on.passed).toContain('refinement');
