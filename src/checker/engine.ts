@@ -214,21 +214,23 @@ class Search {
   /** Generates every step from state id: checks each, and admits the new states. */
   private expand(id: number): void {
     const { model, store, W, out, labels, weights } = this;
-    const n = model.successors(store.keys, id * W, out, labels, weights);
+    const src = store.chunk(id);
+    const at = store.offset(id);
+    const n = model.successors(src, at, out, labels, weights);
     this.steps += n;
     const inModel = model.constraint;
     for (let j = 0; j < n; j++) {
       this.generated += weights[j] as number;
       if (inModel !== undefined && !inModel(out, j * W)) continue;
-      const bad = model.checkStep(store.keys, id * W, labels[j] as number, out, j * W);
+      const bad = model.checkStep(src, at, labels[j] as number, out, j * W);
       if (bad >= 0) {
         const state = out.slice(j * W, (j + 1) * W);
-        const violation = model.explainStep(bad, store.keys, id * W, labels[j] as number, state, 0);
+        const violation = model.explainStep(bad, src, at, labels[j] as number, state, 0);
         this.found = { violation, last: id, step: { label: labels[j] as number, state }, property: bad };
         return;
       }
       // A step back to its own source (re-sending a message already in msgs) needs no lookup.
-      if (sameWords(store.keys, id * W, out, j * W, W)) continue;
+      if (sameWords(src, at, out, j * W, W)) continue;
       this.admit(out, j * W, id, labels[j] as number);
       if (this.found !== null) return;
     }
@@ -236,20 +238,21 @@ class Search {
 
   /** Stores the state at buf[off..] if new, then checks the targets and state properties. */
   private admit(buf: Uint32Array, off: number, from: number, lab: number): void {
-    const { model, store, W, unreached } = this;
+    const { model, store, unreached } = this;
     if (this.canon !== undefined) this.canon(buf, off);
     const id = store.insert(buf, off);
     if (id < 0) return;
     this.parent.set(id, from);
     this.label.set(id, lab);
-    const keys = store.keys;
+    const keys = store.chunk(id);
+    const at = store.offset(id);
     for (let i = unreached.length - 1; i >= 0; i--) {
-      if (model.reaches(unreached[i] as number, keys, id * W)) unreached.splice(i, 1);
+      if (model.reaches(unreached[i] as number, keys, at)) unreached.splice(i, 1);
     }
-    const bad = model.checkState(keys, id * W);
+    const bad = model.checkState(keys, at);
     if (bad < 0) return;
     this.found = {
-      violation: model.explainState(bad, keys, id * W), last: id, step: null, property: bad,
+      violation: model.explainState(bad, keys, at), last: id, step: null, property: bad,
     };
   }
 
@@ -293,14 +296,13 @@ function buildTrace(
   model: Model, store: StateStore, parent: IdColumn, label: IdColumn, found: Found,
   canon: ((buf: Uint32Array, off: number) => void) | undefined,
 ): { readonly steps: TraceStep[]; readonly last: Uint32Array } {
-  const W = model.words;
   const ids: number[] = [];
   for (let id = found.last; id >= 0; id = parent.get(id)) ids.push(id);
   ids.reverse();
   const states: Uint32Array[] = [];
   const labs: number[] = [];
   if (canon === undefined) {
-    for (const id of ids) states.push(store.keys.slice(id * W, (id + 1) * W));
+    for (const id of ids) states.push(store.get(id));
     for (let i = 1; i < ids.length; i++) labs.push(label.get(ids[i]!));
   } else {
     replaySymmetric(model, store, ids, canon, states, labs);
@@ -358,7 +360,7 @@ function replaySymmetric(
   const W = model.words;
   const inits = new Uint32Array(Math.max(model.maxSuccessors, 8) * W);
   const n = model.initial(inits);
-  const first = store.keys.slice(ids[0]! * W, (ids[0]! + 1) * W);
+  const first = store.get(ids[0]!);
   let start: Uint32Array | null = null;
   for (let i = 0; i < n && start === null; i++) {
     const s = inits.slice(i * W, (i + 1) * W);
@@ -369,7 +371,7 @@ function replaySymmetric(
   if (start === null) throw new Error(`checker bug: no initial state of ${model.name} matches`);
   states.push(start);
   for (let i = 1; i < ids.length; i++) {
-    const target = store.keys.slice(ids[i]! * W, (ids[i]! + 1) * W);
+    const target = store.get(ids[i]!);
     const step = findStep(model, states[i - 1]!, target, canon);
     states.push(step.state);
     labs.push(step.label);

@@ -11,8 +11,9 @@ import type { Model } from '../../src/checker/engine.js';
 import { smrCheckConstants, smrProperties } from '../../src/checker/multipaxos-check.js';
 import type { SmrState } from '../../spec/multipaxos/smr.js';
 import {
-  fromFlat, pack, smrCanonicalizer, smrLayout, toFlat, unpack,
+  fromFlat, pack, smrLayout, toFlat, unpack,
 } from '../../src/checker/models/multipaxos-codec.js';
+import { smrCanonicalizer } from '../../src/checker/models/multipaxos-symmetry.js';
 import { readableSmrModel } from '../../src/checker/models/multipaxos.js';
 import { packedSmrModel } from '../../src/checker/models/multipaxos-packed.js';
 

@@ -16,10 +16,8 @@
  * A replica sends at most one PrepareReply per ballot (it joins a ballot once); encoding a state
  * with two is refused loudly rather than stored wrong.
  *
- * Symmetry: the canonical form is the image whose flat vector is smallest (field by field)
- * under every renaming of replicas, of writes and of reads (the product of the three permutation groups; TLC's SymmetricPerms is
- * their union, which is the same group when at most one of the three has two members, as in
- * every model whose count we pin). Left out: nothing of the state; every field is stored.
+ * Symmetry (the canonical form under renamings) is in multipaxos-symmetry.ts. Left out: nothing
+ * of the state; every field is stored.
  */
 import {
   type ClientEvent, type Command, type Inst, type Message, type NodeState, type Pc,
@@ -293,135 +291,5 @@ export function fromFlat(L: SmrLayout, f: Int32Array): SmrState {
     observed: Array.from({ length: f[L.observed]! },
       (_, i) => codeEvent(L, f[L.observed + 1 + i]!)),
     pc: Array.from({ length: L.R }, (_, r): Pc => (f[L.pc + r] === 1 ? 'Done' : 'rloop')),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Symmetry.
-// ---------------------------------------------------------------------------------------------
-
-function permutations(n: number): number[][] {
-  if (n === 0) return [[]];
-  return permutations(n - 1).flatMap((p) =>
-    Array.from({ length: p.length + 1 }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
-}
-
-/** One renaming: of replicas (rep) and of commands (cmd), with its tables over codes. */
-interface Renaming {
-  readonly rep: readonly number[];
-  /** code (cmd+1, 0 = nil) -> code. */
-  readonly cmdCode: Int32Array;
-  readonly repMask: Int32Array;
-  readonly event: Int32Array;
-  readonly vote: Int32Array;
-  /** Accept bit src*(C+1)+cmd+1 -> bit. */
-  readonly acceptBit: Int32Array;
-}
-
-function renamings(L: SmrLayout): Renaming[] {
-  const { R, C, W, B } = L;
-  const reads = C - W;
-  const out: Renaming[] = [];
-  for (const rep of permutations(R)) {
-    for (const pw of permutations(W)) {
-      for (const pr of permutations(reads)) {
-        const cmd = (c: number): number => (c < W ? pw[c]! : W + pr[c - W]!);
-        const cmdCode = Int32Array.from({ length: C + 1 }, (_, x) => (x === 0 ? 0 : cmd(x - 1) + 1));
-        const repMask = Int32Array.from({ length: 1 << R }, (_, m) =>
-          rep.reduce((acc, to, from) => acc | (((m >>> from) & 1) << to), 0));
-        const event = Int32Array.from({ length: L.obsCap + 1 }, (_, x) => {
-          if (x === 0) return 0;
-          const e = codeEvent(L, x);
-          return eventCode(L, e.type === 'Req' ? { type: 'Req', cmd: cmd(e.cmd) }
-            : { type: 'Ack', cmd: cmd(e.cmd), val: e.val === nil ? nil : cmd(e.val) });
-        });
-        const vote = Int32Array.from({ length: B * (C + 1) + 1 }, (_, x) => {
-          if (x === 0) return 0;
-          const bal = 1 + Math.floor((x - 1) / (C + 1));
-          return 1 + (bal - 1) * (C + 1) + cmdCode[(x - 1) % (C + 1)]!;
-        });
-        const acceptBit = Int32Array.from({ length: R * (C + 1) }, (_, bit) =>
-          rep[Math.floor(bit / (C + 1))]! * (C + 1) + cmdCode[bit % (C + 1)]!);
-        const identity = rep.every((x, i) => x === i) && pw.every((x, i) => x === i) &&
-          pr.every((x, i) => x === i);
-        if (!identity) out.push({ rep, cmdCode, repMask, event, vote, acceptBit });
-      }
-    }
-  }
-  return out;
-}
-
-/** g := the image of f under renaming p. */
-function rename(L: SmrLayout, p: Renaming, f: Int32Array, g: Int32Array): void {
-  const { R, C, B, nodeLen } = L;
-  const cc = p.cmdCode;
-  for (let r = 0; r < R; r++) {
-    const o = r * nodeLen;
-    const q = p.rep[r]! * nodeLen;
-    const leader = f[o + N_LEADER]!;
-    g[q + N_LEADER] = leader === 0 ? 0 : p.rep[leader - 1]! + 1;
-    g[q + N_KVALUE] = cc[f[o + N_KVALUE]!]!;
-    g[q + N_COMMIT] = f[o + N_COMMIT]!;
-    g[q + N_BALPREP] = f[o + N_BALPREP]!;
-    g[q + N_BALMAX] = f[o + N_BALMAX]!;
-    for (let j = 0; j < C; j++) {
-      const a = o + N_INSTS + 4 * j;
-      const b = q + N_INSTS + 4 * j;
-      g[b + I_STATUS] = f[a + I_STATUS]!;
-      g[b + I_CMD] = cc[f[a + I_CMD]!]!;
-      g[b + I_VBAL] = f[a + I_VBAL]!;
-      g[b + I_VCMD] = cc[f[a + I_VCMD]!]!;
-    }
-    g[L.pc + p.rep[r]!] = f[L.pc + r]!;
-    for (let b = 0; b < B; b++) {
-      const from = L.prepReply + (r * B + b) * (1 + C);
-      const to = L.prepReply + (p.rep[r]! * B + b) * (1 + C);
-      g[to] = f[from]!;
-      for (let j = 1; j <= C; j++) g[to + j] = p.vote[f[from + j]!]!;
-    }
-  }
-  g[L.pending] = f[L.pending]!;
-  for (let i = 1; i <= C; i++) g[L.pending + i] = cc[f[L.pending + i]!]!;
-  g[L.observed] = f[L.observed]!;
-  for (let i = 1; i <= L.obsCap; i++) g[L.observed + i] = p.event[f[L.observed + i]!]!;
-  for (let b = 0; b < B; b++) g[L.prepare + b] = p.repMask[f[L.prepare + b]!]!;
-  for (let i = 0; i < B * C; i++) {
-    g[L.acceptReply + i] = p.repMask[f[L.acceptReply + i]!]!;
-    const acc = f[L.accept + i]!;
-    let img = 0;
-    for (let bit = 0; bit < R * (C + 1); bit++) {
-      if ((acc >>> bit) & 1) img |= 1 << p.acceptBit[bit]!;
-    }
-    g[L.accept + i] = img;
-  }
-  g[L.commitNotice] = f[L.commitNotice]!;
-}
-
-/**
- * The canonical form under every renaming of replicas, writes and reads, written in place: the
- * image whose flat vector is smallest field by field (compared with an early exit, packed once).
- */
-export function smrCanonicalizer(L: SmrLayout): (buf: Uint32Array, off: number) => void {
-  const ps = renamings(L);
-  const f = new Int32Array(L.fields);
-  let g = new Int32Array(L.fields);
-  let best = new Int32Array(L.fields);
-  const n = L.fields;
-  return (buf, off) => {
-    unpack(L, buf, off, f);
-    best.set(f);
-    let renamed = false;
-    for (const p of ps) {
-      rename(L, p, f, g);
-      let i = 0;
-      while (i < n && g[i] === best[i]) i++;
-      if (i < n && g[i]! < best[i]!) {
-        const t = best;
-        best = g;
-        g = t;
-        renamed = true;
-      }
-    }
-    if (renamed) pack(L, best, buf, off);
   };
 }

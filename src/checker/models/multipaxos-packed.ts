@@ -23,8 +23,9 @@ import { holdsInSlot, r1HoldsInSlot, reachedInSlot }
 import type { Model, Violation } from '../engine.js';
 import {
   fromFlat, I_CMD, I_STATUS, I_VBAL, I_VCMD, N_COMMIT, N_INSTS, N_KVALUE, COMMITTED, pack,
-  smrCanonicalizer, smrLayout, unpack, type SmrLayout,
+  smrLayout, unpack, type SmrLayout,
 } from './multipaxos-codec.js';
+import { smrCanonicalizer } from './multipaxos-symmetry.js';
 import { smrNext } from './multipaxos-next.js';
 import { maxSmrSuccessors, readableSmrModel, type SmrProperties }
   from './multipaxos.js';

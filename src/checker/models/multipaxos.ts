@@ -18,8 +18,9 @@ import type {
 } from '../../../spec/multipaxos/smr-properties.js';
 import type { Model, Violation } from '../engine.js';
 import {
-  fromFlat, smrCanonicalizer, smrLayout, toFlat, pack, unpack, type SmrLayout,
+  fromFlat, smrLayout, toFlat, pack, unpack, type SmrLayout,
 } from './multipaxos-codec.js';
+import { smrCanonicalizer } from './multipaxos-symmetry.js';
 import { describeSmrChange, describeSmrState } from './multipaxos-show.js';
 
 export interface SmrProperties {
