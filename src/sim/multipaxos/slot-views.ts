@@ -29,6 +29,8 @@ export interface SlotViewOf {
   readonly view: PaxosState;
   readonly pk: PaxosConstants;
   readonly names: Names;
+  /** The messages in view.msgs that were not in the slot's previous view, sorted as msgs. */
+  readonly added: readonly PaxosMessage[];
 }
 
 /** What the views read: the spec's acceptor variables and msgs, indexed. */
@@ -46,6 +48,8 @@ interface Cache {
   readonly keys: Set<string>;
   /** How many of phase1 and of the slot's own messages are in `msgs`. */
   p1: number;
+  /** What was added since the last view was taken. */
+  added: PaxosMessage[];
   own: number;
   /** Local value -> global value, and back. */
   readonly global: number[];
@@ -87,6 +91,7 @@ export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
     const key = keyOf(q);
     if (c.keys.has(key)) return;
     c.keys.add(key);
+    c.added.push(q);
     let lo = 0;
     let hi = c.msgs.length;
     while (lo < hi) {
@@ -100,7 +105,7 @@ export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
   return (s: number): SlotViewOf => {
     let c = caches.get(s);
     if (c === undefined) {
-      c = { msgs: [], keys: new Set(), p1: 0, own: 0, global: [], local: new Map() };
+      c = { msgs: [], keys: new Set(), p1: 0, added: [], own: 0, global: [], local: new Map() };
       caches.set(s, c);
     }
     for (; c.p1 < src.phase1.length; c.p1++) add(c, s, src.phase1[c.p1]!);
@@ -122,7 +127,9 @@ export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
     const names: Names = {
       acceptor: serverName, value: (v) => src.ids[cache.global[v]!] ?? `value ${v}`,
     };
-    return { view, pk: { ...pk, values: c.global.length }, names };
+    const added = c.added.length > 1 ? c.added.sort(comparePaxos) : c.added;
+    c.added = [];
+    return { view, pk: { ...pk, values: c.global.length }, names, added };
   };
 }
 
