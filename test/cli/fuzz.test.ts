@@ -204,4 +204,12 @@ describe('hostile input at every entry point, each run isolated and watched', ()
     const r = await check('trace', 'check', file('fresh.jsonl', [HEADER, ...lines].join('\n')));
     expect(r.code).toBe(0);
   }, 120_000);
+
+  it('so does a partial one: 50,000 lost-promise 2a lines (2.9 MB; once quadratic)', async () => {
+    const lines = Array.from({ length: 50_000 }, (_, b) =>
+      `{"ev":"send","node":"s1","msg":{"type":"2a","bal":${b},"val":"v"}}`);
+    const r = await check('trace', 'check', '--partial', file('fresh-partial.jsonl',
+      [HEADER, ...lines].join('\n')));
+    expect(r.code).toBe(0);
+  }, 120_000);
 });
