@@ -102,22 +102,26 @@ function scanned(text: string, start: number, stop: number,
 // ---------------------------------------------------------------------------------------------
 
 const NAME_ = String.raw`"([^"\\\x00-\x1f]*)"`;
-const INT_ = String.raw`(-?(?:0|[1-9][0-9]{0,14}))`;
-const OR_NULL = String.raw`(?:null|${INT_})`;
+const DIGITS_ = String.raw`(?:0|[1-9][0-9]{0,14})`;
+const INT_ = String.raw`(-?${DIGITS_})`;
+/** A ballot as one group: an integer, or a [round, "proposer"] pair written compactly. */
+const BAL_ = String.raw`(-?${DIGITS_}|\[${DIGITS_},"[^"\\\x00-\x1f]*"\])`;
+const OR_NULL = String.raw`(?:null|${BAL_})`;
 const VALUE_ = String.raw`(?:"([^"\\\x00-\x1f]*)"|${INT_})`;
 const VALUE_OR_NULL = String.raw`(?:null|"([^"\\\x00-\x1f]*)"|${INT_})`;
 /** Groups: 1 ev, 2 node; 1a: 3 bal; 1b: 4 acc 5 bal 6 mbal 7-8 mval; 2a: 9 bal 10-11 val;
- * 2b: 12 acc 13 bal 14-15 val. */
+ * 2b: 12 acc 13 bal 14-15 val. The classic names are the same codecs (format/trace.ts). */
 const MESSAGE = new RegExp(String.raw`\{"ev":"(send|recv)","node":${NAME_},"msg":\{"type":"(?:` +
-  String.raw`1a","bal":${INT_}|1b","acc":${NAME_},"bal":${INT_},"mbal":${OR_NULL},` +
-  String.raw`"mval":${VALUE_OR_NULL}|2a","bal":${INT_},"val":${VALUE_}|` +
-  String.raw`2b","acc":${NAME_},"bal":${INT_},"val":${VALUE_})\}\}`, 'y');
+  String.raw`(?:1a|prepare)","bal":${BAL_}|(?:1b|promise)","acc":${NAME_},"bal":${BAL_},` +
+  String.raw`"mbal":${OR_NULL},"mval":${VALUE_OR_NULL}|(?:2a|accept)","bal":${BAL_},` +
+  String.raw`"val":${VALUE_}|(?:2b|accepted)","acc":${NAME_},"bal":${BAL_},"val":${VALUE_})` +
+  String.raw`\}\}`, 'y');
 /** Groups: 1 node, 2 maxBal, 3 the vote's part, 4 maxVBal, 5-6 maxVal. */
 const PERSIST = new RegExp(String.raw`\{"ev":"persist","node":${NAME_},"maxBal":${OR_NULL}` +
   String.raw`(,"maxVBal":${OR_NULL},"maxVal":${VALUE_OR_NULL})?\}`, 'y');
 /** Groups: 1 node, 2-3 val, 4 bal. */
 const LEARN = new RegExp(String.raw`\{"ev":"learn","node":${NAME_},"val":${VALUE_}` +
-  String.raw`(?:,"bal":${INT_})?\}`, 'y');
+  String.raw`(?:,"bal":${BAL_})?\}`, 'y');
 
 /** The line in a canonical shape, or null (the scanner then tries it). */
 function shaped(text: string, start: number, stop: number, T_: ResolverTables): Event | null {
@@ -132,14 +136,14 @@ function shaped(text: string, start: number, stop: number, T_: ResolverTables): 
   if (node === undefined) return null;
   if (re === LEARN) {
     const val = valueAt(T_, m[2], m[3]);
-    const bal = m[4] === undefined ? -1 : ballotAt(m[4]);
+    const bal = m[4] === undefined ? -1 : ballotAt(T_, m[4]);
     return val === null || bal === null ? null : { kind: 'learn', node, val, bal };
   }
   if (node >= T_.nAcceptors) return null;
-  const maxBal = noneOrBallotAt(m[2]);
+  const maxBal = noneOrBallotAt(T_, m[2]);
   if (maxBal === null) return null;
   if (m[3] === undefined) return { kind: 'persist', node, state: { maxBal, vote: null } };
-  const maxVBal = noneOrBallotAt(m[4]);
+  const maxVBal = noneOrBallotAt(T_, m[4]);
   const maxVal = m[5] === undefined && m[6] === undefined ? -1 : valueAt(T_, m[5], m[6]);
   if (maxVBal === null || maxVal === null || (maxVBal === -1) !== (maxVal === -1)) return null;
   return { kind: 'persist', node, state: { maxBal, vote: { maxVBal,
@@ -152,41 +156,47 @@ function shapedMessage(m: RegExpExecArray, T_: ResolverTables): Event | null {
   const kind_ = m[1] === 'send' ? 'send' : 'recv';
   let msg: Message | null = null;
   if (m[3] !== undefined) {
-    const bal = ballotAt(m[3]);
+    const bal = ballotAt(T_, m[3]);
     msg = bal === null ? null : { type: '1a', bal };
   } else if (m[4] !== undefined) {
     const acc = acceptorAt(T_, m[4]);
-    const bal = ballotAt(m[5]);
-    const mbal = noneOrBallotAt(m[6]);
+    const bal = ballotAt(T_, m[5]);
+    const mbal = noneOrBallotAt(T_, m[6]);
     const mval = m[7] === undefined && m[8] === undefined ? -1 : valueAt(T_, m[7], m[8]);
     msg = acc === null || bal === null || mbal === null || mval === null
       || (mbal === -1) !== (mval === -1) ? null
       : { type: '1b', acc, bal, mbal, mval: mval === -1 ? null : mval };
   } else if (m[9] !== undefined) {
-    const bal = ballotAt(m[9]);
+    const bal = ballotAt(T_, m[9]);
     const val = valueAt(T_, m[10], m[11]);
     msg = bal === null || val === null ? null : { type: '2a', bal, val };
   } else {
     const acc = acceptorAt(T_, m[12]);
-    const bal = ballotAt(m[13]);
+    const bal = ballotAt(T_, m[13]);
     const val = valueAt(T_, m[14], m[15]);
     msg = acc === null || bal === null || val === null ? null : { type: '2b', acc, bal, val };
   }
   return msg === null ? null : { kind: kind_, node, msg };
 }
 
-/** A captured integer as a ballot (>= 0). */
-function ballotAt(x: string | undefined): Ballot | null {
+/** A captured ballot (an integer >= 0, or a pair of a known proposer) in the spec's numbers. */
+function ballotAt(T_: ResolverTables, x: string | undefined): Ballot | null {
   if (x === undefined) return null;
-  const n = Number(x);
-  return n >= 0 ? n : null;
+  if (x.charCodeAt(0) !== 91) {
+    const n = Number(x);
+    return n >= 0 ? n : null;
+  }
+  const comma = x.indexOf(',');
+  const p = T_.proposerIndex.get(x.slice(comma + 2, x.length - 2));
+  if (p === undefined) return null;
+  const n = Number(x.slice(1, comma)) * T_.nProposers + p;
+  return Number.isSafeInteger(n) ? n : null;
 }
 
-/** A captured integer or null (undefined) as a ballot or -1 for none. */
-function noneOrBallotAt(x: string | undefined): Ballot | -1 | null {
-  if (x === undefined) return -1;
-  const n = Number(x);
-  return n === -1 ? -1 : n >= 0 ? n : null;
+/** A captured ballot or null (undefined), or -1, as a ballot or -1 for none. */
+function noneOrBallotAt(T_: ResolverTables, x: string | undefined): Ballot | -1 | null {
+  if (x === undefined || x === '-1') return -1;
+  return ballotAt(T_, x);
 }
 
 /** A known value, captured as a string (str) or a number (digits). */

@@ -13,17 +13,26 @@
  *   commit-received    from a quorum in one ballot (the logged ballot, if any), or a commit of v
  *
  * A node's own sends count as received by it (a server that is acceptor and proposer knows its
- * own promise without a message to itself). Receipts are kept in full, including receives the
- * node logged as ignored: the rules only ever add reasons to accept.
+ * own promise without a message to itself). Receipts are kept, including receives the node
+ * logged as ignored: the rules only ever add reasons to accept.
  *
- * Left out: partial traces (a lost recv line would make these rules reject a valid run), and the
- * receipts' memory, which grows with the distinct (node, ballot) pairs of 1b and 2b received.
+ * Left out: partial traces (a lost recv line would make these rules reject a valid run). The
+ * receipts' memory grows with the distinct (node, ballot) pairs of 1b and 2b received (bounded
+ * with the ballots, run.ts's ballotsMaxFor), and with at most RECEIPTS_MAX lines per message.
  */
 import type { Ballot, Message, Msg1b, Value } from '../../spec/paxos.js';
 import type { QuorumSystem } from '../../spec/quorums.js';
 import type { TraceMessage } from './events.js';
 
-/** A 1b as one node received it: the report (as first received) and every line it came in. */
+/**
+ * Lines kept of one message received again and again (a retransmission): enough for a witness to
+ * show a message counted twice, and a bound, so that the receipts' memory follows the distinct
+ * messages received, not the trace's length. A 2b's first receipt from each acceptor is always
+ * kept, so the acceptors a witness names are all listed.
+ */
+const RECEIPTS_MAX = 8;
+
+/** A 1b as one node received it: the report (as first received) and the lines it came in. */
 interface Receipt1b { readonly msg: Msg1b; readonly lines: number[] }
 
 /** Why a line is not justified by what its node had received; words built by the caller. */
@@ -94,15 +103,16 @@ export function createReceipts(quorums: QuorumSystem): Receipts {
       if (got === undefined) byBal.set(m.bal, got = new Map());
       const had = got.get(m.acc);
       if (had === undefined) got.set(m.acc, { msg: m, lines: [line] });
-      else had.lines.push(line);
+      else if (had.lines.length < RECEIPTS_MAX) had.lines.push(line);
     } else if (m.type === '2b') {
       const byBal = inner(twoB, node);
       let byVal = byBal.get(m.bal);
       if (byVal === undefined) byBal.set(m.bal, byVal = new Map());
       let votes = byVal.get(m.val);
       if (votes === undefined) byVal.set(m.val, votes = { mask: 0, receipts: [] });
+      const fresh = (votes.mask & (1 << m.acc)) === 0;
       votes.mask |= 1 << m.acc;
-      votes.receipts.push({ msg: m, line });
+      if (fresh || votes.receipts.length < RECEIPTS_MAX) votes.receipts.push({ msg: m, line });
     } else if (m.type === 'commit') {
       const got = inner(commits, node);
       if (!got.has(m.val)) got.set(m.val, line);

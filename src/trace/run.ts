@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly liveness?: number;
   /** v2 traces: the linearizability check of the client calls (composed by the CLI). */
   readonly callsCheck?: CallsCheck | null;
+  /** Fully logged v1 traces: the most ballots the spec state may hold (default ballotsMaxFor). */
+  readonly ballotsMax?: number;
 }
 
 /** "unknown": a partial trace's search ran out of budget, or needs more than it covers. */
@@ -54,6 +56,32 @@ export const PARTIAL_TIME_MS = 60_000;
 
 /** Partial traces are searched in memory; this bounds how many events that may hold. */
 export const PARTIAL_EVENTS_MAX = 1_000_000;
+
+/**
+ * The memory a fully logged trace's spec state may take. The state is msgs (state.ts), whose
+ * size is set by the ballots it holds messages of, not by the trace's length: a run that sends
+ * its messages again and again stays within a few MiB however long it is, but a trace with a
+ * fresh ballot every line needs a slot per line. Past this, the verdict is "unknown" (exit 3):
+ * every line read so far was allowed, and nothing is guessed about the rest.
+ */
+export const STATE_BYTES_MAX = 2 * 2 ** 30;
+
+/**
+ * Bytes one ballot's slot takes, measured (docs/benchmarks.md, "Memory per ballot"): its columns
+ * (6 per ballot, 5 per ballot and acceptor, 4 or 8 bytes each) twice over, as they grow by
+ * doubling, and its entry in the map from ballots to slots.
+ */
+export function bytesPerBallot(acceptors: number): number {
+  return 2 * (36 + 32 * acceptors) + 96;
+}
+
+/**
+ * The most ballots a fully logged trace's spec state may hold: what fits in STATE_BYTES_MAX,
+ * and below the 2^24 entries a JavaScript Map can hold (the slots are indexed by one).
+ */
+export function ballotsMaxFor(acceptors: number): number {
+  return Math.min(2 ** 24 - 1, Math.floor(STATE_BYTES_MAX / bytesPerBallot(acceptors)));
+}
 
 /**
  * Checks one trace, v1 or v2: the header line (read first, before anything is decoded) says which
@@ -120,6 +148,8 @@ async function checkTraceV1(source: AsyncIterable<Uint8Array | string>,
   let partial = false;
   const held: { e: Event; line: number }[] = [];
   let overflow = 0;
+  let ballotsMax = Infinity;
+  let full: string | null = null;
   let sourceError: string | null = null;
   const outcome = await readTrace(guarded(source, (m) => { sourceError = m; }), {
     header: (c, n) => {
@@ -127,9 +157,15 @@ async function checkTraceV1(source: AsyncIterable<Uint8Array | string>,
       table = n;
       partial = options.partial === true || c.partial;
       if (!partial) checker = createChecker(c, n, options);
+      ballotsMax = options.ballotsMax ?? ballotsMaxFor(c.acceptors.length);
     },
     event: (e, line) => {
-      if (checker !== null) return checker.event(e, line);
+      if (checker !== null) {
+        const more = checker.event(e, line);
+        if (checker.state().slots.size <= ballotsMax) return more;
+        full = stateFull(line, ballotsMax, checker.state().n);
+        return false;
+      }
       if (held.length >= PARTIAL_EVENTS_MAX) {
         overflow = line;
         return false;
@@ -155,8 +191,11 @@ async function checkTraceV1(source: AsyncIterable<Uint8Array | string>,
   if (c === null || table === null) throw new Error('checkTrace: read a trace without a header');
   if (!partial) {
     const summary = (checker as unknown as ReturnType<typeof createChecker>).summary();
-    return { verdict: summary.rejections.length > 0 ? 'rejected' : 'accepted', problem: null,
-      summary, partial: null, ...base };
+    if (summary.rejections.length > 0) {
+      return { verdict: 'rejected', problem: null, summary, partial: null, ...base };
+    }
+    return { verdict: full === null ? 'accepted' : 'unknown', problem: null, summary,
+      partial: null, ...base, ...(full === null ? {} : { notes: [full] }) };
   }
   const report = checkPartial(c, table, held, options.budget ?? PARTIAL_BUDGET,
     performance.now() + (options.timeBudgetMs ?? PARTIAL_TIME_MS));
@@ -164,6 +203,14 @@ async function checkTraceV1(source: AsyncIterable<Uint8Array | string>,
     verdict: report.verdict, problem: null, summary: report.summary,
       partial: report, ...base,
   };
+}
+
+/** Why a fully logged trace got no verdict: its spec state outgrew the stated limit. */
+function stateFull(line: number, ballotsMax: number, acceptors: number): string {
+  const mib = Math.round(ballotsMax * bytesPerBallot(acceptors) / 2 ** 20);
+  return `memory budget exhausted at line ${line}: the spec state holds messages of more than ` +
+    `${ballotsMax.toLocaleString('en-US')} ballots (about ${mib} MiB, the checker's limit); ` +
+    'every line before it was allowed';
 }
 
 /**

@@ -8,43 +8,74 @@
 const ACC = ['s1', 's2', 's3'];
 
 /**
+ * How a generated trace writes its lines: the spec's message names (1a..2b) or the classic ones
+ * (prepare, promise, accept, accepted); ballots as numbers or as [round, "proposer"] pairs; and
+ * with `extensions`, an "x-" message (a client request, a timer) after every spec event.
+ */
+export interface TraceStyle {
+  readonly names: 'spec' | 'classic';
+  readonly ballots: 'numbers' | 'pairs';
+  readonly extensions: boolean;
+}
+
+export const SPEC_STYLE: TraceStyle = { names: 'spec', ballots: 'numbers', extensions: false };
+
+const CLASSIC = { '1a': 'prepare', '1b': 'promise', '2a': 'accept', '2b': 'accepted' } as const;
+
+/**
  * About `events` events (a whole number of ballots), in chunks of about 1 MiB. With
  * `ballotsMax`, after that many ballots the run goes round them again, resending and receiving
  * the same messages (retransmissions, no new state): a long trace over a bounded spec state.
+ * Every style writes the same run: the same spec steps, the same verdict.
  */
-export function* fullTrace(events: number, ballotsMax = Infinity): Generator<string> {
-  yield `${JSON.stringify({ format: 'synod.trace', version: 1, cluster: { acceptors: ACC, quorums: 'majority' },
-    provenance: { implementation: 'synod bench generator' } })}\n`;
+export function* fullTrace(events: number, ballotsMax = Infinity,
+  style: TraceStyle = SPEC_STYLE): Generator<string> {
+  const proposers = style.ballots === 'pairs' ? { proposers: ACC } : {};
+  yield `${JSON.stringify({ format: 'synod.trace', version: 1, cluster: { acceptors: ACC,
+    quorums: 'majority', ...proposers }, provenance: { implementation: 'synod bench generator' } })}\n`;
   let out: string[] = [];
   let size = 0;
   let n = 0;
-  let vote: { bal: number; val: string } | null;
   const emit = (line: string): void => {
     out.push(line);
     size += line.length;
     n++;
+    if (style.extensions) {
+      const x = `{"ev":"recv","node":"s1","msg":{"type":"x-request","client":"c1","seq":${n},` +
+        `"op":"SetVarX"}}\n`;
+      out.push(x);
+      size += x.length;
+      n++;
+    }
   };
+  const type = (t: keyof typeof CLASSIC): string => (style.names === 'spec' ? t : CLASSIC[t]);
+  // Pairs keep the numbers' order: [b, leader of b] is b * 3 + (b mod 3) in the spec's numbers.
+  const bal = (b: number): string => (style.ballots === 'numbers' || b === -1 ? String(b)
+    : `[${b},"${ACC[b % 3] as string}"]`);
   for (let i = 0; n < events; i++) {
     const b = i % ballotsMax;
     const again = i >= ballotsMax;
-    vote = b === 0 ? null : { bal: b - 1, val: 'v0' };
+    const vote = b === 0 ? null : { bal: b - 1, val: 'v0' };
     const leader = ACC[b % 3] as string;
     const val: string = vote === null ? `v${b}` : vote.val;
-    emit(`{"ev":"send","node":"${leader}","msg":{"type":"1a","bal":${b}}}\n`);
+    const B = bal(b);
+    emit(`{"ev":"send","node":"${leader}","msg":{"type":"${type('1a')}","bal":${B}}}\n`);
     for (const a of ACC) {
-      emit(`{"ev":"recv","node":"${a}","msg":{"type":"1a","bal":${b}}}\n`);
-      const mb = vote === null ? -1 : vote.bal;
+      emit(`{"ev":"recv","node":"${a}","msg":{"type":"${type('1a')}","bal":${B}}}\n`);
+      const mb = bal(vote === null ? -1 : vote.bal);
       const mv = vote === null ? 'null' : `"${vote.val}"`;
-      if (!again) emit(`{"ev":"persist","node":"${a}","maxBal":${b},"maxVBal":${mb},"maxVal":${mv}}\n`);
-      emit(`{"ev":"send","node":"${a}","msg":{"type":"1b","acc":"${a}","bal":${b},"mbal":${mb},"mval":${mv}}}\n`);
-      emit(`{"ev":"recv","node":"${leader}","msg":{"type":"1b","acc":"${a}","bal":${b},"mbal":${mb},"mval":${mv}}}\n`);
+      if (!again) emit(`{"ev":"persist","node":"${a}","maxBal":${B},"maxVBal":${mb},"maxVal":${mv}}\n`);
+      const m1b = `{"type":"${type('1b')}","acc":"${a}","bal":${B},"mbal":${mb},"mval":${mv}}`;
+      emit(`{"ev":"send","node":"${a}","msg":${m1b}}\n`);
+      emit(`{"ev":"recv","node":"${leader}","msg":${m1b}}\n`);
     }
-    emit(`{"ev":"send","node":"${leader}","msg":{"type":"2a","bal":${b},"val":"${val}"}}\n`);
+    emit(`{"ev":"send","node":"${leader}","msg":{"type":"${type('2a')}","bal":${B},"val":"${val}"}}\n`);
     for (const a of ACC) {
-      emit(`{"ev":"recv","node":"${a}","msg":{"type":"2a","bal":${b},"val":"${val}"}}\n`);
-      if (!again) emit(`{"ev":"persist","node":"${a}","maxBal":${b},"maxVBal":${b},"maxVal":"${val}"}\n`);
-      emit(`{"ev":"send","node":"${a}","msg":{"type":"2b","acc":"${a}","bal":${b},"val":"${val}"}}\n`);
-      emit(`{"ev":"recv","node":"${leader}","msg":{"type":"2b","acc":"${a}","bal":${b},"val":"${val}"}}\n`);
+      emit(`{"ev":"recv","node":"${a}","msg":{"type":"${type('2a')}","bal":${B},"val":"${val}"}}\n`);
+      if (!again) emit(`{"ev":"persist","node":"${a}","maxBal":${B},"maxVBal":${B},"maxVal":"${val}"}\n`);
+      const m2b = `{"type":"${type('2b')}","acc":"${a}","bal":${B},"val":"${val}"}`;
+      emit(`{"ev":"send","node":"${a}","msg":${m2b}}\n`);
+      emit(`{"ev":"recv","node":"${leader}","msg":${m2b}}\n`);
     }
     emit(`{"ev":"learn","node":"${leader}","val":"${val}"}\n`);
     if (size > 1 << 20) {

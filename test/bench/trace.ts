@@ -5,7 +5,8 @@
  * state (retransmissions) to show memory follows the spec state, not the trace; and a 3,000-line
  * partial trace whose hidden 1a/1b steps the search must infer.
  *
- * Flags: --trace-quick (1 M only, one run each), --trace-runs=N (runs per figure, default 3).
+ * Flags: --trace-quick (1 M only, one run each), --trace-runs=N (runs per figure, default 3),
+ * --trace-styles (only the table of logging styles: names, ballots, "x-" messages).
  */
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,14 +16,15 @@ import { runInNewContext } from 'node:vm';
 import { createChecker, type Checker } from '../../src/trace/checker.js';
 import { collectEvents, readTrace } from '../../src/trace/reader.js';
 import { checkPartial } from '../../src/trace/partial.js';
-import { fullTrace, partialTrace } from './trace-gen.js';
+import { fullTrace, partialTrace, SPEC_STYLE, type TraceStyle } from './trace-gen.js';
 import { median } from './stats.js';
 
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 
-async function writeTrace(file: string, events: number, ballotsMax: number): Promise<void> {
+async function writeTrace(file: string, events: number, ballotsMax: number,
+  style: TraceStyle = SPEC_STYLE): Promise<void> {
   const out = createWriteStream(file);
-  for (const chunk of fullTrace(events, ballotsMax)) {
+  for (const chunk of fullTrace(events, ballotsMax, style)) {
     if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e)
@@ -74,6 +76,10 @@ export async function run(log: (line: string) => void, flags: readonly string[])
   const quick = flags.includes('--trace-quick');
   const runs = Number(flags.find((f) => f.startsWith('--trace-runs='))?.split('=')[1] ?? (quick ? 1
     : 3));
+  if (flags.includes('--trace-styles')) {
+    await styles(log, quick ? 200_000 : 1_000_000, runs);
+    return;
+  }
   const dir = mkdtempSync(path.join(tmpdir(), 'synod-bench-trace-'));
   log('| trace | events | runs | median wall | median CPU | events/s (wall) | events/s (CPU) | ' +
     'heap held | verdict |');
@@ -103,11 +109,59 @@ export async function run(log: (line: string) => void, flags: readonly string[])
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  await styles(log, quick ? 200_000 : 1_000_000, runs);
   partial(log, quick ? 1 : 5);
   log('');
   log('Command: `npm run bench -- trace` (flags `--trace-quick`, `--trace-runs=N`). CPU time ' +
     'includes GC threads. Heap held: heap and array buffers after a full collection, with the ' +
     'checker (the spec state) still alive, less the same before the run.');
+}
+
+/**
+ * The same run written in each style a logger may choose (issue 7, section 4: [round,
+ * "proposer"] ballots with classic names must check as fast as numbers with 1a/1b; section 6:
+ * "x-" messages must not take the slow path). Runs interleave the styles, so that the machine's
+ * load falls on all of them alike; ratios are CPU time against the spec style's.
+ */
+async function styles(log: (line: string) => void, events: number, runs: number): Promise<void> {
+  const all: [string, TraceStyle][] = [
+    ['numbers, 1a..2b', SPEC_STYLE],
+    ['[round, "proposer"], 1a..2b', { ...SPEC_STYLE, ballots: 'pairs' }],
+    ['numbers, prepare..accepted', { ...SPEC_STYLE, names: 'classic' }],
+    ['[round, "proposer"], prepare..accepted', { ...SPEC_STYLE, ballots: 'pairs',
+      names: 'classic' }],
+    ['numbers, 1a..2b, an "x-" message after each line', { ...SPEC_STYLE, extensions: true }],
+  ];
+  const dir = mkdtempSync(path.join(tmpdir(), 'synod-bench-styles-'));
+  try {
+    const files = all.map((_, i) => path.join(dir, `style-${i}.jsonl`));
+    for (const [i, [, style]] of all.entries()) {
+      await writeTrace(files[i] as string, events, Infinity, style);
+    }
+    const figures: Figure[][] = all.map(() => []);
+    for (let r = 0; r < runs; r++) {
+      for (const [i, file] of files.entries()) (figures[i] as Figure[]).push(await checkFile(file));
+    }
+    const perEvent = (fs: Figure[]): number => median(fs.map((f) => f.cpuMs)) /
+      (fs[0] as Figure).events;
+    const base = perEvent(figures[0] as Figure[]);
+    log('');
+    log('| style (same run, fresh ballot every 26 spec events) | events | runs | median wall | ' +
+      'median CPU | events/s (CPU) | CPU per event / first row | verdict |');
+    log('|---|---:|---:|---:|---:|---:|---:|---|');
+    for (const [i, [name]] of all.entries()) {
+      const fs = figures[i] as Figure[];
+      const f = fs[0] as Figure;
+      const cpu = median(fs.map((x) => x.cpuMs));
+      const wall = median(fs.map((x) => x.wallMs));
+      const rate = Math.round(f.events / cpu * 1000).toLocaleString('en');
+      log(`| ${name} | ${f.events.toLocaleString('en')} | ${runs} | ` +
+        `${(wall / 1000).toFixed(2)} s | ${(cpu / 1000).toFixed(2)} s | ${rate} | ` +
+        `${(perEvent(fs) / base).toFixed(2)} | ${f.verdict} |`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function partial(log: (line: string) => void, runs: number): void {

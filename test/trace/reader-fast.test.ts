@@ -26,7 +26,8 @@ fc.string({ maxLength: 3 }), fc.integer({ min: -2, max: 9 }));
 /** Numbers at the edges of what the codecs accept, mixed into the canonical lines. */
 const edge = fc.constantFrom(-2, -0, 1.5, 1e21, 123456789012345, 1234567890123456, -1);
 const bal = fc.oneof(fc.nat(9), fc.nat(9), fc.tuple(fc.nat(3), fc.constantFrom('s1', 's2')),
-  edge);
+  edge, fc.tuple(fc.constantFrom(0, 7, 2 ** 50, 123456789012345, 1234567890123456, -1),
+    fc.constantFrom('s1', 's2', 'zz', '')));
 const orNone = fc.oneof(bal, fc.constantFrom(-1, null));
 const val = fc.oneof(fc.constantFrom('x', 'y', 'v0', 'é'), fc.integer({ min: 0, max: 3 }),
   edge);
@@ -139,7 +140,7 @@ describe('the fast decoding tiers', () => {
       }), { seed: 11, numRuns: 1500 });
       // Each tier answers for a good share of the lines, or the comparison proves little; the
       // scanner reads extension messages too (the canonical shapes leave them to it).
-      expect(answered).toBeGreaterThan(tier === 'shaped' ? 500 : 2000);
+      expect(answered).toBeGreaterThan(tier === 'shaped' ? 500 : 1800);
       expect(extensions).toBeGreaterThan(tier === 'shaped' ? -1 : 200);
     });
   }
