@@ -107,8 +107,8 @@ export function decodeHeaderV2(json: unknown, line: number): Decoded<Cluster> {
 const eventCodecs: Readonly<Record<string, t.Decoder<unknown, V.TraceEventV2>>> = {
   send: V.SendEventV2, recv: V.RecvEventV2, persist: V.PersistEventV2, learn: V.LearnEventV2,
   apply: V.ApplyEventV2, snapshot: V.SnapshotEventV2, compact: V.CompactEventV2,
-  config: V.ConfigEventV2, leader: V.LeaderEventV2, invoke: V.InvokeEventV2, return: V.ReturnEventV2,
-  crash: V.NodeLifecycleEventV2, restart: V.NodeLifecycleEventV2,
+  config: V.ConfigEventV2, leader: V.LeaderEventV2, invoke: V.InvokeEventV2,
+  return: V.ReturnEventV2, crash: V.NodeLifecycleEventV2, restart: V.NodeLifecycleEventV2,
 };
 
 const msgCodecs: Readonly<Record<string, t.Decoder<unknown, V.MsgV2>>> = {

@@ -1,12 +1,14 @@
 /**
  * Round trip with membership changes (issue 11): every `simulate multipaxos --reconfig` run,
  * written in trace format v2 with its `config` lines and the header's `alpha` and `members`,
- * is accepted by `synod trace check`, as one log and as per-node logs merged, each slot judged
- * under its own members. Not vacuous: every trace whose first config line names other members
- * than the others do is rejected, and so are some of the same traces without config lines,
- * alpha and members (every slot then judged under majorities of all five, as before issue 11;
- * learners vote too, so many runs have such a majority in every slot anyway). Seeds run from SYNOD_SEED0 (default 1); a failure
- * replays with `synod simulate multipaxos --reconfig --seed S --trace FILE`.
+ * is accepted by `synod trace check` as one log, as per-node logs merged, and with a tenth of
+ * its other lines dropped and marked partial (config lines kept, as the format asks), each
+ * slot judged under its own members. Not vacuous: every trace whose first config line names
+ * other members than the others do is rejected, and so are some of the same traces without
+ * config lines, alpha and members (every slot then judged under majorities of all five, as
+ * before issue 11; learners vote too, so many runs have such a majority in every slot anyway).
+ * Seeds run from SYNOD_SEED0 (default 1); a failure replays with `synod simulate multipaxos
+ * --reconfig --seed S --trace FILE`.
  */
 import { describe, expect, it } from 'vitest';
 import { MP_ALL_FAULTS } from '../../../src/cli/simulate-multipaxos.js';
@@ -56,6 +58,15 @@ describe('simulate multipaxos --reconfig --trace, then trace check', () => {
       const mr = await checkTrace(chunks(merged.join('')));
       expect({ seed, merged: mr.verdict, why: why(mr) })
         .toEqual({ seed, merged: 'accepted', why: null });
+      // Lines missing (a tenth, config lines kept, as the format asks), marked partial.
+      let x = seed * 2654435761 >>> 0;
+      const kept = text.trimEnd().split('\n').filter((l, i) => {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        return i === 0 || l.includes('"ev":"config"') || (x >>> 16) % 10 !== 0;
+      });
+      const pr = await checkTrace(chunks(`${kept.join('\n')}\n`), { partial: true });
+      expect({ seed, partial: pr.verdict, why: why(pr) })
+        .toEqual({ seed, partial: 'accepted', why: null });
       // Not vacuous: without its config lines, or with the first one naming other members.
       const lines = text.trimEnd().split('\n');
       const header = JSON.parse(lines[0]!) as Record<string, unknown>;
