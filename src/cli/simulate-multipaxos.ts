@@ -130,10 +130,6 @@ function plan(args: readonly string[]): MpPlan | 'help' {
     }
   }
   const reconfig = v.reconfig === true;
-  if (reconfig && (v.trace !== undefined || v['trace-dir'] !== undefined)) {
-    throw new UsageError(`synod ${NAME}: --reconfig cannot be traced yet: the trace format has ` +
-      'no membership events, and a trace of it would be judged under static majorities');
-  }
   const servers = intFlag(NAME, 'servers', v.servers, 3, 1, reconfig ? 7 : 9);
   return {
     servers, seeds, faults,
@@ -195,13 +191,17 @@ async function single(p: MpPlan, io: Io, json: boolean): Promise<number> {
     return (l: string) => void lines.push(l);
   };
   const observers: MpObserver[] = [];
+  // With --reconfig the world has two more servers (learners first), and the trace says so.
+  const traced = p.reconfig
+    ? { servers: p.servers + 2, reconfig: { alpha: p.alpha, members: 2 ** p.servers - 1 } }
+    : { servers: p.servers };
   const traceOf = (perNode: boolean, dir: string | null): MpObserver => mpTraceObserver(
-    { servers: p.servers, seed: p.seed, perNode }, open(dir));
+    { ...traced, seed: p.seed, perNode }, open(dir));
   if (p.trace !== null) observers.push(traceOf(false, null));
   if (p.traceDir !== null) observers.push(traceOf(true, p.traceDir));
   const drawn: string[] = [];
   if (p.html !== null) {
-    observers.push(mpTraceObserver({ servers: p.servers, seed: p.seed, perNode: false },
+    observers.push(mpTraceObserver({ ...traced, seed: p.seed, perNode: false },
       () => (l: string) => void drawn.push(l)));
   }
   const report = runPlan(p, p.seed, observers);

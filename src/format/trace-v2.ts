@@ -14,6 +14,8 @@
  *   holds), `snapshot` (it installed a state covering every slot below `upTo`) and `compact` (it
  *   discarded its log and votes below `upTo`);
  * - client calls of a key-value store (get, put, delete, cas, append) named by (client, seq);
+ * - `config` (a replica applied a membership change: the members of the slots from slot + alpha)
+ *   with the header's `alpha` and `members`: each slot is judged under its own members;
  * - `leader` (a node believes it leads a ballot): informative, never required.
  * The classic names (prepare, promise, accept, accepted, decide, nack) stay aliases.
  *
@@ -115,6 +117,15 @@ export const SnapshotEventV2 = t.intersection([
 export const CompactEventV2 = t.intersection([
   t.type({ ev: t.literal('compact'), node: Name, upTo: Nat }), Stamp,
 ], 'CompactEventV2');
+/**
+ * Replica `node` applied a membership change chosen in `slot` (Lamport's alpha window,
+ * docs/reconfiguration.md): the voting members of every slot from slot + alpha on (alpha from
+ * the header) are `members`, until a later change. Logged right after the slot's `apply`, so
+ * before any 2a of the slots it governs; a trace with these events needs the header's `alpha`.
+ */
+export const ConfigEventV2 = t.intersection([
+  t.type({ ev: t.literal('config'), node: Name, slot: Nat, members: t.array(Name) }), Stamp,
+], 'ConfigEventV2');
 /** Node `node` believes it leads ballot bal (from slot `from`, if logged). Never required. */
 export const LeaderEventV2 = t.intersection([
   t.type({ ev: t.literal('leader'), node: Name, bal: Ballot }), t.partial({ from: Nat }), Stamp,
@@ -153,13 +164,19 @@ export const ClientLifecycleEventV2 = t.intersection([
 
 export const TraceEventV2 = t.union([
   SendEventV2, RecvEventV2, PersistEventV2, LearnEventV2, ApplyEventV2, SnapshotEventV2,
-  CompactEventV2, LeaderEventV2, InvokeEventV2, ReturnEventV2, NodeLifecycleEventV2,
-  ClientLifecycleEventV2,
+  CompactEventV2, ConfigEventV2, LeaderEventV2, InvokeEventV2, ReturnEventV2,
+  NodeLifecycleEventV2, ClientLifecycleEventV2,
 ], 'TraceEventV2');
 export type TraceEventV2 = t.TypeOf<typeof TraceEventV2>;
 
 export const EVENT_KINDS_V2 = ['send', 'recv', 'persist', 'learn', 'apply', 'snapshot', 'compact',
-  'leader', 'invoke', 'return', 'crash', 'restart'] as const;
+  'config', 'leader', 'invoke', 'return', 'crash', 'restart'] as const;
+
+/** A membership change takes effect this many slots after the slot that chose it (>= 1). */
+export const Alpha = hinted(
+  t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 1, 'Alpha'),
+  { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+);
 
 export const HeaderV2 = t.intersection([
   t.type({ format: t.literal(FORMAT_NAME), version: t.literal(FORMAT_VERSION_2),
@@ -171,6 +188,13 @@ export const HeaderV2 = t.intersection([
     expect: ExpectationDetail,
     /** The node this file came from, for per-node logs (`synod trace merge`). */
     node: Name,
+    /**
+     * Membership changes (`config` events) are in the trace: each takes effect alpha slots after
+     * the slot that chose it, and every slot's quorums are the majorities of its own members.
+     */
+    alpha: Alpha,
+    /** The voting members of the first slots (default: every acceptor); needs `alpha`. */
+    members: t.array(Name),
   }),
 ], 'HeaderV2');
 export type HeaderV2 = t.TypeOf<typeof HeaderV2>;

@@ -15,7 +15,7 @@ export {
 } from './machine.js';
 export { NOOP, leaderHint } from './leader.js';
 export { learnedAt, logBase } from './replica.js';
-export { configAt, currentMembers, showMembers } from './config.js';
+export { changed, configAt, currentMembers, showMembers } from './config.js';
 export {
   NO_BALLOT, ballotCmp, ballotEq, showBallot, toNatural,
 } from '../paxos/ballot.js';

@@ -55,6 +55,11 @@ export interface Cluster {
   /** True when the header lists the values: any other value is then an input error. */
   readonly valuesClosed: boolean;
   readonly partial: boolean;
+  /**
+   * v2 with membership changes (the header's `alpha`): a `config` event's members govern the
+   * slots from its slot + alpha on; `members` (a bitmask of acceptors) those of the first slots.
+   */
+  readonly reconfig?: { readonly alpha: number; readonly members: number };
 }
 
 /** Names for numbers, growing as the trace mentions new nodes, clients and values. */

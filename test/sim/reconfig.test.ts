@@ -4,6 +4,9 @@
  * vote; the configuration survives restarts (it is in the durable snapshot and relearned with
  * the log); and a learner never runs for election.
  */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MP_ALL_FAULTS } from '../../src/cli/simulate-multipaxos.js';
 import { checkMachineHistory } from '../../src/history/machine.js';
@@ -91,9 +94,20 @@ describe('the configuration is durable', () => {
 });
 
 describe('synod simulate multipaxos --reconfig', () => {
-  it('refuses --trace: the trace format has no membership events yet (exit 2)', async () => {
-    const r = await synod('simulate', 'multipaxos', '--reconfig', '--trace', 'run.jsonl');
-    expect(r.code).toBe(2);
-    expect(r.err).toContain('--reconfig cannot be traced yet');
-  });
+  it('writes config lines with --trace, and trace check accepts the run (and one per node)',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'synod-reconfig-'));
+      const file = join(dir, 'run.jsonl');
+      const sim = await synod('simulate', 'multipaxos', '--reconfig', '--seed', '7', '--trace',
+        file, '--trace-dir', join(dir, 'nodes'));
+      expect(sim.code).toBe(0);
+      const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+      expect(JSON.parse(lines[0]!)).toMatchObject({ alpha: 8, members: ['s1', 's2', 's3'] });
+      expect(lines.filter((l) => l.includes('"ev":"config"')).length).toBeGreaterThan(5);
+      const one = await synod('trace', 'check', file);
+      expect([one.code, one.out]).toEqual([0, expect.stringContaining('accepted')]);
+      const nodes = readdirSync(join(dir, 'nodes')).map((f) => join(dir, 'nodes', f));
+      const merged = await synod('trace', 'check', '--merge', ...nodes);
+      expect(merged.code, merged.out + merged.err).toBe(0);
+    });
 });

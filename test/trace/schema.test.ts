@@ -53,6 +53,9 @@ describe('docs/schema/synod-trace-v2.schema.json', () => {
       .toBe(true);
     expect(ok({ ev: 'invoke', client: 'c1', seq: 1, op: 'cas', key: 'x', expect: null,
       val: 'a' })).toBe(true);
+    expect(ok({ ev: 'config', node: 's2', slot: 4, members: ['s1', 's2', 's3', 's4'] }))
+      .toBe(true);
+    expect(ok({ ev: 'config', node: 's2', members: ['s1'] })).toBe(false);
     expect(ok({ ev: 'send', node: 's1', msg: { type: '2a', bal: 1, val: 'v' } })).toBe(false);
     expect(ok({ ev: 'apply', node: 's2', val: 'v' })).toBe(false);
   });

@@ -22,8 +22,8 @@
 import { createWriterV2, type TraceEventV2, type TraceWriter } from '../../format/writer.js';
 import type { MsgV2 } from '../../format/trace-v2.js';
 import {
-  chain, type Ballot, type Durable, type Entry, type Msg, type Op, type ServerState,
-  type Vote,
+  chain, changed, isConfigOp, type Ballot, type Durable, type Entry, type Epoch, type Msg,
+  type Op, type ServerState, type Vote,
 } from '../../multipaxos/index.js';
 import { clientName, serverName, type MpObserver, type MpStepEvent,
   type MpWorldEvent } from './world.js';
@@ -37,6 +37,8 @@ export interface MpTraceOptions {
   readonly validate?: boolean;
   /** The header's provenance.implementation (default: synod simulate multipaxos). */
   readonly implementation?: string;
+  /** Membership changes: the header's alpha and first members (a bitmask), and config lines. */
+  readonly reconfig?: { readonly alpha: number; readonly members: number };
 }
 
 type Pair = [number, string];
@@ -119,6 +121,8 @@ export function mpTraceObserver(options: MpTraceOptions,
     provenance: { implementation: options.implementation ?? 'synod simulate multipaxos',
       seed: options.seed },
     ...(node === undefined ? {} : { node }),
+    ...(options.reconfig === undefined ? {} : { alpha: options.reconfig.alpha,
+      members: servers.filter((_, i) => ((options.reconfig!.members >>> i) & 1) === 1) }),
   });
   const validate = options.validate ?? false;
   const writers: TraceWriter<TraceEventV2>[] = options.perNode
@@ -213,11 +217,15 @@ function replica(s: MpStepEvent, emit: (e: TraceEventV2) => void): void {
   let from = before.applied;
   let digest = before.digest;
   let sessions = new Map(before.sessions.map((x) => [x.client, x.seq]));
+  const newest = (configs: readonly Epoch[]): number =>
+    configs.length === 0 ? s.before.config.members : configs[configs.length - 1]!.members;
+  let members = newest(before.configs);
   if (msg?.type === 'snapshot' && after.applied >= msg.snap.upTo && msg.snap.upTo > from) {
     emit({ ev: 'snapshot', node, upTo: msg.snap.upTo });
     from = msg.snap.upTo;
     digest = msg.snap.digest;
     sessions = new Map(msg.snap.sessions.map((x) => [x.client, x.seq]));
+    members = newest(msg.snap.configs);
   }
   if (s.input.kind === 'restart') return;
   for (let slot = from; slot < after.applied; slot++) {
@@ -226,12 +234,19 @@ function replica(s: MpStepEvent, emit: (e: TraceEventV2) => void): void {
       ? before.log[slot - s.before.durable.snapshot.upTo] ?? null : null;
     if (known === null) emit({ ev: 'learn', node, slot, val: e.id });
     const cmds = [];
+    const prior = members;
     for (const c of e.cmds) {
       if ((sessions.get(c.client) ?? 0) >= c.seq) continue;
       sessions.set(c.client, c.seq);
       cmds.push({ client: clientName(c.client), seq: c.seq });
+      if (isConfigOp(c.op)) members = changed(members, c.op);
     }
     emit({ ev: 'apply', node, slot, val: e.id, cmds });
+    if (members !== prior) {
+      const names = Array.from({ length: s.before.config.servers }, (_, i) => i)
+        .filter((i) => ((members >>> i) & 1) === 1).map(serverName);
+      emit({ ev: 'config', node, slot, members: names });
+    }
     digest = chain(digest, e.id);
   }
   if (digest !== after.digest) throw new Error(`trace: ${node}'s applied entries do not ` +

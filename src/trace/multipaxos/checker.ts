@@ -29,6 +29,7 @@
  * Left out: hidden steps (a partial trace is checked conservatively by partial.ts), and the full
  * spec state per step: the conjuncts are read off the indexes of slots.ts.
  */
+import { majoritiesOf, type QuorumSystem } from '../../../spec/quorums.js';
 import type { Cluster } from '../events.js';
 import type { Rejection, Witness, WitnessMessage } from '../judge.js';
 import type { MpEvent, MpMsg, MpNames, Vote } from './decode.js';
@@ -64,12 +65,12 @@ export const COVERAGE_KEYS: readonly string[] = [
   'Phase1b: from above the 1a (compacted prefix)', 'persist: Phase1b',
   'Phase2a: the quorum reports no vote (free choice)', 'Phase2a: the value of the highest ' +
     'reported vote', 'Phase2b', 'chosen', 'retransmission', 'recv', 'persist', 'commit',
-  'learn', 'reject', 'apply', 'snapshot', 'compact', 'leader', 'crash', 'restart',
+  'learn', 'reject', 'apply', 'snapshot', 'compact', 'config', 'leader', 'crash', 'restart',
   'compacted prefix: summarized', 'invoke get', 'invoke put', 'invoke delete', 'invoke cas',
   'invoke append', 'return',
   ...['R1', 'OneValuePerBallot', "R2'", 'I1', 'Consistency', 'LogAgreement', 'Phase1b',
     'Phase2a', 'Phase2b', 'StateMachineSafety', 'recv', 'learn', 'commit', 'reject', 'crash',
-    'persist-before-send', 'client', 'liveness'].map((r) => `refused: ${r}`),
+    'persist-before-send', 'client', 'liveness', 'config'].map((r) => `refused: ${r}`),
 ];
 
 export interface MpSummary {
@@ -143,7 +144,9 @@ export function rejection(line: number, rule: string, explanation: string, witne
 export function createMpChecker(cluster: Cluster, names: MpNames,
   options: MpCheckOptions = {}): MpChecker {
   const n = cluster.acceptors.length;
-  const st = initialSlots(n, cluster.quorums);
+  const reconfig = cluster.reconfig ?? null;
+  const configs = createConfigs(n, cluster);
+  const st = initialSlots(n, configs.quorumsAt);
   const w = wordsOf(cluster, names);
   const rejections: Rejection[] = [];
   const rejectionsMax = options.rejectionsMax ?? 1;
@@ -309,6 +312,11 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
         `${m.slot}, ${w.val(sent.val)})`)]), text,
       '~ \\E m \\in msgs : m.type = "2a" /\\ m.bal = b /\\ m.slot = s')) && take2a(r, m);
     }
+    if (reconfig !== null && !known(m.slot)) {
+      return reject(rejection(line, 'Phase2a', `slot ${m.slot}'s members depend on slot ` +
+        `${m.slot - reconfig.alpha}, and slot ${knownUpTo} is not chosen yet: no leader can ` +
+        'know them', witness(), text, KNOWN)) && take2a(r, m);
+    }
     const c = r.chosen;
     const safe = showsSafeAt(st, m.bal, m.slot, m.val);
     if ((safe === 'unsafe' || safe === 'no-quorum') && c !== null && c.bal < m.bal
@@ -319,8 +327,11 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
         `${w.bal(c.bal)}`)]), text, "R2'")) && take2a(r, m);
     }
     if (safe === 'no-quorum') {
-      return reject(rejection(line, 'Phase2a', `no quorum sent 1b messages for ballot ` +
-        `${w.bal(m.bal)} that cover slot ${m.slot}: its leader skipped phase 1 there`, witness(),
+      const whose = reconfig === null ? 'no quorum'
+        : `no majority of slot ${m.slot}'s members ${configs.show(configs.membersAt(m.slot))}`;
+      return reject(rejection(line, 'Phase2a', `${whose} sent 1b messages for ballot ` +
+        `${w.bal(m.bal)} that cover slot ${m.slot}: its leader skipped phase 1 there` +
+        (reconfig === null ? '' : ' (or did not run it again for these members)'), witness(),
       text, '\\A a \\in Q : \\E m \\in Q1b : m.acc = a /\\ s \\in Covered(m)')) && take2a(r, m);
     }
     if (safe === 'unsafe') {
@@ -335,7 +346,50 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
     return take2a(r, m);
   };
 
+  // --- membership changes (the header's alpha; docs/reconfiguration.md) --------------------
+
+  /** Every slot below knownUpTo is chosen: the members of the slots below it + alpha are known. */
+  let knownUpTo = 0;
+  const known = (s: number): boolean => {
+    while (chosenAt(knownUpTo) !== null) knownUpTo++;
+    return s - reconfig!.alpha < knownUpTo;
+  };
+  /** The highest slot a 2a was taken in: judged under the members known then. */
+  let proposedMax = -1;
+
+  /**
+   * config: node applied a membership change chosen in e.slot, governing the slots from
+   * e.slot + alpha. Its slot must be chosen, every node must log the same members for it, and
+   * the first to log it must do so before any 2a in the slots it governs (they were judged
+   * under the members known then).
+   */
+  const config = (e: MpEvent & { kind: 'config' }): boolean => {
+    const from = e.slot + reconfig!.alpha;
+    const text = `config(${w.node(e.node)}, slot ${e.slot})`;
+    const fail = (why: string, more: WitnessMessage[] = []): boolean =>
+      reject(rejection(line, 'config', why, { slot: e.slot, messages: more }, text));
+    if (chosenAt(e.slot) === null) {
+      return fail(`${w.node(e.node)} applied a membership change in slot ${e.slot}, where ` +
+        'nothing is chosen');
+    }
+    const had = configs.at(from);
+    if (had !== null) {
+      if (had.members === e.members) return cover('config'), true;
+      return fail(`${w.node(e.node)} says the members from slot ${from} are ` +
+        `${configs.show(e.members)}, but they are ${configs.show(had.members)} (line ` +
+        `${had.line})`, [msgAt(had.line, `config: ${configs.show(had.members)}`)]);
+    }
+    if (proposedMax >= from) {
+      return fail(`the membership change of slot ${e.slot} governs slot ${from} on, but slot ` +
+        `${proposedMax} was proposed in before it was logged: config before any 2a it governs`);
+    }
+    configs.add(from, e.members, line);
+    cover('config');
+    return true;
+  };
+
   const take2a = (r: SlotRec, m: MpMsg & { type: '2a' }): boolean => {
+    proposedMax = Math.max(proposedMax, m.slot);
     if (!r.twoA.has(m.bal)) r.twoA.set(m.bal, { val: m.val, line });
     steps++;
     return true;
@@ -575,6 +629,9 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
           return false;
         }
         return replicas.replicaEvent(e);
+      case 'config':
+        if (!acting(e.node, 'changed its members')) return false;
+        return config(e);
       case 'leader':
         if (!acting(e.node, 'claimed leadership')) return false;
         return replicas.leader(e);
@@ -593,6 +650,42 @@ export function createMpChecker(cluster: Cluster, names: MpNames,
       rejections, coverage: coverage === null ? null : Object.fromEntries([...coverage]
         .sort(([x], [y]) => x.localeCompare(y))), calls: replicas.calls(),
       slotRecords: st.slots.size }),
+  };
+}
+
+/** reconfig.ts's Known conjunct, as a Phase2a rejection names it. */
+const KNOWN = '\\A t \\in 0..s-Alpha : Chosen(t) # {}';
+
+/**
+ * The members of each slot as the config events set them (the header's `members` before any),
+ * and each slot's quorums: the majorities of its members, or the cluster's without `alpha`.
+ */
+function createConfigs(n: number, cluster: Cluster) {
+  const initial = cluster.reconfig?.members ?? (2 ** n) - 1;
+  /** Ascending by from. */
+  const epochs: { from: number; members: number; line: number }[] = [];
+  const systems = new Map<number, QuorumSystem>();
+  const membersAt = (s: number): number => {
+    let members = initial;
+    for (const e of epochs) if (e.from <= s) members = e.members;
+    return members;
+  };
+  return {
+    at: (from: number) => epochs.find((e) => e.from === from) ?? null,
+    add: (from: number, members: number, line: number): void => {
+      epochs.push({ from, members, line });
+      epochs.sort((x, y) => x.from - y.from);
+    },
+    quorumsAt: (s: number): QuorumSystem => {
+      if (cluster.reconfig === undefined) return cluster.quorums;
+      const members = membersAt(s);
+      let q = systems.get(members);
+      if (q === undefined) systems.set(members, (q = majoritiesOf(n, members)));
+      return q;
+    },
+    membersAt,
+    show: (members: number): string =>
+      `{${cluster.acceptors.filter((_, a) => ((members >>> a) & 1) === 1).join(', ')}}`,
   };
 }
 

@@ -59,6 +59,8 @@ export type MpEvent =
   | { readonly kind: 'apply'; readonly node: number; readonly slot: number; readonly val: number;
     readonly cmds: readonly Cmd[] | null }
   | { readonly kind: 'snapshot' | 'compact'; readonly node: number; readonly upTo: number }
+  | { readonly kind: 'config'; readonly node: number; readonly slot: number;
+    readonly members: number }
   | { readonly kind: 'leader'; readonly node: number; readonly bal: number }
   | { readonly kind: 'invoke'; readonly client: number; readonly seq: number;
     readonly call: KvCall; readonly node: number }
@@ -81,14 +83,32 @@ export function decodeHeaderV2(json: unknown, line: number): Decoded<Cluster> {
   const shape = decodeWith(V.HeaderV2, json, line, '');
   if (!shape.ok) return shape;
   // v1's checks of names and quorums, on the same cluster record.
-  return decodeHeader({ ...(json as object), version: F.FORMAT_VERSION }, line);
+  const c = decodeHeader({ ...(json as object), version: F.FORMAT_VERSION }, line);
+  if (!c.ok) return c;
+  const h = shape.value;
+  if (h.alpha === undefined) {
+    return h.members === undefined ? c
+      : fail(line, 'members', 'initial members are for membership changes: give alpha too');
+  }
+  if ((json as { quorums?: unknown }).quorums !== undefined) {
+    return fail(line, 'quorums', 'with membership changes (alpha) every slot\'s quorums are ' +
+      'the majorities of its own members: leave quorums out');
+  }
+  let members = 0;
+  for (const [i, m] of (h.members ?? c.value.acceptors).entries()) {
+    const a = c.value.acceptors.indexOf(m);
+    if (a < 0) return fail(line, `members[${i}]`, `'${m}' is not an acceptor`);
+    members |= 1 << a;
+  }
+  if (members === 0) return fail(line, 'members', 'a configuration needs a member');
+  return ok({ ...c.value, reconfig: { alpha: h.alpha, members } });
 }
 
 const eventCodecs: Readonly<Record<string, t.Decoder<unknown, V.TraceEventV2>>> = {
   send: V.SendEventV2, recv: V.RecvEventV2, persist: V.PersistEventV2, learn: V.LearnEventV2,
   apply: V.ApplyEventV2, snapshot: V.SnapshotEventV2, compact: V.CompactEventV2,
-  leader: V.LeaderEventV2, invoke: V.InvokeEventV2, return: V.ReturnEventV2,
-  crash: V.NodeLifecycleEventV2, restart: V.NodeLifecycleEventV2,
+  config: V.ConfigEventV2, leader: V.LeaderEventV2, invoke: V.InvokeEventV2,
+  return: V.ReturnEventV2, crash: V.NodeLifecycleEventV2, restart: V.NodeLifecycleEventV2,
 };
 
 const msgCodecs: Readonly<Record<string, t.Decoder<unknown, V.MsgV2>>> = {
@@ -236,6 +256,9 @@ export function createMpResolver(cluster: Cluster): MpResolver {
   return {
     names, value, node, acceptor, ballot,
     resolve: (e, line) => {
+      if (e.ev === 'config' && cluster.reconfig === undefined) {
+        return fail(line, 'ev', 'a config event needs the header\'s alpha (membership changes)');
+      }
       try {
         return ok(resolveEvent(r, e));
       } catch (err) {
@@ -274,6 +297,12 @@ function resolveEvent(r: Resolvers, e: V.TraceEventV2): MpEvent {
           : e.cmds.map((c) => ({ client: r.client(c.client), seq: c.seq })) };
     case 'snapshot': case 'compact':
       return { kind: e.ev, node: r.node(e.node), upTo: e.upTo };
+    case 'config': {
+      let members = 0;
+      e.members.forEach((m, i) => { members |= 1 << r.acceptor(m, `members[${i}]`); });
+      if (members === 0) throw new ResolveError('members', 'a configuration needs a member');
+      return { kind: 'config', node: r.node(e.node), slot: e.slot, members };
+    }
     case 'leader':
       return { kind: 'leader', node: r.node(e.node), bal: r.ballot(e.bal) };
     case 'invoke':

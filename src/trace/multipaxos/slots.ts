@@ -55,7 +55,8 @@ export interface SlotRec {
 
 export interface SlotsState {
   readonly n: number;
-  readonly quorums: QuorumSystem;
+  /** The quorums of slot s: the cluster's, or with membership changes its members' majorities. */
+  readonly quorumsAt: (s: number) => QuorumSystem;
   readonly slots: Map<number, SlotRec>;
   readonly oneAs: Map<number, OneA[]>;
   readonly oneBs: Map<number, OneB[]>;
@@ -64,8 +65,8 @@ export interface SlotsState {
   chosenCount: number;
 }
 
-export function initialSlots(n: number, quorums: QuorumSystem): SlotsState {
-  return { n, quorums, slots: new Map(), oneAs: new Map(), oneBs: new Map(),
+export function initialSlots(n: number, quorumsAt: (s: number) => QuorumSystem): SlotsState {
+  return { n, quorumsAt, slots: new Map(), oneAs: new Map(), oneBs: new Map(),
     promises: Array.from({ length: n }, () => []), chosenCount: 0 };
 }
 
@@ -160,7 +161,7 @@ export function showsSafeAt(st: SlotsState, b: number, s: number, v: number):
   let mask = 0;
   for (const m of ms) if (covers(m, s)) mask |= 1 << m.acc;
   let joined = false;
-  for (const qm of st.quorums.masks) {
+  for (const qm of st.quorumsAt(s).masks) {
     if ((qm & mask) !== qm) continue;
     joined = true;
     let top = -1;
@@ -205,7 +206,7 @@ export function addVote(st: SlotsState, r: SlotRec, a: number, b: number, v: num
   bs.line[a] = line;
   let mask = 0;
   for (let x = 0; x < st.n; x++) if (bs.val[x] === v) mask |= 1 << x;
-  const qm = quorumWithin(st.quorums, mask);
+  const qm = quorumWithin(st.quorumsAt(r.slot), mask);
   if (qm === 0) return null;
   return { bal: b, val: v, mask: qm, line };
 }
