@@ -65,6 +65,12 @@ export interface Model {
   readonly constraint?: (buf: Uint32Array, off: number) => boolean;
   /** Rewrites the state at buf[off..] to the canonical member of its symmetry class. */
   readonly canonicalize?: (buf: Uint32Array, off: number) => void;
+  /**
+   * successors, each written already canonicalized, for models that can do it cheaper than
+   * canonicalize after the fact. Used with symmetry when no step property needs the concrete
+   * successor (labels and weights are those of the concrete steps).
+   */
+  readonly canonicalSuccessors?: Model['successors'];
   /** The state properties, by name, in the order checkState uses. */
   readonly stateProperties: readonly string[];
   /** Index into stateProperties of the first property the state violates, or -1. */
@@ -162,6 +168,9 @@ class Search {
   private readonly labels: Int32Array;
   private readonly weights: Int32Array;
   private readonly unreached: number[];
+  /** Whether successors come out canonical (no canonicalize before the store). */
+  private readonly preCanonical: boolean;
+  private readonly successors: Model['successors'];
   private generated = 0;
   private steps = 0;
   private found: Found | null = null;
@@ -178,6 +187,9 @@ class Search {
     this.labels = new Int32Array(n);
     this.weights = new Int32Array(n);
     this.unreached = model.reachability.map((_, i) => i);
+    this.preCanonical = canon !== undefined && model.stepProperties.length === 0 &&
+      model.canonicalSuccessors !== undefined;
+    this.successors = this.preCanonical ? model.canonicalSuccessors! : model.successors;
   }
 
   run(): CheckResult {
@@ -216,7 +228,7 @@ class Search {
     const { model, store, W, out, labels, weights } = this;
     const src = store.chunk(id);
     const at = store.offset(id);
-    const n = model.successors(src, at, out, labels, weights);
+    const n = this.successors.call(model, src, at, out, labels, weights);
     this.steps += n;
     const inModel = model.constraint;
     for (let j = 0; j < n; j++) {
@@ -231,15 +243,17 @@ class Search {
       }
       // A step back to its own source (re-sending a message already in msgs) needs no lookup.
       if (sameWords(src, at, out, j * W, W)) continue;
-      this.admit(out, j * W, id, labels[j] as number);
+      this.admit(out, j * W, id, labels[j] as number, this.preCanonical);
       if (this.found !== null) return;
     }
   }
 
   /** Stores the state at buf[off..] if new, then checks the targets and state properties. */
-  private admit(buf: Uint32Array, off: number, from: number, lab: number): void {
+  private admit(
+    buf: Uint32Array, off: number, from: number, lab: number, canonical = false,
+  ): void {
     const { model, store, unreached } = this;
-    if (this.canon !== undefined) this.canon(buf, off);
+    if (this.canon !== undefined && !canonical) this.canon(buf, off);
     const id = store.insert(buf, off);
     if (id < 0) return;
     this.parent.set(id, from);

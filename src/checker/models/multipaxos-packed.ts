@@ -25,7 +25,7 @@ import {
   fromFlat, I_CMD, I_STATUS, I_VBAL, I_VCMD, N_COMMIT, N_INSTS, N_KVALUE, COMMITTED, pack,
   smrLayout, unpack, type SmrLayout,
 } from './multipaxos-codec.js';
-import { smrCanonicalizer } from './multipaxos-symmetry.js';
+import { smrCanonicalizer, smrFlatCanonicalizer } from './multipaxos-symmetry.js';
 import { smrNext } from './multipaxos-next.js';
 import { maxSmrSuccessors, readableSmrModel, type SmrProperties }
   from './multipaxos.js';
@@ -252,18 +252,25 @@ export function packedSmrModel(k: SmrConstants, o: { readonly properties: SmrPro
     outWeights[count] = weight;
     outLabels[count++] = label;
   };
-  return {
-    ...spec,
-    maxSuccessors: maxSmrSuccessors(L),
-    successors(src, off, out, labels, weights) {
+  const flatCanon = smrFlatCanonicalizer(L);
+  const emitCanonical = (g: Int32Array, label: number, weight: number): void =>
+    emit(flatCanon(g), label, weight);
+  const successorsVia = (how: typeof emit): Model['successors'] =>
+    (src, off, out, labels, weights) => {
       unpack(L, src, off, f);
       outBuf = out;
       outLabels = labels;
       outWeights = weights;
       count = 0;
-      next.successors(f, emit);
+      next.successors(f, how);
       return count;
-    },
+    };
+  return {
+    ...spec,
+    maxSuccessors: maxSmrSuccessors(L),
+    successors: successorsVia(emit),
+    // The canonical form is taken on the flat vector before it is packed, not after.
+    canonicalSuccessors: successorsVia(emitCanonical),
     canonicalize: smrCanonicalizer(L),
     checkState: (src, off) => {
       unpack(L, src, off, f);
