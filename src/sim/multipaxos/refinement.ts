@@ -45,7 +45,7 @@ import { firstViolation } from '../../../spec/fast-safety.js';
 import { R1 as paxosR1 } from '../../../spec/properties.js';
 import type { Constants as PaxosConstants, PaxosState } from '../../../spec/paxos.js';
 import {
-  compareMessages, init, maxBallotOn, maxValAt, maxVBalAt, testStep, actions as specActions,
+  ballotAt, compareMessages, init, maxBallotOn, maxValAt, maxVBalAt, testStep, actions as specActions,
   type Action, type Actions, type Constants, type Message, type Msg1a, type Msg1b,
   type SlotsState,
 } from '../../../spec/multipaxos/slots.js';
@@ -64,6 +64,8 @@ interface Kept {
   readonly sent: Set<string>;
   /** The 1a and 1b messages (rare: one phase 1 per election). */
   readonly phase1: Message[];
+  /** The 1b messages of each ballot (what Phase2a reads of phase1). */
+  readonly oneB: Map<number, Message[]>;
   /** The 2a and 2b messages of each slot. */
   readonly bySlot: Map<number, Message[]>;
   /** For each acceptor, the largest ballot the spec's maxBal gives any slot. */
@@ -88,7 +90,7 @@ function readBy(kept: Kept, act: Action): Message[] {
     case 'Phase1b': if (kept.sent.has(keyOf(act.m))) read.push(act.m); break;
     case 'Phase2b': if (kept.sent.has(keyOf(act.m))) read.push(act.m); break;
     case 'Phase2a':
-      for (const m of kept.phase1) if (m.type === '1b' && m.bal === act.b) read.push(m);
+      for (const m of kept.oneB.get(act.b) ?? []) read.push(m);
       for (const m of kept.bySlot.get(act.s) ?? []) {
         if (m.type === '2a' && m.bal === act.b) read.push(m);
       }
@@ -152,10 +154,21 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
   const start = init(k);
   const kept: Kept = {
     vars: { maxBal: start.maxBal, maxVBal: start.maxVBal, maxVal: start.maxVal },
-    sent: new Set(), phase1: [], bySlot: new Map(), promised: Array<number>(n).fill(-1),
+    sent: new Set(), phase1: [], oneB: new Map(), bySlot: new Map(),
+    promised: Array<number>(n).fill(-1),
   };
   /** Each checked slot's view after its last check: the next step's "before" there. */
   const last = new Map<number, PaxosState>();
+  /**
+   * What a step's checks need of a slot's state before it: maxBal (R1 reads nothing else of
+   * it, stepR1), or in literal mode (tests) the whole view, whose added messages are compared.
+   */
+  const beforeAt = (s: number): PaxosState => {
+    const seen = last.get(s);
+    if (seen !== undefined || literal) return seen ?? viewAt(s).view;
+    const maxBal = kept.vars.maxBal.map((p) => ballotAt(p, s));
+    return { maxBal, maxVBal: [], maxVal: [], msgs: [] };
+  };
   const disks: (Durable | null)[] = Array<Durable | null>(n).fill(null);
   /** Per acceptor: the slots the spec has a vote in, ascending; disk votes found equal. */
   const voted: number[][] = Array.from({ length: n }, () => []);
@@ -242,7 +255,11 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
   const record = (m: Message): void => {
     kept.sent.add(keyOf(m));
     if (m.type === '1a' || m.type === '1b') kept.phase1.push(m);
-    else {
+    if (m.type === '1b') {
+      let list = kept.oneB.get(m.bal);
+      if (list === undefined) kept.oneB.set(m.bal, (list = []));
+      list.push(m);
+    } else if (m.type === '2a' || m.type === '2b') {
       let list = kept.bySlot.get(m.slot);
       if (list === undefined) kept.bySlot.set(m.slot, (list = []));
       list.push(m);
@@ -251,7 +268,7 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
 
   const viewAt = slotViews(k, pk, {
     vars: () => kept.vars, phase1: kept.phase1, bySlot: kept.bySlot, ids: names,
-  }, opts.exactViews ?? false);
+  }, opts.exactViews ?? false, (opts.exactViews ?? false) || literal);
 
   /**
    * R1 on the step in slot s, then the state properties on the slot's new view from what
@@ -273,7 +290,7 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
   const checkSlot = (index: number, s: number, before: PaxosState, checked: boolean): void => {
     const after = slotAt(s);
     last.set(s, after.view);
-    const v = stepR1(after.pk, before, after.view, after.added, after.names) ??
+    const v = stepR1(after.pk, before.maxBal, after.view, after.added, after.names) ??
       stepViolation(after.pk, after.view, checked ? after.added : after.view.msgs, after.names);
     if (literal) {
       const want = paxosR1(after.pk, before, after.view, after.names) ??
@@ -306,7 +323,7 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     for (const { action, msg } of steps) {
       if (kept.sent.has(keyOf(msg))) continue;
       const slots = checkedSlots(action, msg);
-      const before = slots.map((s) => last.get(s) ?? viewAt(s).view);
+      const before = slots.map(beforeAt);
       const checked = slots.map((s) => last.has(s));
       const vars = kept.vars;
       const sent = judge(e.index, e.server, action, msg);

@@ -69,12 +69,13 @@ export function stepViolation(k: Constants, after: PaxosState, added: readonly M
 }
 
 /**
- * R1(k, before, after) read on the step's new messages only: R1 looks at the messages of after
- * through "a 2b not in before.msgs", which are exactly the new ones, and at maxBal.
+ * R1(k, before, after), given before's maxBal and the step's new messages: R1 reads nothing of
+ * the state before but maxBal and, through "a 2b of after.msgs not in before.msgs", the new
+ * messages.
  */
-export function stepR1(k: Constants, before: PaxosState, after: PaxosState,
+export function stepR1(k: Constants, maxBal: PaxosState['maxBal'], after: PaxosState,
   added: readonly Message[], names: Names): Violation | null {
-  return R1(k, { ...before, msgs: [] }, { ...after, msgs: added }, names);
+  return R1(k, { ...after, maxBal, msgs: [] }, { ...after, msgs: added }, names);
 }
 
 /** after.msgs minus before.msgs (both sorted), or null when a message of before is missing. */

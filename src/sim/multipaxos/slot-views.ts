@@ -12,6 +12,9 @@
  *
  * `exact: true` (tests) recomputes every view with the spec's own slotView and asserts that the
  * two agree, which is what licenses the incremental form.
+ *
+ * A view's msgs is the slot's live list unless `copy` (tests) is set: read it before the slot's
+ * next view is taken (the refinement keeps a slot's last view only for its maxBal).
  */
 import {
   compareMessages as comparePaxos, type Constants as PaxosConstants, type Message as PaxosMessage,
@@ -54,6 +57,9 @@ interface Cache {
   /** Local value -> global value, and back. */
   readonly global: number[];
   readonly local: Map<number, number>;
+  /** How to name the slot's values, and its constants (Value grows as values appear). */
+  readonly names: Names;
+  pk: PaxosConstants;
 }
 
 const keyOf = (m: PaxosMessage): string => {
@@ -66,7 +72,7 @@ const keyOf = (m: PaxosMessage): string => {
 };
 
 export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
-  exact = false): (s: number) => SlotViewOf {
+  exact = false, copy = exact): (s: number) => SlotViewOf {
   const caches = new Map<number, Cache>();
   const rename = (c: Cache, v: number): number => {
     let x = c.local.get(v);
@@ -105,31 +111,33 @@ export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
   return (s: number): SlotViewOf => {
     let c = caches.get(s);
     if (c === undefined) {
-      c = { msgs: [], keys: new Set(), p1: 0, added: [], own: 0, global: [], local: new Map() };
+      const global: number[] = [];
+      const names: Names = {
+        acceptor: serverName, value: (v) => src.ids[global[v]!] ?? `value ${v}`,
+      };
+      c = {
+        msgs: [], keys: new Set(), p1: 0, added: [], own: 0, global, local: new Map(), names,
+        pk: { ...pk, values: 0 },
+      };
       caches.set(s, c);
     }
     for (; c.p1 < src.phase1.length; c.p1++) add(c, s, src.phase1[c.p1]!);
     const own = src.bySlot.get(s) ?? [];
     for (; c.own < own.length; c.own++) add(c, s, own[c.own]!);
     const vars = { ...src.vars(), msgs: [] };
-    const acceptors = Array.from({ length: k.acceptors }, (_, a) => a);
-    const cache = c;
-    const view: PaxosState = {
-      maxBal: acceptors.map((a) => ballotAt(vars.maxBal[a]!, s)),
-      maxVBal: acceptors.map((a) => maxVBalAt(vars, a, s)),
-      maxVal: acceptors.map((a) => {
-        const v = maxValAt(vars, a, s);
-        return v === null ? null : rename(cache, v);
-      }),
-      msgs: c.msgs.slice(),
-    };
+    const [maxBal, maxVBal, maxVal]: [number[], number[], (number | null)[]] = [[], [], []];
+    for (let a = 0; a < k.acceptors; a++) {
+      maxBal.push(ballotAt(vars.maxBal[a]!, s));
+      maxVBal.push(maxVBalAt(vars, a, s));
+      const v = maxValAt(vars, a, s);
+      maxVal.push(v === null ? null : rename(c, v));
+    }
+    const view: PaxosState = { maxBal, maxVBal, maxVal, msgs: copy ? c.msgs.slice() : c.msgs };
     if (exact) assertExact(k, src, s, view, c.global);
-    const names: Names = {
-      acceptor: serverName, value: (v) => src.ids[cache.global[v]!] ?? `value ${v}`,
-    };
+    if (c.pk.values !== c.global.length) c.pk = { ...pk, values: c.global.length };
     const added = c.added.length > 1 ? c.added.sort(comparePaxos) : c.added;
     c.added = [];
-    return { view, pk: { ...pk, values: c.global.length }, names, added };
+    return { view, pk: c.pk, names: c.names, added };
   };
 }
 

@@ -30,12 +30,12 @@ describe('refinement to the per-slot spec', () => {
     }
   });
 
-  it('with membership changes judges each slot under its own members, views exact', () => {
+  it('judges each slot under its own members in reconfig runs, views and verdicts exact', () => {
     for (let seed = 1; seed <= 4; seed++) {
       const r = simulateMultiPaxos({
         ...base, seed, steps: 2000, servers: 5, members: 3, reconfig: true, snapshotEvery: 4,
         refinement: (sink, cfg, membersAt) =>
-          mpRefinement(sink, cfg, { exactViews: true, membersAt }),
+          mpRefinement(sink, cfg, { exactViews: true, literal: true, membersAt }),
       });
       expect(r.violation, `seed ${seed}`).toBeNull();
       expect(r.passed).toContain('refinement');
@@ -48,6 +48,18 @@ describe('refinement to the per-slot spec', () => {
       ...base, seed: 1, servers: 5, members: 3, reconfig: true,
       refinement: (sink, cfg) => mpRefinement(sink, cfg),
     })).toThrow(/needs membersAt/);
+  });
+
+  it('checks the state properties from what each step changed exactly as the literal check', () => {
+    // literal: every touched slot's view is also checked with firstViolation after every step,
+    // and the two verdicts (and the 1a shortcut's skipped slots) asserted equal.
+    for (let seed = 7; seed <= 14; seed++) {
+      const r = simulateMultiPaxos({
+        ...base, seed, snapshotEvery: 4,
+        refinement: (sink, cfg) => mpRefinement(sink, cfg, { literal: true }),
+      });
+      expect(r.violation, `seed ${seed}`).toBeNull();
+    }
   });
 
   it('runs by default, and is reported as not run when turned off', () => {
