@@ -15,9 +15,9 @@
 import { showBallot } from '../paxos/index.js';
 import { parseFaults, type Faults } from '../sim/faults.js';
 import { simulate, type SimReport } from '../sim/simulate.js';
-import {
-  clientName, serverName, type Observer, type Script, type WorldEvent,
-} from '../sim/world.js';
+import { clientName } from '../sim/clients.js';
+import type { Script } from '../sim/script.js';
+import { serverName, type Observer, type WorldEvent } from '../sim/world.js';
 import { intFlag, parseFlags } from './args.js';
 import { multiPaxosDemo } from './demo-multipaxos.js';
 import { linearizability } from './sim-history.js';

@@ -30,6 +30,13 @@ export const NO_FAULTS: Faults = {
   loss: 0, dup: 0, reorder: 0, delay: 0, partition: 0, crash: 0, clientCrash: 0,
 };
 
+/**
+ * Ticks a crashed server or client stays down: uniform in [DOWNTIME_MIN, DOWNTIME_MIN +
+ * DOWNTIME_SPAN).
+ */
+export const DOWNTIME_MIN = 10;
+export const DOWNTIME_SPAN = 200;
+
 /** Every fault on, at rates that still let runs of a few thousand steps choose a value. */
 export const ALL_FAULTS: Faults = {
   loss: 0.1, dup: 0.05, reorder: 0.5, delay: 0.1, partition: 0.005, crash: 0.004,

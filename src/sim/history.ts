@@ -11,7 +11,8 @@
  */
 import type { Operation, Value } from '../paxos/index.js';
 import type { Violation } from './checks.js';
-import { clientName, type Observer, type WorldEvent } from './world.js';
+import { clientName } from './clients.js';
+import type { Observer, WorldEvent } from './world.js';
 
 /** One client event, in the order the world produced them. */
 export type ClientEvent =

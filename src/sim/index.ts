@@ -4,9 +4,11 @@
  */
 export { simulate, type SimOptions, type SimReport } from './simulate.js';
 export {
-  runWorld, worldConfig, clientName, serverName, type WorldConfig, type WorldEvent,
-  type ServerStepEvent, type Observer, type Script, type FaultCounts,
+  runWorld, worldConfig, serverName, type WorldConfig, type WorldEvent,
+  type ServerStepEvent, type Observer, type FaultCounts,
 } from './world.js';
+export { clientName, type ClientState } from './clients.js';
+export type { Script } from './script.js';
 export { ALL_FAULTS, NO_FAULTS, parseFaults, showFaults, type Faults } from './faults.js';
 export {
   safetyChecks, violationSink, tookEffect, type CheckName, type Violation,

@@ -51,7 +51,8 @@ import {
 } from '../../spec/index.js';
 import { toNatural, type AcceptorState, type Ballot, type Msg } from '../paxos/index.js';
 import { tookEffect, type Violation, type ViolationSink } from './checks.js';
-import { clientName, serverName, type Observer, type ServerStepEvent } from './world.js';
+import { clientName } from './clients.js';
+import { serverName, type Observer, type ServerStepEvent } from './world.js';
 
 export interface RefinementOptions {
   readonly servers: number;

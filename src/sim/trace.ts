@@ -18,8 +18,9 @@
 import type { Header, TraceEvent } from '../format/trace.js';
 import { createWriter } from '../format/writer.js';
 import type { Ballot, Input, Msg } from '../paxos/index.js';
+import { clientName } from './clients.js';
 import {
-  clientName, serverName, type Observer, type ServerStepEvent, type WorldConfig, type WorldEvent,
+  serverName, type Observer, type ServerStepEvent, type WorldConfig, type WorldEvent,
 } from './world.js';
 import { showFaults } from './faults.js';
 

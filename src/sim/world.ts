@@ -14,8 +14,9 @@
  * random minority of them that stays down; the world then runs until every call of a live
  * client returned, or `livenessSteps` more events passed.
  *
- * A scripted world (`script`, used by the demo) replaces the random clients with given calls and
- * crashes at given ticks; faults still strike at their rates.
+ * The clients are clients.ts's; a scripted world (`script`, used by the demo: script.ts) replaces
+ * their random calls with given calls and crashes at given ticks; faults still strike at their
+ * rates.
  *
  * Observers (checks.ts, refinement.ts, history.ts, trace.ts) see every event; they never change
  * the world, so turning checks on or off cannot change a run. The world is mutable inside (it is
@@ -25,10 +26,12 @@
  */
 import {
   INITIAL_DURABLE, initServer, step as paxosStep, type Durable, type Effect, type Input, type Msg,
-  type Operation, type ServerState, type Step, type StepResult, type Timer,
+  type Operation, type Request, type ServerState, type Step, type StepResult, type Timer,
 } from '../paxos/index.js';
-import { NO_FAULTS, type Faults } from './faults.js';
+import { Clients, type ClientAgendum, type ClientHost, type ClientState } from './clients.js';
+import { DOWNTIME_MIN, DOWNTIME_SPAN, NO_FAULTS, type Faults } from './faults.js';
 import { sfc32, type Prng } from './prng.js';
+import { scriptAgenda, scriptSpent, type CrashAgendum, type Script } from './script.js';
 
 export interface WorldConfig {
   readonly servers: number;
@@ -51,22 +54,8 @@ export interface WorldConfig {
   readonly script: Script | null;
 }
 
-export interface Script {
-  readonly calls: readonly {
-    readonly at: number; readonly client: number; readonly server: number;
-    readonly op: Operation;
-  }[];
-  readonly crashes: readonly { readonly at: number; readonly server: number }[];
-}
-
 /** Most ticks a delayed message is held back. */
 export const DELAY_MAX = 50;
-/** Ticks a crashed server stays down: uniform in [DOWNTIME_MIN, DOWNTIME_MIN + DOWNTIME_SPAN). */
-const DOWNTIME_MIN = 10;
-const DOWNTIME_SPAN = 200;
-/** Ticks a client thinks between calls, and waits for an answer before asking another server. */
-const THINK_MAX = 120;
-const CLIENT_PATIENCE_FACTOR = 6;
 /** Probability that an event is a delivery when both deliveries and due timers are possible. */
 const DELIVERY_BIAS = 0.8;
 
@@ -129,18 +118,6 @@ export interface FaultCounts {
   undeliverable: number;
 }
 
-export interface ClientState {
-  readonly name: string;
-  /** The value this client proposes with SetVarX. */
-  readonly value: string;
-  seq: number;
-  op: Operation | null;
-  server: number;
-  crashed: boolean;
-  invoked: number;
-  returned: number;
-}
-
 export interface WorldResult {
   readonly events: number;
   readonly mainSteps: number;
@@ -157,16 +134,8 @@ type Agendum =
   | { readonly due: number; readonly kind: 'timer'; readonly server: number;
     readonly timer: Timer }
   | { readonly due: number; readonly kind: 'restart'; readonly server: number }
-  | { readonly due: number; readonly kind: 'client'; readonly client: number;
-    readonly seq: number }
-  | { readonly due: number; readonly kind: 'call'; readonly client: number;
-    readonly server: number; readonly op: Operation }
-  | { readonly due: number; readonly kind: 'crash'; readonly server: number };
-
-/** Names clients A, B, C, ... (and values after them): the seeds' SetVarX(A) racing SetVarX(B). */
-export function clientName(i: number): string {
-  return i < 26 ? String.fromCharCode(65 + i) : `C${i}`;
-}
+  | ClientAgendum
+  | CrashAgendum;
 
 /** Names servers s1, s2, ... in everything people read (ids are 0-based inside). */
 export function serverName(id: number): string {
@@ -182,13 +151,16 @@ export function runWorld(
   return new World(cfg, observers, stop).run();
 }
 
-/** The world's mutable machinery; `runWorld` is its only user. */
-class World {
-  private readonly rng: Prng;
+/**
+ * The world's mutable machinery; `runWorld` is its only user. It is the clients' host: what
+ * ClientHost names is public here for them, and for nobody else (the class is not exported).
+ */
+class World implements ClientHost {
+  readonly rng: Prng;
   private readonly servers: ServerState[];
   private readonly disk: Durable[];
-  private readonly up: boolean[];
-  private readonly clients: ClientState[];
+  readonly up: boolean[];
+  private readonly clients: Clients;
   private inflight: Copy[] = [];
   private delayed: (Copy & { readonly due: number })[] = [];
   /** The earliest due time among `delayed` (Infinity when empty), so most events skip it. */
@@ -197,16 +169,16 @@ class World {
   private sides: number[] | null = null;
   private midCrash = -1;
   private returns: WorldEvent[] = [];
-  private now = 0;
-  private index = 0;
+  now = 0;
+  index = 0;
   private faults: Faults;
-  private readonly counts: FaultCounts = {
+  readonly counts: FaultCounts = {
     lost: 0, duplicated: 0, delayed: 0, reordered: 0, partitions: 0, crashes: 0,
     midStepCrashes: 0, clientCrashes: 0, undeliverable: 0,
   };
 
   constructor(
-    private readonly cfg: WorldConfig,
+    readonly cfg: WorldConfig,
     private readonly observers: readonly Observer[],
     private readonly stop: () => boolean,
   ) {
@@ -218,16 +190,9 @@ class World {
       }, INITIAL_DURABLE));
     this.disk = this.servers.map(() => INITIAL_DURABLE);
     this.up = this.servers.map(() => true);
-    this.clients = Array.from({ length: cfg.clients }, (_, i) => ({
-      name: clientName(i), value: clientName(i), seq: 0, op: null, server: 0, crashed: false,
-      invoked: 0, returned: 0,
-    }));
-    if (cfg.script === null) {
-      for (let c = 0; c < cfg.clients; c++) this.scheduleClient(c, this.rng.below(THINK_MAX));
-    } else {
-      for (const c of cfg.script.calls) this.agenda.push({ due: c.at, kind: 'call', ...c });
-      for (const c of cfg.script.crashes) this.agenda.push({ due: c.at, kind: 'crash', ...c });
-    }
+    this.clients = new Clients(this, cfg.clients);
+    if (cfg.script === null) this.clients.start();
+    else this.agenda.push(...scriptAgenda(cfg.script));
   }
 
   run(): WorldResult {
@@ -247,12 +212,20 @@ class World {
     if (livenessUsed === null && this.allAnswered()) livenessUsed = this.cfg.livenessSteps;
     return {
       events: this.index, mainSteps, livenessUsed, servers: this.servers, up: this.up,
-      clients: this.clients, faults: this.counts,
+      clients: this.clients.states, faults: this.counts,
     };
   }
 
-  private emit(e: WorldEvent): void {
+  emit(e: WorldEvent): void {
     for (const o of this.observers) o.onEvent(e);
+  }
+
+  schedule(a: ClientAgendum): void {
+    this.agenda.push(a);
+  }
+
+  request(server: number, req: Request): void {
+    this.serverStep(server, { kind: 'request', rand: this.rng.u32(), req });
   }
 
   /** One event. In the main phase faults may strike and clients start calls. */
@@ -308,7 +281,7 @@ class World {
     const f = this.faults;
     if (this.rng.chance(f.partition)) return this.togglePartition();
     if (this.rng.chance(f.crash)) return this.crashSomeServer();
-    if (this.rng.chance(f.clientCrash)) return this.crashSomeClient();
+    if (this.rng.chance(f.clientCrash)) return this.clients.crashSome();
     return false;
   }
 
@@ -347,20 +320,6 @@ class World {
       due: this.now + DOWNTIME_MIN + this.rng.below(DOWNTIME_SPAN), kind: 'restart', server: id,
     });
     this.emit({ kind: 'crash', index: this.index, server: id, midStep });
-  }
-
-  private crashSomeClient(): boolean {
-    const live = this.clients.flatMap((c, i) => (c.crashed ? [] : [i]));
-    if (live.length === 0) return false;
-    const c = this.clients[this.rng.pick(live)]!;
-    const i = this.clients.indexOf(c);
-    c.crashed = true;
-    c.op = null;
-    this.counts.clientCrashes++;
-    this.emit({ kind: 'client-crash', index: this.index, client: i });
-    // It comes back as a fresh caller (a new seq) after a while.
-    this.scheduleClient(i, DOWNTIME_MIN + this.rng.below(DOWNTIME_SPAN));
-    return true;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -444,9 +403,12 @@ class World {
         if (e.to === 'all') for (let to = 0; to < this.cfg.servers; to++) this.send(id, to, e.msg);
         else this.send(id, e.to, e.msg);
         return;
-      case 'reply':
-        this.reply(id, e.client, e.seq, e.val);
+      case 'reply': {
+        // Observers hear of the return after the server step that sent it (see serverStep).
+        const r = this.clients.reply(id, e.client, e.seq, e.val);
+        if (r !== null) this.returns.push(r);
         return;
+      }
       case 'set-timer':
         this.agenda.push({ due: this.now + e.after, kind: 'timer', server: id, timer: e.timer });
         return;
@@ -463,9 +425,9 @@ class World {
       case 'restart':
         return this.restart(a.server);
       case 'client':
-        return this.clientTurn(a.client, a.seq, main);
+        return this.clients.turn(a.client, a.seq, main);
       case 'call':
-        return this.invoke(a.client, a.server, a.op);
+        return this.clients.invoke(a.client, a.server, a.op);
       case 'crash':
         if (this.up[a.server]) this.crash(a.server, false);
         return;
@@ -476,71 +438,6 @@ class World {
     if (this.up[id]) return;
     this.up[id] = true;
     this.serverStep(id, { kind: 'restart', durable: this.disk[id]! });
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Clients
-
-  private scheduleClient(c: number, after: number): void {
-    this.agenda.push({ due: this.now + after, kind: 'client', client: c, seq: -1 });
-  }
-
-  /**
-   * A client's agendum: seq -1 means "think time over", so an idle client calls (main phase
-   * only); otherwise it is the patience timer of call `seq`, which is re-sent to another server.
-   */
-  private clientTurn(i: number, seq: number, main: boolean): void {
-    const c = this.clients[i]!;
-    if (seq >= 0) {
-      if (c.op === null || c.seq !== seq || c.crashed) return;
-      c.server = (c.server + 1 + this.rng.below(this.cfg.servers)) % this.cfg.servers;
-      return this.callServer(i);
-    }
-    if (c.crashed) {
-      c.crashed = false;
-      this.emit({ kind: 'client-restart', index: this.index, client: i });
-    }
-    if (!main) return;
-    const op: Operation = this.rng.chance(0.5)
-      ? { name: 'SetVarX', v: c.value }
-      : { name: 'GetVarX' };
-    this.invoke(i, this.rng.below(this.cfg.servers), op);
-  }
-
-  /** Client i calls `op` at `server`, unless it is busy or down. */
-  private invoke(i: number, server: number, op: Operation): void {
-    const c = this.clients[i]!;
-    if (c.op !== null || c.crashed) return;
-    c.seq++;
-    c.op = op;
-    c.invoked++;
-    c.server = server;
-    this.emit({ kind: 'invoke', index: this.index, client: i, seq: c.seq, op, server });
-    this.callServer(i);
-  }
-
-  private callServer(i: number): void {
-    const c = this.clients[i]!;
-    const op = c.op!;
-    this.agenda.push({
-      due: this.now + CLIENT_PATIENCE_FACTOR * this.cfg.timeout, kind: 'client', client: i,
-      seq: c.seq,
-    });
-    if (!this.up[c.server]) return;
-    this.serverStep(c.server, {
-      kind: 'request', rand: this.rng.u32(), req: { client: i, seq: c.seq, slot: 0, op },
-    });
-  }
-
-  private reply(server: number, i: number, seq: number, val: string | null): void {
-    const c = this.clients[i];
-    if (c === undefined || c.crashed || c.op === null || c.seq !== seq) return;
-    const op = c.op;
-    c.op = null;
-    c.returned++;
-    // Observers hear of the return after the server step that sent it (see serverStep).
-    this.returns.push({ kind: 'return', index: this.index, client: i, seq, op, val, server });
-    if (this.cfg.script === null) this.scheduleClient(i, this.rng.below(THINK_MAX));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -566,13 +463,10 @@ class World {
 
   /** A scripted run is done when every scripted call and crash happened and returned. */
   private scriptDone(): boolean {
-    if (this.cfg.script === null) return false;
-    const scripted = this.agenda.some((a) => a.kind === 'call' || a.kind === 'crash');
-    return !scripted && this.allAnswered();
+    return this.cfg.script !== null && scriptSpent(this.agenda) && this.allAnswered();
   }
 
-  /** True when no live client waits for an answer. */
   private allAnswered(): boolean {
-    return this.clients.every((c) => c.crashed || c.op === null);
+    return this.clients.allAnswered();
   }
 }

@@ -25,7 +25,8 @@ import {
 } from '../../multipaxos/index.js';
 import { NO_FAULTS, type Faults } from '../faults.js';
 import { sfc32, type Prng } from '../prng.js';
-import { clientName, serverName } from '../world.js';
+import { clientName } from '../clients.js';
+import { serverName } from '../world.js';
 import { Admin, ADMIN_PERIOD, LEARNER_LAG } from './admin.js';
 
 export { clientName, serverName };
