@@ -12,6 +12,11 @@
  * bounded models hardly vary (an operation, the state machine's data, sessions, snapshots,
  * configurations), each once per distinct object.
  *
+ * One field is left out of the key on purpose: a leader's `attempts` (failed elections), which
+ * only sets how long the next election timer waits (leader.ts `electionWait`). The model
+ * abstracts time away (any armed timer may fire at any moment), so two states that differ only
+ * there have the same steps to the same successors: identifying them is exact.
+ *
  * The first object seen with a key is the canonical one: decoding a number gives it back, so
  * successors of a decoded state share its parts and hit the identity cache.
  */
@@ -73,7 +78,7 @@ export class Interner {
   readonly leaders = new Table<LeaderState>((l) => [
     l.role, bal(l.bal), l.from, l.promised, this.voteLists.idOf(l.adopted), l.next,
     this.inflights.idOf(l.inflight), this.cmdLists.idOf(l.queue), this.reads.idOf(l.reads),
-    l.readSeq, l.seenRound, l.attempts, l.timerTag, l.heard ? 1 : 0,
+    l.readSeq, l.seenRound, l.timerTag, l.heard ? 1 : 0,
   ].join('|'));
   readonly logs = new Table<readonly (Entry | null)[]>((xs) =>
     xs.map((e) => (e === null ? '-' : this.entries.idOf(e))).join(','));
