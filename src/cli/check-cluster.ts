@@ -25,6 +25,8 @@ SetVarX (client i at server i mod N), a network that loses, duplicates and reord
 that lose volatile state. Every state is mapped to spec/paxos.ts and must satisfy every named
 property; every step must be a spec step or a stutter.
 
+  --protocol P       paxos (default: src/paxos/) or multipaxos (src/multipaxos/; see
+                     synod check cluster --protocol multipaxos --help)
   --servers N        servers (1..5, default 3)
   --clients N        clients, each calling SetVarX once (1..4, default 2)
   --max-round N      highest proposer round, ballots (round, server) (0..3, default 0)
@@ -41,7 +43,12 @@ reached before the exploration finished: no verdict).
 `;
 
 export const clusterOptions = {
+  protocol: { type: 'string' },
   servers: { type: 'string' },
+  commands: { type: 'string' },
+  'max-ballot': { type: 'string' },
+  crash: { type: 'boolean' },
+  counterexample: { type: 'string' },
   clients: { type: 'string' },
   'max-round': { type: 'string' },
   crashes: { type: 'string' },
@@ -68,11 +75,28 @@ export function parseVotesTo(raw: string, servers: number): number[] | undefined
 
 export const clusterCommand: Command = async (args, io) => {
   const { values: f, positionals } = parseFlags(CMD, args, clusterOptions, false);
+  const protocol = f.protocol ?? 'paxos';
+  if (protocol !== 'paxos' && protocol !== 'multipaxos') {
+    throw new UsageError(`synod ${CMD}: --protocol must be paxos or multipaxos, got '${protocol}'`);
+  }
+  if (protocol === 'multipaxos') {
+    const mp = await import('./check-cluster-multipaxos.js');
+    if (f.help === true) {
+      io.out(mp.mpClusterUsage);
+      return EXIT_OK;
+    }
+    return mp.mpClusterCommand(f, io);
+  }
   if (f.help === true) {
     io.out(clusterUsage);
     return EXIT_OK;
   }
   void positionals;
+  for (const flag of ['commands', 'max-ballot', 'crash', 'counterexample'] as const) {
+    if (f[flag] !== undefined) {
+      throw new UsageError(`synod ${CMD}: --${flag} is for --protocol multipaxos`);
+    }
+  }
   const servers = intFlag(CMD, 'servers', f.servers, 3, 1, 5);
   const votesTo = parseVotesTo(f['votes-to'] ?? 's1', servers);
   const bounds: ClusterBounds = {
