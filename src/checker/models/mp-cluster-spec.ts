@@ -178,7 +178,7 @@ export class MpSpecView {
 
   private promiseProblem(proj: number): SlotViolation | null {
     const st = this.projected[proj]!.state;
-    const x = this.projections.keys.subarray(proj * this.scratch.length);
+    const x = this.projections.chunk(proj).subarray(this.projections.offset(proj));
     for (let a = 0; a < this.world.N; a++) {
       const mine = toNatural(this.world.tables.durables.get(x[a]!).maxBal, this.world.N);
       const spec = maxBallotOn(st.maxBal[a]!, 0, null);
