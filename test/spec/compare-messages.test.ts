@@ -47,7 +47,7 @@ describe('compareMessages', () => {
     }), { seed: 9, numRuns: 3000 });
   });
 
-  it('spec/multipaxos/slots-state.ts: by type, then fieldsOf lexicographically, then length', () => {
+  it('spec/multipaxos/slots-state.ts: by type, fieldsOf lexicographically, length', () => {
     fc.assert(fc.property(slotsMessage, slotsMessage, (x, y) => {
       expect(S.compareMessages(x, y)).toBe(byFields(S.fieldsOf(x), S.fieldsOf(y),
         order[x.type] - order[y.type]));

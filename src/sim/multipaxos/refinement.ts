@@ -38,14 +38,19 @@
  * after a 2a or 2b in slot s they are re-checked in slot s; after a 1a or 1b, in every slot
  * the run has used and at the new range's first slot (a slot beyond all of them looks like
  * that one, as slotsOf argues). Unchanged views keep their verdicts, so this is every slot
- * after every step.
+ * after every step. In each slot a step changes, R1 and the state properties are checked from
+ * what the step changed (slot-safety.ts, which proves that this equals the literal check and
+ * is held to it by test/sim/multipaxos/slot-safety.test.ts); a 1a that changes no variable is
+ * the same message 1a(b) in every slot it covers, so it is checked in its first slot only
+ * (onStep). `literal: true` (tests) checks every slot literally as well and asserts agreement.
  */
 import { majorities, majoritiesOf, type QuorumSystem } from '../../../spec/quorums.js';
 import { firstViolation } from '../../../spec/fast-safety.js';
 import { R1 as paxosR1 } from '../../../spec/properties.js';
 import type { Constants as PaxosConstants, PaxosState } from '../../../spec/paxos.js';
 import {
-  ballotAt, compareMessages, init, maxBallotOn, maxValAt, maxVBalAt, testStep, actions as specActions,
+  ballotAt, compareMessages, init, maxBallotOn, maxValAt, maxVBalAt, testStep,
+  actions as specActions,
   type Action, type Actions, type Constants, type Message, type Msg1a, type Msg1b,
   type SlotsState,
 } from '../../../spec/multipaxos/slots.js';

@@ -17,144 +17,34 @@
  * slow periods at given ticks.
  *
  * Observers see every event and never change the world, so checks on or off cannot change a run.
+ *
+ * Here: the event loop, the agenda (timers, restarts, client turns, the script), faults on
+ * servers and clients, servers' steps and the clients' calls. Elsewhere: the configuration and
+ * the events (world-config.ts), the network (network.ts), the clients' random operations
+ * (client-ops.ts), the operator's membership changes (admin.ts).
  */
 import {
-  INITIAL_DURABLE, initServer, serverConfig, step as mpStep, type Durable, type Effect,
-  type Input, type MachineName, type Msg, type Op, type Output, type ReadMode, type ServerState,
-  type Step, type StepResult, type Timer,
+  INITIAL_DURABLE, initServer, serverConfig, type Durable, type Effect, type Input, type Msg,
+  type Op, type Output, type ServerState, type Timer,
 } from '../../multipaxos/index.js';
-import { NO_FAULTS, type Faults } from '../faults.js';
 import { sfc32, type Prng } from '../prng.js';
 import { clientName } from '../clients.js';
 import { serverName } from '../world.js';
 import { Admin, ADMIN_PERIOD, LEARNER_LAG } from './admin.js';
+import { randomOp } from './client-ops.js';
+import { Network } from './network.js';
+import {
+  MP_NO_FAULTS, type MpClient, type MpFaultCounts, type MpFaults, type MpObserver,
+  type MpWorldConfig, type MpWorldEvent, type MpWorldResult,
+} from './world-config.js';
 
 export { clientName, serverName };
+export * from './world-config.js';
 
-/** The faults of single-decree plus `slow`: per step, a replica turns slow (or recovers). */
-export interface MpFaults extends Faults {
-  readonly slow: number;
-}
-
-export const MP_NO_FAULTS: MpFaults = { ...NO_FAULTS, slow: 0 };
-
-export interface MpWorldConfig {
-  readonly servers: number;
-  readonly clients: number;
-  readonly seed: number;
-  readonly steps: number;
-  readonly faults: MpFaults;
-  readonly livenessSteps: number;
-  readonly step: Step;
-  readonly machine: MachineName;
-  readonly reads: ReadMode;
-  readonly timeout: number;
-  readonly distinguished: number | null;
-  readonly window: number;
-  readonly batch: number;
-  readonly snapshotEvery: number;
-  readonly script: MpScript | null;
-  /** The voting members at the start: servers 0..members-1; the others are learners. */
-  readonly members: number;
-  /**
-   * An operator (an extra client, admin.ts) grows the voting members to every server and
-   * shrinks them back, one server at a time, over and over, while the clients run.
-   */
-  readonly reconfig: boolean;
-  /** Slots between a membership command and the slot it governs (src/multipaxos/config.ts). */
-  readonly alpha: number;
-}
-
-export interface MpScript {
-  readonly calls: readonly {
-    readonly at: number; readonly client: number; readonly server: number; readonly op: Op;
-  }[];
-  readonly crashes: readonly { readonly at: number; readonly server: number }[];
-  /** The server is slow (loses what is sent to it) from `at` for `for` ticks. */
-  readonly slow: readonly { readonly at: number; readonly server: number; readonly for: number }[];
-}
-
-const DELAY_MAX = 50;
 const DOWNTIME_MIN = 10;
 const DOWNTIME_SPAN = 200;
-const THINK_MAX = 60;
 const CLIENT_PATIENCE_FACTOR = 4;
-const DELIVERY_BIAS = 0.8;
-/** Probability that a copy to a slow replica is lost. */
-const SLOW_LOSS = 0.9;
-const KEYS = ['x', 'y', 'X'];
-const ACCOUNTS = ['a1', 'a2', 'a3'];
 
-export function mpWorldConfig(
-  partial: Partial<MpWorldConfig> & { seed: number },
-): MpWorldConfig {
-  const servers = partial.servers ?? 3;
-  return {
-    servers, clients: 3, steps: 2000, faults: MP_NO_FAULTS, livenessSteps: 20_000, step: mpStep,
-    machine: 'kv', reads: 'log', timeout: 8 * servers + 16, distinguished: null, window: 4,
-    batch: 8, snapshotEvery: 16, script: null, members: partial.members ?? servers,
-    reconfig: false, alpha: 8, ...partial,
-  };
-}
-
-export interface MpStepEvent {
-  readonly index: number;
-  readonly server: number;
-  readonly input: Input;
-  readonly before: ServerState;
-  readonly result: StepResult;
-  /** How many effects took place (fewer than all on a mid-step crash). */
-  readonly applied: number;
-  /** The server's disk after the step. */
-  readonly disk: Durable;
-}
-
-export type MpWorldEvent =
-  | { readonly kind: 'server-step'; readonly step: MpStepEvent }
-  | { readonly kind: 'invoke'; readonly index: number; readonly client: number;
-    readonly seq: number; readonly op: Op; readonly server: number }
-  | { readonly kind: 'return'; readonly index: number; readonly client: number;
-    readonly seq: number; readonly op: Op; readonly out: Output; readonly server: number }
-  | { readonly kind: 'client-crash'; readonly index: number; readonly client: number }
-  | { readonly kind: 'crash'; readonly index: number; readonly server: number;
-    readonly midStep: boolean }
-  | { readonly kind: 'partition'; readonly index: number; readonly sides: readonly number[] | null }
-  | { readonly kind: 'slow'; readonly index: number; readonly server: number | null }
-  | { readonly kind: 'phase'; readonly index: number; readonly phase: 'liveness' };
-
-export interface MpObserver {
-  readonly onEvent: (e: MpWorldEvent) => void;
-}
-
-export interface MpFaultCounts {
-  lost: number; duplicated: number; delayed: number; reordered: number; partitions: number;
-  crashes: number; midStepCrashes: number; clientCrashes: number; undeliverable: number;
-  slowPeriods: number; slowLost: number;
-}
-
-export interface MpClient {
-  readonly name: string;
-  seq: number;
-  op: Op | null;
-  server: number;
-  crashed: boolean;
-  invoked: number;
-  returned: number;
-}
-
-export interface MpWorldResult {
-  readonly events: number;
-  readonly mainSteps: number;
-  readonly livenessUsed: number | null;
-  readonly servers: readonly ServerState[];
-  readonly up: readonly boolean[];
-  readonly clients: readonly MpClient[];
-  readonly faults: MpFaultCounts;
-  /** Messages sent between distinct servers, by type. */
-  readonly messages: Readonly<Record<string, number>>;
-}
-
-interface Copy { readonly from: number; readonly to: number; readonly msg: Msg }
 type Agendum =
   | { readonly due: number; readonly kind: 'timer'; readonly server: number; readonly timer: Timer }
   | { readonly due: number; readonly kind: 'restart'; readonly server: number }
@@ -179,19 +69,13 @@ class World {
   private readonly up: boolean[];
   private readonly clients: MpClient[];
   private readonly admin: Admin | null;
-  private inflight: Copy[] = [];
-  private delayed: (Copy & { readonly due: number })[] = [];
-  private delayedDue = Infinity;
+  private readonly net: Network;
   private agenda: Agendum[] = [];
-  private sides: number[] | null = null;
-  private slow = -1;
-  private slowUntil = Infinity;
   private midCrash = -1;
   private returns: MpWorldEvent[] = [];
   private now = 0;
   private index = 0;
   private faults: MpFaults;
-  private readonly messages: Record<string, number> = {};
   private readonly counts: MpFaultCounts = {
     lost: 0, duplicated: 0, delayed: 0, reordered: 0, partitions: 0, crashes: 0,
     midStepCrashes: 0, clientCrashes: 0, undeliverable: 0, slowPeriods: 0, slowLost: 0,
@@ -203,6 +87,7 @@ class World {
     private readonly stop: () => boolean,
   ) {
     this.rng = sfc32(cfg.seed);
+    this.net = new Network(this.rng, this.counts);
     this.faults = cfg.faults;
     this.servers = Array.from({ length: cfg.servers }, (_, id) => initServer(serverConfig({
       id, servers: cfg.servers, members: 2 ** cfg.members - 1, alpha: cfg.alpha,
@@ -219,7 +104,7 @@ class World {
     }));
     const script = cfg.script;
     if (script === null) {
-      for (let c = 0; c < cfg.clients; c++) this.scheduleClient(c, this.rng.below(THINK_MAX));
+      for (let c = 0; c < cfg.clients; c++) this.scheduleClient(c, this.rng.below(this.cfg.think));
       if (this.admin !== null) this.agenda.push({ due: ADMIN_PERIOD, kind: 'admin' });
     } else {
       for (const c of script.calls) this.agenda.push({ due: c.at, kind: 'call', ...c });
@@ -247,7 +132,7 @@ class World {
     if (livenessUsed === null && this.settled()) livenessUsed = this.cfg.livenessSteps;
     return {
       events: this.index, mainSteps, livenessUsed, servers: this.servers, up: this.up,
-      clients: this.clients, faults: this.counts, messages: this.messages,
+      clients: this.clients, faults: this.counts, messages: this.net.messages,
     };
   }
 
@@ -257,11 +142,13 @@ class World {
 
   private event(main: boolean): void {
     this.now++;
-    this.releaseDelayed();
-    if (this.slow >= 0 && this.now >= this.slowUntil) this.setSlow(-1, 0);
+    this.net.release(this.now);
+    if (this.net.slow >= 0 && this.now >= this.net.slowUntil) this.setSlow(-1, 0);
     if (main && this.fault()) return void this.index++;
     const due = this.earliestDue();
-    if (this.inflight.length > 0 && (due < 0 || this.rng.chance(DELIVERY_BIAS))) this.deliver();
+    const deliver = this.net.inflight.length > 0 &&
+      (due < 0 || this.rng.chance(this.cfg.deliveryBias));
+    if (deliver) this.deliver();
     else if (due >= 0) this.fire(due, main);
     else this.idle();
     this.index++;
@@ -270,23 +157,8 @@ class World {
   private idle(): void {
     let next = Infinity;
     for (const a of this.agenda) next = Math.min(next, a.due);
-    next = Math.min(next, this.delayedDue);
+    next = Math.min(next, this.net.delayedDue);
     if (next !== Infinity) this.now = Math.max(this.now, next);
-  }
-
-  private releaseDelayed(): void {
-    if (this.delayedDue > this.now) return;
-    const still: (Copy & { readonly due: number })[] = [];
-    this.delayedDue = Infinity;
-    for (const d of this.delayed) {
-      if (d.due <= this.now) {
-        this.inflight.push({ from: d.from, to: d.to, msg: d.msg });
-      } else {
-        still.push(d);
-        this.delayedDue = Math.min(this.delayedDue, d.due);
-      }
-    }
-    this.delayed = still;
   }
 
   private earliestDue(): number {
@@ -307,7 +179,7 @@ class World {
     if (this.rng.chance(f.crash)) return this.crashSomeServer();
     if (this.rng.chance(f.clientCrash)) return this.crashSomeClient();
     if (this.rng.chance(f.slow)) {
-      if (this.slow >= 0) this.setSlow(-1, 0);
+      if (this.net.slow >= 0) this.setSlow(-1, 0);
       else this.setSlow(this.rng.below(this.cfg.servers), 100 + this.rng.below(400));
       return true;
     }
@@ -315,22 +187,22 @@ class World {
   }
 
   private setSlow(server: number, ticks: number): void {
-    this.slow = server;
-    this.slowUntil = server < 0 ? Infinity : this.now + ticks;
+    this.net.slow = server;
+    this.net.slowUntil = server < 0 ? Infinity : this.now + ticks;
     if (server >= 0) this.counts.slowPeriods++;
     this.emit({ kind: 'slow', index: this.index, server: server < 0 ? null : server });
   }
 
   private togglePartition(): boolean {
-    if (this.sides !== null) {
-      this.sides = null;
+    if (this.net.sides !== null) {
+      this.net.sides = null;
     } else {
       const sides = this.servers.map(() => this.rng.below(2));
       if (sides.every((x) => x === sides[0])) sides[this.rng.below(sides.length)] = 1 - sides[0]!;
-      this.sides = sides;
+      this.net.sides = sides;
       this.counts.partitions++;
     }
-    this.emit({ kind: 'partition', index: this.index, sides: this.sides });
+    this.emit({ kind: 'partition', index: this.index, sides: this.net.sides });
     return true;
   }
 
@@ -374,45 +246,16 @@ class World {
   // The network
 
   private deliver(): void {
-    let copy: Copy;
-    if (this.rng.chance(this.faults.reorder) && this.inflight.length > 1) {
-      const i = this.rng.below(this.inflight.length);
-      copy = this.inflight[i]!;
-      this.inflight[i] = this.inflight[this.inflight.length - 1]!;
-      this.inflight.pop();
-      this.counts.reordered++;
-    } else {
-      copy = this.inflight.shift()!;
-    }
-    if (this.rng.chance(this.faults.dup)) {
-      this.inflight.push(copy);
-      this.counts.duplicated++;
-    }
-    if (!this.up[copy.to] || !this.connected(copy.from, copy.to)) {
+    const copy = this.net.take(this.faults);
+    if (!this.up[copy.to] || !this.net.connected(copy.from, copy.to)) {
       this.counts.undeliverable++;
       return;
     }
     this.serverStep(copy.to, { kind: 'deliver', msg: copy.msg, rand: this.rng.u32() });
   }
 
-  private connected(a: number, b: number): boolean {
-    return this.sides === null || this.sides[a] === this.sides[b];
-  }
-
   private send(from: number, to: number, msg: Msg): void {
-    if (from !== to) this.messages[msg.type] = (this.messages[msg.type] ?? 0) + 1;
-    if (this.rng.chance(this.faults.loss)) return void this.counts.lost++;
-    if (to === this.slow && from !== to && this.rng.chance(SLOW_LOSS)) {
-      return void this.counts.slowLost++;
-    }
-    if (this.rng.chance(this.faults.delay)) {
-      this.counts.delayed++;
-      const due = this.now + 1 + this.rng.below(DELAY_MAX);
-      this.delayed.push({ from, to, msg, due });
-      this.delayedDue = Math.min(this.delayedDue, due);
-      return;
-    }
-    this.inflight.push({ from, to, msg });
+    this.net.send(from, to, msg, this.now, this.faults);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -505,33 +348,8 @@ class World {
     }
     if (c.crashed) c.crashed = false;
     if (!main || i >= this.cfg.clients) return; // the operator calls on its own turns
-    this.invoke(i, this.rng.below(this.cfg.servers), this.randomOp(c));
-  }
-
-  private randomOp(c: MpClient): Op {
-    const r = this.rng;
-    const v = `${c.name}${c.seq + 1}`;
-    if (this.cfg.machine === 'ledger') {
-      const acct = r.pick(ACCOUNTS);
-      const amount = 1 + r.below(10);
-      switch (r.below(4)) {
-        case 0: return { op: 'deposit', acct, amount };
-        case 1: return { op: 'withdraw', acct, amount };
-        case 2: return { op: 'transfer', from: acct, to: r.pick(ACCOUNTS), amount };
-        default: return { op: 'balance', acct };
-      }
-    }
-    const key = r.pick(KEYS);
-    switch (r.below(6)) {
-      case 0: return { op: 'put', key, value: v };
-      case 1: return { op: 'delete', key };
-      case 2: {
-        const expect = r.chance(0.3) ? null : `${clientName(r.below(this.cfg.clients))}1`;
-        return { op: 'cas', key, expect, value: v };
-      }
-      case 3: return { op: 'append', key, value: v };
-      default: return { op: 'get', key };
-    }
+    const server = this.rng.below(this.cfg.servers);
+    this.invoke(i, server, randomOp(this.rng, this.cfg.machine, this.cfg.clients, c.name, c.seq));
   }
 
   private invoke(i: number, server: number, op: Op): void {
@@ -577,7 +395,7 @@ class World {
     c.returned++;
     this.returns.push({ kind: 'return', index: this.index, client: i, seq, op, out, server });
     if (this.cfg.script === null && i < this.cfg.clients) {
-      this.scheduleClient(i, this.rng.below(THINK_MAX));
+      this.scheduleClient(i, this.rng.below(this.cfg.think));
     }
   }
 
@@ -587,12 +405,10 @@ class World {
   private enterLivenessPhase(): void {
     this.faults = MP_NO_FAULTS;
     this.emit({ kind: 'phase', index: this.index, phase: 'liveness' });
-    if (this.sides !== null) this.togglePartition();
-    if (this.slow >= 0) this.setSlow(-1, 0);
+    if (this.net.sides !== null) this.togglePartition();
+    if (this.net.slow >= 0) this.setSlow(-1, 0);
     this.midCrash = -1;
-    for (const d of this.delayed) this.inflight.push({ from: d.from, to: d.to, msg: d.msg });
-    this.delayed = [];
-    this.delayedDue = Infinity;
+    this.net.releaseAll();
     const down = this.up.flatMap((u, id) => (u ? [] : [id]));
     // A minority of the smallest configuration may stay down.
     let stayDown = this.rng.below(Math.floor((this.cfg.members - 1) / 2) + 1);
