@@ -8,7 +8,7 @@
  */
 import type { MachineName, Op } from '../../multipaxos/index.js';
 import type { Prng } from '../prng.js';
-import { clientName } from '../world.js';
+import { clientName } from '../clients.js';
 
 const KEYS = ['x', 'y', 'X'];
 const ACCOUNTS = ['a1', 'a2', 'a3'];
