@@ -43,15 +43,18 @@ export const MP_DEMO_SCRIPT: MpScript = {
 
 const at = (t: number): string => `  ${`${t}`.padStart(4)}  `;
 
-function narrator(story: string[]): MpObserver {
+/** A client's name in the story; the reconfiguration demo names its operator. */
+export type Namer = (client: number) => string;
+
+export function narrator(story: string[], who: Namer = clientName): MpObserver {
   const say = (t: number, text: string): void => void story.push(`${at(t)}${text}`);
   return {
     onEvent: (e: MpWorldEvent) => {
       if (e.kind === 'invoke') {
-        say(e.index, `${clientName(e.client)} calls ${showOp(e.op)} at ${serverName(e.server)}`);
+        say(e.index, `${who(e.client)} calls ${showOp(e.op)} at ${serverName(e.server)}`);
       } else if (e.kind === 'return') {
         const v = e.out.value === null ? 'nothing' : JSON.stringify(e.out.value);
-        say(e.index, `${clientName(e.client)}'s ${showOp(e.op)} returns ${v} ` +
+        say(e.index, `${who(e.client)}'s ${showOp(e.op)} returns ${v} ` +
           `(answered by ${serverName(e.server)})`);
       } else if (e.kind === 'crash') {
         say(e.index, `${serverName(e.server)} crashes (its promise, votes and snapshot are on ` +
@@ -119,7 +122,7 @@ function render(r: MpSimReport, story: readonly string[]): string {
 }
 
 /** A sentence cut into lines of at most 100 columns, at spaces. */
-function lines(text: string): string[] {
+export function lines(text: string): string[] {
   const out: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {

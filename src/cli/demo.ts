@@ -5,7 +5,8 @@
  * server is read, and every check of `synod simulate` is run on what happened.
  *
  * Then a short Multi-Paxos run (demo-multipaxos.ts): a replicated log and key-value store, a
- * leader crash, a new leader recovering the log, a lagging replica catching up from a snapshot.
+ * leader crash, a new leader recovering the log, a lagging replica catching up from a snapshot;
+ * and a cluster grown from three voting servers to five while clients write (demo-reconfig.ts).
  *
  * It is a scripted run of the same simulator (src/sim, `script`), so the story is replayable
  * from its seed and held to the same checks; only the narration is specific to this file. It
@@ -20,6 +21,7 @@ import type { Script } from '../sim/script.js';
 import { serverName, type Observer, type WorldEvent } from '../sim/world.js';
 import { intFlag, parseFlags } from './args.js';
 import { multiPaxosDemo } from './demo-multipaxos.js';
+import { reconfigDemo } from './demo-reconfig.js';
 import { linearizability } from './sim-history.js';
 import { EXIT_OK, EXIT_VIOLATION, type Command } from './io.js';
 
@@ -67,7 +69,10 @@ export const demoCommand: Command = async (args, io) => {
   io.out(render(report, story));
   const mp = multiPaxosDemo(seed === DEFAULT_SEED ? MP_DEFAULT_SEED : seed);
   io.out(`\n${mp.text}`);
-  return report.violation === null && mp.report.violation === null ? EXIT_OK : EXIT_VIOLATION;
+  const grow = reconfigDemo(seed === DEFAULT_SEED ? MP_DEFAULT_SEED : seed);
+  io.out(`\n${grow.text}`);
+  const passed = [report, mp.report, grow.report].every((r) => r.violation === null);
+  return passed ? EXIT_OK : EXIT_VIOLATION;
 };
 
 /** Lines are numbered by simulated step (one event each), as in traces. */

@@ -101,6 +101,16 @@ describe('synod demo', () => {
     expect(mp).toMatch(/get\(x\) returns "12/);
     expect(mp).toMatch(/Checks passed: [\s\S]*refinement, linearizability\./);
   });
+  it('then grows a cluster from three voting servers to five while clients write', async () => {
+    const r = await synod('demo');
+    const grow = r.out.slice(r.out.indexOf('Reconfiguration:'));
+    expect(grow).toMatch(/s4 boots as a learner/);
+    expect(grow).toMatch(/the operator calls add-server\(s4\)/);
+    expect(grow).toMatch(/from slot \d+ on the voting members are \{s1, s2, s3, s4\}/);
+    expect(grow).toMatch(/from slot \d+ on the voting members are \{s1, s2, s3, s4, s5\}/);
+    expect(grow).toMatch(/voting members at the end: \{s1, s2, s3, s4, s5\}/);
+    expect(grow).toMatch(/Checks passed: [\s\S]*refinement, linearizability\./);
+  });
   it('replays another story from --seed, still passing every check', async () => {
     for (const seed of ['1', '3', '4']) expect((await synod('demo', '--seed', seed)).code).toBe(0);
   });

@@ -61,6 +61,12 @@ export interface MpScript {
   readonly crashes: readonly { readonly at: number; readonly server: number }[];
   /** The server is slow (loses what is sent to it) from `at` for `for` ticks. */
   readonly slow: readonly { readonly at: number; readonly server: number; readonly for: number }[];
+  /**
+   * With `reconfig`: the operator (admin.ts) takes its first turn at `from` and makes the first
+   * `changes` membership changes of its cycle (add the first learner, then the next, ...), then
+   * stops. Without it a scripted run changes no membership.
+   */
+  readonly operator?: { readonly from: number; readonly changes: number };
 }
 
 export function mpWorldConfig(

@@ -110,6 +110,8 @@ class World {
       for (const c of script.calls) this.agenda.push({ due: c.at, kind: 'call', ...c });
       for (const c of script.crashes) this.agenda.push({ due: c.at, kind: 'crash', ...c });
       for (const c of script.slow) this.agenda.push({ due: c.at, kind: 'slow', ...c });
+      const from = script.operator?.from;
+      if (this.admin !== null && from !== undefined) this.agenda.push({ due: from, kind: 'admin' });
     }
   }
 
@@ -425,8 +427,11 @@ class World {
    */
   private adminTurn(main: boolean): void {
     if (!main || this.admin === null) return;
-    this.agenda.push({ due: this.now + ADMIN_PERIOD, kind: 'admin' });
     const c = this.clients[this.admin.client]!;
+    // A scripted operator stops once its last change returned.
+    const quota = this.cfg.script?.operator?.changes ?? Infinity;
+    if (this.admin.changes >= quota && (c.op === null || c.crashed)) return;
+    this.agenda.push({ due: this.now + ADMIN_PERIOD, kind: 'admin' });
     if (c.op !== null || c.crashed) return;
     const op = this.admin.next();
     if (op.op === 'add-server' && !this.caughtUp(op.server)) {
@@ -448,7 +453,7 @@ class World {
   private scriptDone(): boolean {
     if (this.cfg.script === null) return false;
     const scripted = this.agenda.some((a) => a.kind === 'call' || a.kind === 'crash' ||
-      a.kind === 'slow');
+      a.kind === 'slow' || a.kind === 'admin');
     return !scripted && this.settled();
   }
 
