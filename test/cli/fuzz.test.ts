@@ -1,9 +1,10 @@
 /**
  * Hostile input at every entry point that reads user input without starting servers (issue 7,
- * section 6): random flag vectors for trace check/schema/itf, simulate and check paxos, random
- * JSON as an ITF file, a trace with random lines, deeply nested JSON, directories, a device, a
- * named pipe, a missing file, and a trace whose spec state outgrows a small memory budget. Every
- * run must end in the CLI contract: exit 0, 1, 2 or 3, no exception out of `main`, no stack trace
+ * section 6): random flag vectors for trace check/schema/itf/merge, simulate, history check and
+ * check paxos/cluster/reconfig/multipaxos, random JSON as an ITF file, a trace with random lines,
+ * deeply nested JSON, directories, a device, a named pipe, standard input, a missing file, and
+ * traces with a fresh ballot on every line, fully logged and partial. Every run must end in
+ * the CLI contract: exit 0, 1, 2 or 3, no exception out of `main`, no stack trace
  * printed, and within bounded memory and time. Each case runs in a child process
  * (fuzz-child.ts) with a heap limit and a watchdog: a case that hangs or exhausts memory fails
  * the test with its arguments, instead of hanging CI or taking the runner down. Bounds keep each
@@ -127,6 +128,12 @@ const commands: readonly { readonly argv: string[]; readonly tail: string[] }[] 
     '2', '--liveness-steps', '20000'] },
   { argv: ['check', 'paxos'], tail: ['--max-ballot', '0', '--acceptors', '2', '--values', '1',
     '--max-states', '10000'] },
+  { argv: ['check', 'cluster'], tail: ['--servers', '2', '--clients', '1', '--max-states', '500'] },
+  { argv: ['check', 'reconfig'], tail: ['--max-states', '500'] },
+  { argv: ['check', 'multipaxos'], tail: ['--max-states', '200'] },
+  { argv: ['trace', 'merge'], tail: ['traces/valid/basic-majority.jsonl'] },
+  { argv: ['history', 'check'], tail: ['--model', 'register',
+    'docs/examples/history/register-ok.jsonl'] },
   { argv: [], tail: [] },
 ];
 
@@ -136,7 +143,7 @@ const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
 
 describe('hostile input at every entry point, each run isolated and watched', () => {
   it('flags: exit 0/1/2/3, never an exception or a stack trace', async () => {
-    const runs = fc.sample(fc.tuple(fc.nat(commands.length - 1), flags), 150);
+    const runs = fc.sample(fc.tuple(fc.nat(commands.length - 1), flags), 200);
     const codes = new Set<number>();
     for (const [i, fs] of runs) {
       const c = commands[i] as (typeof commands)[number];

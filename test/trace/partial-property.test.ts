@@ -8,7 +8,7 @@
  * records the figure); SYNOD_PARTIAL_CASES raises the number of cases for a longer measurement.
  *
  * Extension lines (x-timer, x-request: the simulator's own inputs) are removed first: the checker
- * never reads their contents, and the reader's slow path for them would dominate the test's time.
+ * never reads their contents, and they would only make each case longer to read.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
