@@ -74,7 +74,6 @@ export class MpSpecView {
   private readonly specMask: Uint32Array;
   private masked = 0;
   private readonly specOfMsg: (Message | null | undefined)[] = [];
-  private readonly durableOf: number[] = [];
   private readonly steps = new Map<number, string | null>();
 
   constructor(private readonly world: MpWorld) {
@@ -121,24 +120,15 @@ export class MpSpecView {
     const w = this.world;
     for (; this.masked < w.packetMsg.length; this.masked++) {
       const p = this.masked;
-      if (this.specMsg(w.packetMsg[p]!) !== null) this.specMask[p >>> 5]! |= 1 << (p & 31);
+      if (w.packetIsSpec[p]) this.specMask[p >>> 5]! |= 1 << (p & 31);
     }
     const x = this.scratch;
-    for (let i = 0; i < w.N; i++) x[i] = this.durableId(buf[off + i]!);
+    for (let i = 0; i < w.N; i++) x[i] = w.durableOf(buf[off + i]!);
     for (let j = 0; j < w.netWords; j++) x[w.N + j] = buf[off + w.OFF_NET + j]! & this.specMask[j]!;
     const id = this.projections.insert(x, 0);
     if (id < 0) return -id - 1;
     this.projected.push({ state: this.specStateOf(x) });
     return id;
-  }
-
-  private durableId(sid: number): number {
-    let d = this.durableOf[sid];
-    if (d === undefined) {
-      d = this.world.tables.durables.idOf(this.world.server(sid).durable);
-      this.durableOf[sid] = d;
-    }
-    return d;
   }
 
   private specStateOf(x: Uint32Array): SlotsState {
