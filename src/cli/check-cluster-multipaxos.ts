@@ -10,7 +10,9 @@
  */
 import type { Progress } from '../checker/engine.js';
 import { check, type CheckResult } from '../checker/engine.js';
-import { mpClusterModel, type MpClusterBounds, type MpClusterModel } from '../checker/models/mp-cluster.js';
+import {
+  mpClusterModel, type MpClusterBounds, type MpClusterModel,
+} from '../checker/models/mp-cluster.js';
 import { intFlag } from './args.js';
 import {
   counterexampleJsonLines, fmt, runCheck, stateWords, verdictFields, verdictLines,
@@ -88,7 +90,8 @@ function describeBounds(b: MpClusterBounds): string {
     `ballots 0..${b.maxBallot}, ${b.crashes === 0 ? 'no crash' : 'one crash'}`;
 }
 
-function human(c: MpClusterCheck, b: MpClusterBounds, seconds: number, file: string | null): string {
+function human(c: MpClusterCheck, b: MpClusterBounds, seconds: number,
+  file: string | null): string {
   const r = c.result;
   const m = c.model;
   const lines = [

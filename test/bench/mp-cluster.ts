@@ -57,8 +57,8 @@ export async function run(log: (line: string) => void, flags: readonly string[])
   const runs = at >= 0 ? Number(flags[at]!.slice('--runs='.length)) : 3;
   log(`Median of ${runs} runs, each a fresh process; rates are distinct states per CPU second.`);
   log('');
-  log('| model | verdict | distinct | generated | depth | CPU s (median) | states/CPU s (median) | ' +
-    'peak RSS MiB |');
+  log('| model | verdict | distinct | generated | depth | CPU s (median) | ' +
+    'states/CPU s (median) | peak RSS MiB |');
   log('|---|---|---:|---:|---:|---:|---:|---:|');
   const rates = new Map<string, number>();
   for (const c of configs(flags)) {

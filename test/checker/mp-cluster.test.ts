@@ -38,9 +38,12 @@ describe('the Multi-Paxos cluster model, correct reducer', () => {
   it('calls a cluster whose servers ignore every command vacuous (nothing is ever chosen)', () => {
     const deaf = makeStep({
       ...handlers,
-      onRequest: (s) => ({ state: s, effects: [], outcome: { kind: 'ignored', reason: 'duplicate-request' } }),
+      onRequest: (s) =>
+        ({ state: s, effects: [], outcome: { kind: 'ignored', reason: 'duplicate-request' } }),
     });
-    const r = check(mpClusterModel({ servers: 2, commands: 1, maxBallot: 1, crashes: 0, step: deaf }));
+    const r = check(mpClusterModel({
+      servers: 2, commands: 1, maxBallot: 1, crashes: 0, step: deaf,
+    }));
     expect(r.verdict).toBe('vacuous');
     expect(r.unreached).toEqual(['ValueChosen', 'CommandApplied', 'TwoBallotsPropose']);
   });
@@ -57,7 +60,7 @@ describe('hash-consed encoding', () => {
     expect(t.servers.idOf(r.state)).not.toBe(t.servers.idOf(a));
   });
 
-  it('leaves out only the election backoff counter (it sets timer delays, which are abstract)', () => {
+  it('leaves out only the election backoff counter (it sets timer delays only)', () => {
     const t = new Interner();
     const s = initServer(serverConfig({ id: 0, servers: 3 }));
     const backedOff = { ...s, leader: { ...s.leader, attempts: 3 } };

@@ -21,7 +21,7 @@
  */
 import { majorities } from '../../../spec/quorums.js';
 import {
-  compareMessages, type Constants, type Message, type SlotsState, send, maxBallotOn,
+  type Constants, type Message, type SlotsState, send, maxBallotOn,
 } from '../../../spec/multipaxos/slots.js';
 import {
   firstViolation, R1, type Violation as SlotViolation,
@@ -41,7 +41,8 @@ export function specMessage(m: Msg, n: number, value: (id: string) => number): M
     case '1a': return { type: '1a', bal: toNatural(m.bal, n), from: m.from, to: null };
     case '1b': return {
       type: '1b', acc: m.acc, bal: toNatural(m.bal, n), from: m.from, to: null,
-      votes: m.votes.map((v) => ({ slot: v.slot, mbal: toNatural(v.bal, n), mval: value(v.val.id) })),
+      votes: m.votes.map((v) =>
+        ({ slot: v.slot, mbal: toNatural(v.bal, n), mval: value(v.val.id) })),
     };
     case '2a': return { type: '2a', bal: toNatural(m.bal, n), slot: m.slot, val: value(m.val.id) };
     case '2b': return {
@@ -217,10 +218,6 @@ export class MpSpecView {
   /** The messages of a projection, as people read them (for reports). */
   messageCount(proj: number): number {
     return this.state(proj).msgs.length;
-  }
-
-  static sortMessages(msgs: Message[]): Message[] {
-    return msgs.sort(compareMessages);
   }
 }
 

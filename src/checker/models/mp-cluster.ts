@@ -22,7 +22,7 @@
  * snapshots, catch-up by snapshot, membership changes, client replies.
  */
 import type { Model, Reachability, Violation } from '../engine.js';
-import { chain, showBallot } from '../../multipaxos/index.js';
+import { chain, showBallot, type ServerState } from '../../multipaxos/index.js';
 import { forEachBit } from './cluster-support.js';
 import { MpSpecView, replicaProblem } from './mp-cluster-spec.js';
 import {
@@ -31,6 +31,13 @@ import {
 import { describeMsg } from './mp-cluster-show.js';
 
 export type { MpClusterBounds } from './mp-cluster-world.js';
+
+/** A disk in words: the round used, the promise, the votes. */
+function showDurable(s: ServerState): string {
+  const d = s.durable;
+  const votes = d.votes.map((v) => `${v.slot}:${showBallot(v.bal)}/${v.val.id}`).join(' ');
+  return `round ${d.round}, maxBal ${showBallot(d.maxBal)}, votes ${votes || '-'}`;
+}
 
 /** Label kinds (low two bits of a label; the server is next, then the input). */
 const L_DELIVER = 0;
@@ -104,6 +111,8 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
     return null;
   };
 
+  const showPacketMsg = (p: number): string =>
+    describeMsg(world.tables.msgs.get(world.packetMsg[p]!));
   let out: Uint32Array;
   let count = 0;
   /**
@@ -173,13 +182,15 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
         const timers = src[off + OFF_TIMERS + at]!;
         for (let c = 0; c < C; c++) {
           const r = world.stepOf(at, sid, MpWorld.requestKey(c));
-          if (r !== null) emit(src, off, at, r, timers, (c * 16 + at) * 4 + L_REQUEST, labels, weights, false);
+          if (r === null) continue;
+          emit(src, off, at, r, timers, (c * 16 + at) * 4 + L_REQUEST, labels, weights, false);
         }
         for (let bit = TIMER_ELECTION; bit <= TIMER_HEARTBEAT; bit <<= 1) {
           if ((timers & bit) === 0) continue;
           const r = world.stepOf(at, sid, MpWorld.timerKey(bit));
           if (r !== null) {
-            emit(src, off, at, r, timers & ~bit, (bit * 16 + at) * 4 + L_TIMER, labels, weights, false);
+            const label = (bit * 16 + at) * 4 + L_TIMER;
+            emit(src, off, at, r, timers & ~bit, label, labels, weights, false);
           }
         }
         if (src[off + OFF_CRASH]! > 0) {
@@ -195,9 +206,8 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
     },
     stepProperties: ['Refinement', 'R1'],
     checkStep(src, srcOff, _label, dst, dstOff) {
-      if (src === lastSrc && srcOff === lastOff && dst === lastOut && specChanged[dstOff / W] === 0) {
-        return -1;
-      }
+      const known = src === lastSrc && srcOff === lastOff && dst === lastOut;
+      if (known && specChanged[dstOff / W] === 0) return -1;
       const from = spec.projection(src, srcOff);
       const to = spec.projection(dst, dstOff);
       const why = spec.stepProblem(from, to);
@@ -232,9 +242,10 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
       const x = label >>> 6;
       const who = `s${at + 1}`;
       switch (kind) {
-        case L_DELIVER: return `deliver ${describeMsg(world.tables.msgs.get(world.packetMsg[x]!))} to ${who}`;
+        case L_DELIVER: return `deliver ${showPacketMsg(x)} to ${who}`;
         case L_REQUEST: return `client ${commandValue(x)}'s put(X, ${commandValue(x)}) at ${who}`;
-        case L_TIMER: return `${x === TIMER_ELECTION ? 'election' : 'heartbeat'} timer fires at ${who}`;
+        case L_TIMER:
+          return `${x === TIMER_ELECTION ? 'election' : 'heartbeat'} timer fires at ${who}`;
         default: return `${who} crashes and restarts from its disk`;
       }
     },
@@ -243,18 +254,17 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
       for (let i = 0; i < N; i++) {
         const a = world.server(prev[prevOff + i]!);
         const b = world.server(next[nextOff + i]!);
-        if (a.durable !== b.durable) {
-          parts.push(`s${i + 1} persists maxBal ${showBallot(b.durable.maxBal)}, votes ` +
-            `${b.durable.votes.map((v) => `${v.slot}:${showBallot(v.bal)}/${v.val.id}`).join(' ') || '-'}`);
-        }
+        if (a.durable !== b.durable) parts.push(`s${i + 1} persists ${showDurable(b)}`);
         if (a.leader.role !== b.leader.role) parts.push(`s${i + 1} becomes ${b.leader.role}`);
-        if (a.replica.applied !== b.replica.applied) parts.push(`s${i + 1} applied ${b.replica.applied} slot(s)`);
+        if (a.replica.applied !== b.replica.applied) {
+          parts.push(`s${i + 1} applied ${b.replica.applied} slot(s)`);
+        }
       }
       for (let j = 0; j < netWords; j++) {
         const fresh = next[nextOff + OFF_NET + j]! & ~prev[prevOff + OFF_NET + j]!;
         forEachBit(Uint32Array.of(fresh), (b) => {
           const p = j * 32 + b;
-          parts.push(`sends ${describeMsg(world.tables.msgs.get(world.packetMsg[p]!))} to s${world.packetTo[p]! + 1}`);
+          parts.push(`sends ${showPacketMsg(p)} to s${world.packetTo[p]! + 1}`);
         });
       }
       return parts.length > 0 ? parts.join('; ') : 'no durable change, no message';
@@ -268,7 +278,8 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
           applied: s.replica.applied, app: s.replica.app,
         };
       });
-      return { servers, crashesLeft: src[off + OFF_CRASH], msgs: spec.messageCount(spec.projection(src, off)) };
+      const msgs = spec.messageCount(spec.projection(src, off));
+      return { servers, crashesLeft: src[off + OFF_CRASH], msgs };
     },
   };
   return model;
