@@ -135,10 +135,14 @@ export async function mpClusterCommand(f: MpClusterFlags,
     words,
     run: (maxStates: number, onProgress: ((p: Progress) => void) | undefined) => {
       const model = mpClusterModel(bounds);
-      return {
-        model,
-        result: check(model, { maxStates, ...(onProgress === undefined ? {} : { onProgress }) }),
-      };
+      try {
+        const options = { maxStates, ...(onProgress === undefined ? {} : { onProgress }) };
+        return { model, result: check(model, options) };
+      } catch (e) {
+        // The network's width is fixed; bounds that send more distinct messages are refused.
+        if (!(e instanceof RangeError)) throw e;
+        throw new UsageError(`synod ${CMD}: bounds: ${e.message} (lower the bounds)`);
+      }
     },
     human: (c, seconds, file) => human(c, bounds, seconds, file),
     json: (c, seconds, file) => json(c, bounds, seconds, file),

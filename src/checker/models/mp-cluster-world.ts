@@ -146,7 +146,7 @@ export class MpWorld {
     if (p === undefined) {
       p = this.packetTo.length;
       if (p >= this.netWords * 32) {
-        throw new RangeError(`more than ${this.netWords * 32} distinct packets; raise netWords`);
+        throw new RangeError(`the network holds at most ${this.netWords * 32} distinct packets`);
       }
       this.packetIds.set(key, p);
       this.packetTo.push(to);
