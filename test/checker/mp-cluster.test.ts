@@ -86,3 +86,25 @@ describe('mutants, caught exhaustively', () => {
       expect(r.trace.length).toBe(length);
     });
 });
+
+describe('the step check', () => {
+  it('catches an acceptor whose 1b hides its votes as a Refinement failure (Phase1b reports them)',
+    () => {
+      const hiding = makeStep({
+        ...handlers,
+        onPrepare: (s, m) => {
+          const r = handlers.onPrepare(s, m);
+          const effects = r.effects.map((e) => (e.kind === 'send' && e.msg.type === '1b'
+            ? { ...e, msg: { ...e.msg, votes: [] } } : e));
+          return { ...r, effects };
+        },
+      });
+      const r = check(mpClusterModel({
+        servers: 2, commands: 1, maxBallot: 1, crashes: 0, step: hiding,
+      }));
+      expect(r.verdict).toBe('violation');
+      expect(r.violation?.property).toBe('Refinement');
+      expect(r.violation?.summary).toMatch(/the state the actions reach/);
+      expect(r.trace.length).toBe(10);
+    });
+});
