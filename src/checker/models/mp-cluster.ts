@@ -21,6 +21,9 @@
  * Left out: reads (the simulator checks linearizability, where timing matters), compaction and
  * snapshots, catch-up by snapshot, membership changes, client replies.
  */
+import {
+  stateProperties as slotStateProperties,
+} from '../../../spec/multipaxos/slots-properties.js';
 import type { Model, Reachability, Violation } from '../engine.js';
 import { chain, showBallot, type ServerState } from '../../multipaxos/index.js';
 import { forEachBit } from './cluster-support.js';
@@ -45,10 +48,10 @@ const L_REQUEST = 1;
 const L_TIMER = 2;
 const L_CRASH = 3;
 
-const SPEC_PROPERTIES = [
-  'TypeOK', 'Inv1', 'Inv2', 'Inv3', 'Inv4', 'VotesSafe', 'OneValuePerBallot', 'Consistency',
-  'R2', "R2'", 'I1', 'PromiseCovers',
-] as const;
+/** The per-slot spec's state properties, in its order, then the disks' promise. */
+const SPEC_PROPERTIES: readonly string[] = [
+  ...slotStateProperties.map((p) => p.name), 'PromiseCovers',
+];
 
 export interface MpClusterModel extends Model {
   readonly world: MpWorld;
@@ -91,7 +94,9 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
     const proj = spec.projection(src, off);
     const v = spec.verdict(proj);
     if (v !== null) {
-      return [stateProperties.indexOf(v.property), { ...v, witness: v.witness }];
+      const i = stateProperties.indexOf(v.property);
+      if (i < 0) throw new Error(`mp-cluster model bug: unlisted property ${v.property}`);
+      return [i, v];
     }
     const chosen = spec.chosen(proj);
     const many = chosen.findIndex((c) => c !== null && c.startsWith('<'));
