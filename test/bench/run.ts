@@ -21,6 +21,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   'trace-multipaxos': async () => (await import('./trace-multipaxos.js')).run,
   'multipaxos-sim': async () => (await import('./multipaxos-sim.js')).run,
   viz: async () => (await import('./viz.js')).run,
+  'mp-cluster': async () => (await import('./mp-cluster.js')).run,
 };
 
 async function main(): Promise<void> {

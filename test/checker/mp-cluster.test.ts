@@ -38,9 +38,12 @@ describe('the Multi-Paxos cluster model, correct reducer', () => {
   it('calls a cluster whose servers ignore every command vacuous (nothing is ever chosen)', () => {
     const deaf = makeStep({
       ...handlers,
-      onRequest: (s) => ({ state: s, effects: [], outcome: { kind: 'ignored', reason: 'duplicate-request' } }),
+      onRequest: (s) =>
+        ({ state: s, effects: [], outcome: { kind: 'ignored', reason: 'duplicate-request' } }),
     });
-    const r = check(mpClusterModel({ servers: 2, commands: 1, maxBallot: 1, crashes: 0, step: deaf }));
+    const r = check(mpClusterModel({
+      servers: 2, commands: 1, maxBallot: 1, crashes: 0, step: deaf,
+    }));
     expect(r.verdict).toBe('vacuous');
     expect(r.unreached).toEqual(['ValueChosen', 'CommandApplied', 'TwoBallotsPropose']);
   });
@@ -57,7 +60,7 @@ describe('hash-consed encoding', () => {
     expect(t.servers.idOf(r.state)).not.toBe(t.servers.idOf(a));
   });
 
-  it('leaves out only the election backoff counter (it sets timer delays, which are abstract)', () => {
+  it('leaves out only the election backoff counter (it sets timer delays only)', () => {
     const t = new Interner();
     const s = initServer(serverConfig({ id: 0, servers: 3 }));
     const backedOff = { ...s, leader: { ...s.leader, attempts: 3 } };
@@ -81,5 +84,27 @@ describe('mutants, caught exhaustively', () => {
       expect(r.verdict).toBe('violation');
       expect(r.violation?.property).toBe(property);
       expect(r.trace.length).toBe(length);
+    });
+});
+
+describe('the step check', () => {
+  it('catches an acceptor whose 1b hides its votes as a Refinement failure (Phase1b reports them)',
+    () => {
+      const hiding = makeStep({
+        ...handlers,
+        onPrepare: (s, m) => {
+          const r = handlers.onPrepare(s, m);
+          const effects = r.effects.map((e) => (e.kind === 'send' && e.msg.type === '1b'
+            ? { ...e, msg: { ...e.msg, votes: [] } } : e));
+          return { ...r, effects };
+        },
+      });
+      const r = check(mpClusterModel({
+        servers: 2, commands: 1, maxBallot: 1, crashes: 0, step: hiding,
+      }));
+      expect(r.verdict).toBe('violation');
+      expect(r.violation?.property).toBe('Refinement');
+      expect(r.violation?.summary).toMatch(/the state the actions reach/);
+      expect(r.trace.length).toBe(10);
     });
 });

@@ -65,10 +65,12 @@ const json = <T extends object>(): Table<T> => new Table<T>((x) => JSON.stringif
 export class Interner {
   readonly leaves = json<object>();
   readonly commands = new Table<Command>((c) => `${c.client}/${c.seq}/${this.leaves.idOf(c.op)}`);
-  readonly cmdLists = new Table<readonly Command[]>((xs) => xs.map((c) => this.commands.idOf(c)).join(','));
+  readonly cmdLists = new Table<readonly Command[]>((xs) =>
+    xs.map((c) => this.commands.idOf(c)).join(','));
   readonly entries = new Table<Entry>((e) => `${e.id}|${this.cmdLists.idOf(e.cmds)}`);
   readonly votes = new Table<Vote>((v) => `${v.slot}:${bal(v.bal)}:${this.entries.idOf(v.val)}`);
-  readonly voteLists = new Table<readonly Vote[]>((xs) => xs.map((v) => this.votes.idOf(v)).join(','));
+  readonly voteLists = new Table<readonly Vote[]>((xs) =>
+    xs.map((v) => this.votes.idOf(v)).join(','));
   readonly durables = new Table<Durable>((d) =>
     `${d.round}|${bal(d.maxBal)}|${this.voteLists.idOf(d.votes)}|${this.leaves.idOf(d.snapshot)}`);
   readonly inflights = new Table<readonly Inflight[]>((xs) =>

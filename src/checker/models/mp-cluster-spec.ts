@@ -21,7 +21,7 @@
  */
 import { majorities } from '../../../spec/quorums.js';
 import {
-  compareMessages, type Constants, type Message, type SlotsState, send, maxBallotOn,
+  type Constants, type Message, type SlotsState, send, maxBallotOn,
 } from '../../../spec/multipaxos/slots.js';
 import {
   firstViolation, R1, type Violation as SlotViolation,
@@ -41,7 +41,8 @@ export function specMessage(m: Msg, n: number, value: (id: string) => number): M
     case '1a': return { type: '1a', bal: toNatural(m.bal, n), from: m.from, to: null };
     case '1b': return {
       type: '1b', acc: m.acc, bal: toNatural(m.bal, n), from: m.from, to: null,
-      votes: m.votes.map((v) => ({ slot: v.slot, mbal: toNatural(v.bal, n), mval: value(v.val.id) })),
+      votes: m.votes.map((v) =>
+        ({ slot: v.slot, mbal: toNatural(v.bal, n), mval: value(v.val.id) })),
     };
     case '2a': return { type: '2a', bal: toNatural(m.bal, n), slot: m.slot, val: value(m.val.id) };
     case '2b': return {
@@ -74,7 +75,6 @@ export class MpSpecView {
   private readonly specMask: Uint32Array;
   private masked = 0;
   private readonly specOfMsg: (Message | null | undefined)[] = [];
-  private readonly durableOf: number[] = [];
   private readonly steps = new Map<number, string | null>();
 
   constructor(private readonly world: MpWorld) {
@@ -121,24 +121,15 @@ export class MpSpecView {
     const w = this.world;
     for (; this.masked < w.packetMsg.length; this.masked++) {
       const p = this.masked;
-      if (this.specMsg(w.packetMsg[p]!) !== null) this.specMask[p >>> 5]! |= 1 << (p & 31);
+      if (w.packetIsSpec[p]) this.specMask[p >>> 5]! |= 1 << (p & 31);
     }
     const x = this.scratch;
-    for (let i = 0; i < w.N; i++) x[i] = this.durableId(buf[off + i]!);
+    for (let i = 0; i < w.N; i++) x[i] = w.durableOf(buf[off + i]!);
     for (let j = 0; j < w.netWords; j++) x[w.N + j] = buf[off + w.OFF_NET + j]! & this.specMask[j]!;
     const id = this.projections.insert(x, 0);
     if (id < 0) return -id - 1;
     this.projected.push({ state: this.specStateOf(x) });
     return id;
-  }
-
-  private durableId(sid: number): number {
-    let d = this.durableOf[sid];
-    if (d === undefined) {
-      d = this.world.tables.durables.idOf(this.world.server(sid).durable);
-      this.durableOf[sid] = d;
-    }
-    return d;
   }
 
   private specStateOf(x: Uint32Array): SlotsState {
@@ -227,10 +218,6 @@ export class MpSpecView {
   /** The messages of a projection, as people read them (for reports). */
   messageCount(proj: number): number {
     return this.state(proj).msgs.length;
-  }
-
-  static sortMessages(msgs: Message[]): Message[] {
-    return msgs.sort(compareMessages);
   }
 }
 

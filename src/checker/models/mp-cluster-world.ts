@@ -89,6 +89,10 @@ export class MpWorld {
   /** Per packet: its destination and message number. */
   readonly packetTo: number[] = [];
   readonly packetMsg: number[] = [];
+  /** Per packet: whether its message is one of the spec's (1a, 1b, 2a, 2b). */
+  readonly packetIsSpec: boolean[] = [];
+  /** Per server state: the number of its durable record. */
+  private readonly durableIds: number[] = [];
   private readonly packetIds = new Map<number, number>();
   /** Per server state: input key -> its step (null: out of bounds). */
   private readonly cache: Map<number, StepOut | null>[] = [];
@@ -115,6 +119,16 @@ export class MpWorld {
     return this.tables.servers.get(id);
   }
 
+  /** The number of server state `sid`'s durable record (its disk). */
+  durableOf(sid: number): number {
+    let d = this.durableIds[sid];
+    if (d === undefined) {
+      d = this.tables.durables.idOf(this.server(sid).durable);
+      this.durableIds[sid] = d;
+    }
+    return d;
+  }
+
   /** Every server started (restarted from the empty disk), nothing sent, crashes unused. */
   initial(out: Uint32Array): void {
     out.fill(0, 0, this.W);
@@ -132,11 +146,13 @@ export class MpWorld {
     if (p === undefined) {
       p = this.packetTo.length;
       if (p >= this.netWords * 32) {
-        throw new RangeError(`more than ${this.netWords * 32} distinct packets; raise netWords`);
+        throw new RangeError(`the network holds at most ${this.netWords * 32} distinct packets`);
       }
       this.packetIds.set(key, p);
       this.packetTo.push(to);
       this.packetMsg.push(msg);
+      const type = this.tables.msgs.get(msg).type;
+      this.packetIsSpec.push(type === '1a' || type === '1b' || type === '2a' || type === '2b');
     }
     return p;
   }

@@ -21,8 +21,11 @@
  * Left out: reads (the simulator checks linearizability, where timing matters), compaction and
  * snapshots, catch-up by snapshot, membership changes, client replies.
  */
+import {
+  stateProperties as slotStateProperties,
+} from '../../../spec/multipaxos/slots-properties.js';
 import type { Model, Reachability, Violation } from '../engine.js';
-import { chain, showBallot } from '../../multipaxos/index.js';
+import { chain, showBallot, type ServerState } from '../../multipaxos/index.js';
 import { forEachBit } from './cluster-support.js';
 import { MpSpecView, replicaProblem } from './mp-cluster-spec.js';
 import {
@@ -32,16 +35,23 @@ import { describeMsg } from './mp-cluster-show.js';
 
 export type { MpClusterBounds } from './mp-cluster-world.js';
 
+/** A disk in words: the round used, the promise, the votes. */
+function showDurable(s: ServerState): string {
+  const d = s.durable;
+  const votes = d.votes.map((v) => `${v.slot}:${showBallot(v.bal)}/${v.val.id}`).join(' ');
+  return `round ${d.round}, maxBal ${showBallot(d.maxBal)}, votes ${votes || '-'}`;
+}
+
 /** Label kinds (low two bits of a label; the server is next, then the input). */
 const L_DELIVER = 0;
 const L_REQUEST = 1;
 const L_TIMER = 2;
 const L_CRASH = 3;
 
-const SPEC_PROPERTIES = [
-  'TypeOK', 'Inv1', 'Inv2', 'Inv3', 'Inv4', 'VotesSafe', 'OneValuePerBallot', 'Consistency',
-  'R2', "R2'", 'I1', 'PromiseCovers',
-] as const;
+/** The per-slot spec's state properties, in its order, then the disks' promise. */
+const SPEC_PROPERTIES: readonly string[] = [
+  ...slotStateProperties.map((p) => p.name), 'PromiseCovers',
+];
 
 export interface MpClusterModel extends Model {
   readonly world: MpWorld;
@@ -84,7 +94,9 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
     const proj = spec.projection(src, off);
     const v = spec.verdict(proj);
     if (v !== null) {
-      return [stateProperties.indexOf(v.property), { ...v, witness: v.witness }];
+      const i = stateProperties.indexOf(v.property);
+      if (i < 0) throw new Error(`mp-cluster model bug: unlisted property ${v.property}`);
+      return [i, v];
     }
     const chosen = spec.chosen(proj);
     const many = chosen.findIndex((c) => c !== null && c.startsWith('<'));
@@ -104,25 +116,44 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
     return null;
   };
 
+  const showPacketMsg = (p: number): string =>
+    describeMsg(world.tables.msgs.get(world.packetMsg[p]!));
   let out: Uint32Array;
   let count = 0;
-  /** Writes the successor of the state at src[off..] where server `at` took step `o`. */
+  /**
+   * Per successor of the last expanded state: whether the step changed a disk or sent a spec
+   * message not sent before. When not, its mapped state is the source's: a stutter of the spec,
+   * which checkStep knows without mapping either state.
+   */
+  const specChanged = new Uint8Array(netWords * 32 + N * (C + 3));
+  let lastSrc: Uint32Array | null = null;
+  let lastOff = -1;
+  let lastOut: Uint32Array | null = null;
+  /**
+   * Writes the successor of the state at src[off..] where server `at` took step `o`, unless the
+   * step changed nothing (a self-loop of the world).
+   */
   const emit = (src: Uint32Array, off: number, at: number, o: StepOut, timers: number,
     label: number, labels: Int32Array, weights: Int32Array, crash: boolean): void => {
+    const nextTimers = (o.keepTimers ? timers : 0) | o.timers;
+    let changed = crash || o.server !== src[off + at] || nextTimers !== src[off + OFF_TIMERS + at];
+    let specChange = world.durableOf(o.server) !== world.durableOf(src[off + at]!);
+    for (const p of o.sends) {
+      if ((src[off + OFF_NET + (p >>> 5)]! & (1 << (p & 31))) !== 0) continue;
+      changed = true;
+      if (world.packetIsSpec[p]) specChange = true;
+    }
+    if (!changed) return;
     const base = count * W;
     for (let i = 0; i < W; i++) out[base + i] = src[off + i]!;
     out[base + at] = o.server;
-    out[base + OFF_TIMERS + at] = (o.keepTimers ? timers : 0) | o.timers;
+    out[base + OFF_TIMERS + at] = nextTimers;
     if (crash) out[base + OFF_CRASH] = src[off + OFF_CRASH]! - 1;
     for (const p of o.sends) out[base + OFF_NET + (p >>> 5)]! |= 1 << (p & 31);
-    for (let i = 0; i < W; i++) {
-      if (out[base + i] !== src[off + i]) {
-        labels[count] = label;
-        weights[count] = 1;
-        count++;
-        return;
-      }
-    }
+    labels[count] = label;
+    weights[count] = 1;
+    specChanged[count] = specChange ? 1 : 0;
+    count++;
   };
 
   const model: MpClusterModel = {
@@ -138,6 +169,9 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
     successors(src, off, o, labels, weights) {
       out = o;
       count = 0;
+      lastSrc = src;
+      lastOff = off;
+      lastOut = o;
       for (let j = 0; j < netWords; j++) {
         for (let word = src[off + OFF_NET + j]!; word !== 0; word &= word - 1) {
           const p = j * 32 + (31 - Math.clz32(word & -word));
@@ -153,13 +187,15 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
         const timers = src[off + OFF_TIMERS + at]!;
         for (let c = 0; c < C; c++) {
           const r = world.stepOf(at, sid, MpWorld.requestKey(c));
-          if (r !== null) emit(src, off, at, r, timers, (c * 16 + at) * 4 + L_REQUEST, labels, weights, false);
+          if (r === null) continue;
+          emit(src, off, at, r, timers, (c * 16 + at) * 4 + L_REQUEST, labels, weights, false);
         }
-        for (const bit of [TIMER_ELECTION, TIMER_HEARTBEAT]) {
+        for (let bit = TIMER_ELECTION; bit <= TIMER_HEARTBEAT; bit <<= 1) {
           if ((timers & bit) === 0) continue;
           const r = world.stepOf(at, sid, MpWorld.timerKey(bit));
           if (r !== null) {
-            emit(src, off, at, r, timers & ~bit, (bit * 16 + at) * 4 + L_TIMER, labels, weights, false);
+            const label = (bit * 16 + at) * 4 + L_TIMER;
+            emit(src, off, at, r, timers & ~bit, label, labels, weights, false);
           }
         }
         if (src[off + OFF_CRASH]! > 0) {
@@ -175,6 +211,8 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
     },
     stepProperties: ['Refinement', 'R1'],
     checkStep(src, srcOff, _label, dst, dstOff) {
+      const known = src === lastSrc && srcOff === lastOff && dst === lastOut;
+      if (known && specChanged[dstOff / W] === 0) return -1;
       const from = spec.projection(src, srcOff);
       const to = spec.projection(dst, dstOff);
       const why = spec.stepProblem(from, to);
@@ -209,9 +247,10 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
       const x = label >>> 6;
       const who = `s${at + 1}`;
       switch (kind) {
-        case L_DELIVER: return `deliver ${describeMsg(world.tables.msgs.get(world.packetMsg[x]!))} to ${who}`;
+        case L_DELIVER: return `deliver ${showPacketMsg(x)} to ${who}`;
         case L_REQUEST: return `client ${commandValue(x)}'s put(X, ${commandValue(x)}) at ${who}`;
-        case L_TIMER: return `${x === TIMER_ELECTION ? 'election' : 'heartbeat'} timer fires at ${who}`;
+        case L_TIMER:
+          return `${x === TIMER_ELECTION ? 'election' : 'heartbeat'} timer fires at ${who}`;
         default: return `${who} crashes and restarts from its disk`;
       }
     },
@@ -220,18 +259,17 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
       for (let i = 0; i < N; i++) {
         const a = world.server(prev[prevOff + i]!);
         const b = world.server(next[nextOff + i]!);
-        if (a.durable !== b.durable) {
-          parts.push(`s${i + 1} persists maxBal ${showBallot(b.durable.maxBal)}, votes ` +
-            `${b.durable.votes.map((v) => `${v.slot}:${showBallot(v.bal)}/${v.val.id}`).join(' ') || '-'}`);
-        }
+        if (a.durable !== b.durable) parts.push(`s${i + 1} persists ${showDurable(b)}`);
         if (a.leader.role !== b.leader.role) parts.push(`s${i + 1} becomes ${b.leader.role}`);
-        if (a.replica.applied !== b.replica.applied) parts.push(`s${i + 1} applied ${b.replica.applied} slot(s)`);
+        if (a.replica.applied !== b.replica.applied) {
+          parts.push(`s${i + 1} applied ${b.replica.applied} slot(s)`);
+        }
       }
       for (let j = 0; j < netWords; j++) {
         const fresh = next[nextOff + OFF_NET + j]! & ~prev[prevOff + OFF_NET + j]!;
         forEachBit(Uint32Array.of(fresh), (b) => {
           const p = j * 32 + b;
-          parts.push(`sends ${describeMsg(world.tables.msgs.get(world.packetMsg[p]!))} to s${world.packetTo[p]! + 1}`);
+          parts.push(`sends ${showPacketMsg(p)} to s${world.packetTo[p]! + 1}`);
         });
       }
       return parts.length > 0 ? parts.join('; ') : 'no durable change, no message';
@@ -245,7 +283,8 @@ export function mpClusterModel(bounds: MpClusterBounds): MpClusterModel {
           applied: s.replica.applied, app: s.replica.app,
         };
       });
-      return { servers, crashesLeft: src[off + OFF_CRASH], msgs: spec.messageCount(spec.projection(src, off)) };
+      const msgs = spec.messageCount(spec.projection(src, off));
+      return { servers, crashesLeft: src[off + OFF_CRASH], msgs };
     },
   };
   return model;
