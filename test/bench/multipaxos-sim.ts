@@ -123,7 +123,8 @@ function filled(log: (line: string) => void): void {
   log('');
   log('Batches filled: no faults, `--distinguished 1`, 2 x batch clients (at least 3) calling ' +
     'again at once, deliveryBias 0.2, window 1, 2,000 steps, seed 1. Messages between distinct ' +
-    'servers, the liveness phase included.');
+    'servers, the liveness phase included. Every check but linearizability: with up to 128 ' +
+    'concurrent clients on 3 keys its search runs out of budget (verdict unknown).');
   log('');
   log('| batch | clients | commands | commands/slot | messages/command | ideal 2(n-1)/batch | ' +
     '2a+2b/command | 2a+2b/slot (ideal 2(n-1) = 4) | commit/command | phase-1 messages | ' +
@@ -133,8 +134,7 @@ function filled(log: (line: string) => void): void {
     const clients = Math.max(3, 2 * batchSize);
     const r = simulateMultiPaxos({
       seed: 1, servers, clients, steps: STEPS, faults: MP_NO_FAULTS, distinguished: 0,
-      batch: batchSize, window: 1, think: 1, deliveryBias: 0.2,
-      linearizability: checkMachineHistory,
+      batch: batchSize, window: 1, think: 1, deliveryBias: 0.2, linearizability: null,
     });
     if (r.violation !== null) throw new Error(`bench: batch ${batchSize}: ${r.violation.check}`);
     const m = r.messages;
