@@ -31,10 +31,10 @@ describe('check with worker threads', () => {
       const sequential = summary(settings);
       expect(summary({ ...settings, workers: 1 })).toEqual(sequential);
       expect(summary({ ...settings, workers: 2 })).toEqual(sequential);
-    }, 120_000);
+    }, 600_000);
 
   it('the violation case is one (not vacuously equal)', () => {
     expect(summary({ properties: 'all', symmetry: true, reads: 1, workers: 2 }))
       .toMatchObject({ verdict: 'violation', property: 'LogAgreement' });
-  }, 120_000);
+  }, 600_000);
 });
