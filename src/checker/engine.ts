@@ -19,10 +19,14 @@
  *  - a state constraint as TLC applies its CONSTRAINT: a successor outside it counts as
  *    generated, and is then dropped unchecked and unexplored.
  *
+ * With `workers`, worker threads generate and check the steps (parallel.ts, expansion.ts) and
+ * this thread only stores their targets, in the same order as the sequential search.
+ *
  * Left out, on purpose: liveness (TLC's temporal properties) and disk spilling; bounded models
- * for CI fit in memory. Parallel workers were not needed to meet the performance targets on
- * 2 cores (docs/checker.md gives the figures).
+ * for CI fit in memory.
  */
+import { KEEP, RECORD_HEAD, SKIP } from './expansion.js';
+import { Pool, type WorkerModel } from './parallel.js';
 import { IdColumn, StateStore } from './store.js';
 
 /** A property verdict from a model: which property failed and a model-level explanation. */
@@ -103,6 +107,12 @@ export interface CheckOptions {
   readonly progressEvery?: number;
   /** Whether to use the model's canonicalize (symmetry reduction). */
   readonly symmetry?: boolean;
+  /**
+   * Expand states in this many worker threads, each building its own copy of the model from
+   * `model` (parallel.ts). The search is the same step for step: every count, id and verdict is
+   * the one the sequential search gives, whatever the count.
+   */
+  readonly workers?: { readonly count: number; readonly model: WorkerModel };
 }
 
 export interface Progress {
@@ -155,7 +165,12 @@ export function check(model: Model, options: CheckOptions = {}): CheckResult {
   if (options.symmetry === true && canon === undefined) {
     throw new RangeError(`model ${model.name} has no symmetry canonicalization`);
   }
-  return new Search(model, canon, options).run();
+  const search = new Search(model, canon, options);
+  try {
+    return search.run();
+  } finally {
+    search.close();
+  }
 }
 
 /** The state of one exploration: the visited states, the path columns, the counters. */
@@ -171,6 +186,7 @@ class Search {
   /** Whether successors come out canonical (no canonicalize before the store). */
   private readonly preCanonical: boolean;
   private readonly successors: Model['successors'];
+  private readonly pool: Pool | null;
   private generated = 0;
   private steps = 0;
   private found: Found | null = null;
@@ -181,7 +197,10 @@ class Search {
     private readonly options: CheckOptions,
   ) {
     this.W = model.words;
-    this.store = new StateStore(this.W);
+    const workers = options.workers;
+    this.store = new StateStore(this.W, undefined, workers !== undefined);
+    this.pool = workers === undefined ? null
+      : new Pool(workers.count, workers.model, options.symmetry === true, this.store);
     const n = Math.max(model.maxSuccessors, 1);
     this.out = new Uint32Array(n * this.W);
     this.labels = new Int32Array(n);
@@ -223,8 +242,16 @@ class Search {
     return this.result(depth, incomplete);
   }
 
+  close(): void {
+    this.pool?.close();
+  }
+
   /** Generates every step from state id: checks each, and admits the new states. */
   private expand(id: number): void {
+    if (this.pool !== null) {
+      this.take(id);
+      return;
+    }
     const { model, store, W, out, labels, weights } = this;
     const src = store.chunk(id);
     const at = store.offset(id);
@@ -238,13 +265,52 @@ class Search {
       if (bad >= 0) {
         const state = out.slice(j * W, (j + 1) * W);
         const violation = model.explainStep(bad, src, at, labels[j] as number, state, 0);
-        this.found = { violation, last: id, step: { label: labels[j] as number, state }, property: bad };
+        const step = { label: labels[j] as number, state };
+        this.found = { violation, last: id, step, property: bad };
         return;
       }
       // A step back to its own source (re-sending a message already in msgs) needs no lookup.
       if (sameWords(src, at, out, j * W, W)) continue;
       this.admit(out, j * W, id, labels[j] as number, this.preCanonical);
       if (this.found !== null) return;
+    }
+  }
+
+  /**
+   * expand, with the steps generated and checked by a worker (expansion.ts): the same
+   * decisions in the same order, from the records.
+   */
+  private take(id: number): void {
+    const { model, store, W, unreached } = this;
+    const { buf, words, at, n } = this.pool!.next(id);
+    this.steps += n;
+    for (let j = 0, o = at; j < n; j++, o += RECORD_HEAD + W) {
+      this.generated += buf[o + 2] as number;
+      const kind = buf[o] as number;
+      if (kind === SKIP) continue;
+      const label = buf[o + 1] as number;
+      const target = o + RECORD_HEAD;
+      if (kind !== KEEP) {
+        const state = words.slice(target, target + W);
+        const bad = buf[o + 5] as number;
+        const source = store.chunk(id);
+        const violation = model.explainStep(bad, source, store.offset(id), label, state, 0);
+        this.found = { violation, last: id, step: { label, state }, property: bad };
+        return;
+      }
+      const next = store.insertHashed(words, target, buf[o + 3] as number);
+      if (next < 0) continue;
+      this.parent.set(next, id);
+      this.label.set(next, label);
+      const reached = buf[o + 6] as number;
+      for (let i = unreached.length - 1; i >= 0; i--) {
+        if (((reached >>> (unreached[i] as number)) & 1) === 1) unreached.splice(i, 1);
+      }
+      const bad = buf[o + 4] as number;
+      if (bad < 0) continue;
+      const violation = model.explainState(bad, store.chunk(next), store.offset(next));
+      this.found = { violation, last: next, step: null, property: bad };
+      return;
     }
   }
 

@@ -11,7 +11,10 @@ import { type Actions, actions as specActions, type SmrConstants, smrConstants }
 import {
   R1, Refinement, smrReachability, smrStateProperties, tlcStateProperties,
 } from '../../spec/multipaxos/smr-properties.js';
-import { check, type CheckResult, type Model, type Progress } from './engine.js';
+import {
+  check, type CheckOptions, type CheckResult, type Model, type Progress,
+} from './engine.js';
+import { siblingModule } from './parallel.js';
 import { packedSmrModel } from './models/multipaxos-packed.js';
 import { readableSmrModel, type ExtraAction, type SmrProperties } from './models/multipaxos.js';
 
@@ -34,6 +37,8 @@ export interface SmrCheckSettings {
   readonly extra?: ExtraAction;
   readonly maxStates?: number;
   readonly onProgress?: (p: Progress) => void;
+  /** Worker threads that expand states (the packed model and named property sets only). */
+  readonly workers?: number;
 }
 
 export interface SmrCheck {
@@ -72,11 +77,32 @@ export function smrModel(s: SmrCheckSettings, k: SmrConstants = smrCheckConstant
   });
 }
 
+/** What a worker thread builds its model from: the settings that are plain data. */
+export function smrWorkerModel(s: SmrCheckSettings): Model {
+  return smrModel(s);
+}
+
+function workersFor(s: SmrCheckSettings): CheckOptions['workers'] {
+  if (s.workers === undefined || s.workers === 0) return undefined;
+  const mutant = s.impl !== undefined || s.extra !== undefined;
+  if (mutant || typeof s.properties === 'object' || s.readable === true) {
+    throw new RangeError('workers: only for the packed model with a named property set');
+  }
+  const args = {
+    replicas: s.replicas, writes: s.writes, reads: s.reads, maxBallot: s.maxBallot,
+    symmetry: s.symmetry, refinement: s.refinement, properties: s.properties ?? 'all',
+  };
+  const module = siblingModule(import.meta.url, 'multipaxos-check');
+  return { count: s.workers, model: { module, exportName: 'smrWorkerModel', args } };
+}
+
 export function checkSmr(s: SmrCheckSettings): SmrCheck {
   const constants = smrCheckConstants(s);
   const model = smrModel(s, constants);
+  const workers = workersFor(s);
   const result = check(model, {
     symmetry: s.symmetry,
+    ...(workers === undefined ? {} : { workers }),
     ...(s.maxStates === undefined ? {} : { maxStates: s.maxStates }),
     ...(s.onProgress === undefined ? {} : { onProgress: s.onProgress }),
   });

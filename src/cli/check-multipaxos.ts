@@ -45,6 +45,7 @@ Consistency, R2, R2', I1 in every slot, Linearizability, and R1 on every step.
   --counterexample F  write a counterexample's states to F (JSON lines)
   --json              print one JSON verdict object ("format": "synod.check/v1")
   --progress          progress on stderr even when it is not a terminal
+  --workers N         expand states in N worker threads (default 0: none); same counts
 
 TLC's counts for 3 replicas, MaxBallot 2: --writes 1 gives 15,709 states (2,628 with
 --symmetry); --writes 1 --reads 1 gives 2,062,561 (343,796 with --symmetry).
@@ -65,6 +66,7 @@ const options = {
   counterexample: { type: 'string' },
   json: { type: 'boolean' },
   progress: { type: 'boolean' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -88,7 +90,11 @@ function parseMultipaxosFlags(args: readonly string[]): Flags | 'help' {
     refinement: f.refinement === true,
     properties: f['tlc-invariants'] === true ? 'tlc' : 'all',
     readable: model === 'readable',
+    workers: intFlag(CMD, 'workers', f.workers, 0, 0, 16),
   };
+  if (settings.workers !== 0 && (model === 'readable')) {
+    throw new UsageError(`synod ${CMD}: --workers needs --model packed`);
+  }
   return {
     settings,
     json: f.json === true,

@@ -6,6 +6,7 @@
  * parts of the reports, which each command supplies.
  */
 import { writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { CheckResult, Progress } from '../checker/engine.js';
 import { EXIT_OK, EXIT_UNKNOWN, EXIT_VIOLATION, UsageError, type Io } from './io.js';
@@ -32,8 +33,9 @@ export interface CheckRun<C extends { readonly result: CheckResult }> {
 export async function runCheck<C extends { readonly result: CheckResult }>(
   r: CheckRun<C>, flags: CommonFlags, io: Io,
 ): Promise<number> {
-  // A typed array holds at most 2^32 bytes: keep the states (grown by doubling) within 2 GiB.
-  const statesMax = Math.min(flags.maxStates, Math.floor(2 ** 28 / r.words));
+  // The store's chunks have no size limit of their own: keep the states (their words, the hash
+  // slots at least a quarter full, the parent and label columns) within half the memory.
+  const statesMax = Math.min(flags.maxStates, Math.floor(totalmem() / 2 / (4 * r.words + 40)));
   const start = performance.now();
   const c = r.run(statesMax, io.errIsTTY || flags.progress ? progressReporter(io) : undefined);
   const seconds = (performance.now() - start) / 1000;
@@ -50,7 +52,7 @@ export async function runCheck<C extends { readonly result: CheckResult }>(
   io.out(flags.json ? r.json(c, seconds, file) : r.human(c, seconds, file));
   if (c.result.verdict === 'incomplete') {
     io.err(`synod ${r.cmd}: stopped after ${fmt(c.result.distinctStates)} states (` +
-      `${statesMax < flags.maxStates ? `the most that ${r.words}-word states fit in memory here`
+      `${statesMax < flags.maxStates ? `the most that fit in half the memory here`
         : '--max-states'}); no verdict: lower the bounds or raise --max-states\n`);
     return EXIT_UNKNOWN;
   }

@@ -3,8 +3,9 @@
  * replicas, MaxBallot 2, 1 write and 1 read (the shipped small model) without and with
  * symmetry, each run by Synod (packed model, TLC's invariants only: TypeOK and Linearizability,
  * as MultiPaxos_MC.cfg checks) and by TLC 2.20 (shared/tla/run-tlc, 1 worker) one after the
- * other on this machine; and, with --full, the shipped full model (2 writes, 1 read) with
- * symmetry by Synod alone (TLC needs about 8 minutes on 40 cores for it).
+ * other on this machine, then again by Synod with 2 worker threads (compared with the same TLC
+ * runs); and, with --full, the shipped full model (2 writes, 1 read) with symmetry, 2 workers,
+ * by Synod alone (TLC needs about 8 minutes on 40 cores for it).
  *
  * Each Synod run is a fresh child process (this file, started with --child) so that its peak
  * resident memory is its own. Synod's CPU seconds are reported beside its wall time: on a
@@ -27,19 +28,26 @@ interface Config {
   readonly writes: number;
   readonly reads: number;
   readonly symmetry: boolean;
+  /** Worker threads (0: the sequential search). */
+  readonly workers: number;
   /** The TLC cfg of the same model in shared/tla/multipaxos-smr, or null to skip TLC. */
   readonly tlcCfg: string | null;
 }
 
 function configs(flags: readonly string[]): Config[] {
-  const list: Config[] = [
-    { name: '1 write, 1 read', writes: 1, reads: 1, symmetry: false, tlcCfg: 'small_nosym.cfg' },
-    { name: '1 write, 1 read, symmetry', writes: 1, reads: 1, symmetry: true,
-      tlcCfg: 'MultiPaxos_MC_small.cfg' },
-  ];
+  const list: Config[] = [];
+  for (const workers of [0, 2]) {
+    const w = workers === 0 ? '' : `, ${workers} workers`;
+    list.push(
+      { name: `1 write, 1 read${w}`, writes: 1, reads: 1, symmetry: false, workers,
+        tlcCfg: 'small_nosym.cfg' },
+      { name: `1 write, 1 read, symmetry${w}`, writes: 1, reads: 1, symmetry: true, workers,
+        tlcCfg: 'MultiPaxos_MC_small.cfg' },
+    );
+  }
   if (flags.includes('--full')) {
-    list.push({ name: '2 writes, 1 read, symmetry', writes: 2, reads: 1, symmetry: true,
-      tlcCfg: null });
+    list.push({ name: '2 writes, 1 read, symmetry, 2 workers', writes: 2, reads: 1,
+      symmetry: true, workers: 2, tlcCfg: null });
   }
   return list;
 }
@@ -47,7 +55,7 @@ function configs(flags: readonly string[]): Config[] {
 function child(config: Config): void {
   measureInChild(() => checkSmr({
     replicas: 3, writes: config.writes, reads: config.reads, maxBallot: 2,
-    symmetry: config.symmetry, refinement: false, properties: 'tlc',
+    symmetry: config.symmetry, refinement: false, properties: 'tlc', workers: config.workers,
   }).result);
 }
 
@@ -80,9 +88,15 @@ export async function run(log: (line: string) => void, flags: readonly string[])
   log('| model | distinct | generated | depth | Synod wall s | Synod CPU s | peak RSS MiB | ' +
     'TLC wall s | TLC CPU s | TLC line | TLC/Synod wall | TLC/Synod CPU |');
   log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|');
+  // TLC runs once per model; the rows with workers are compared with the same TLC run.
+  const tlcRuns = new Map<string, ReturnType<typeof runTlcTimed>>();
   for (const c of configs(flags)) {
     const s = await runChild(fileURLToPath(import.meta.url), c);
-    const tlc = dir === null || c.tlcCfg === null ? null : runTlcTimed(dir, c.tlcCfg);
+    let tlc = dir === null || c.tlcCfg === null ? null : tlcRuns.get(c.tlcCfg) ?? null;
+    if (tlc === null && dir !== null && c.tlcCfg !== null) {
+      tlc = runTlcTimed(dir, c.tlcCfg);
+      tlcRuns.set(c.tlcCfg, tlc);
+    }
     const ratio = (x: number, y: number): string => `${(x / y).toFixed(1)}x`;
     log(`| ${c.name} | ${fmt(s.distinctStates)} | ${fmt(s.generatedStates)} | ${s.depth} | ` +
       `${s.seconds.toFixed(1)} | ${s.cpuSeconds.toFixed(1)} | ${fmt(s.maxRssMiB)} | ` +
