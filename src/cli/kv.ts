@@ -1,6 +1,7 @@
 /**
  * `synod kv put|get|delete|cas|append KEY [VALUE...] (--data DIR | --endpoints URL,...)`: one
- * operation on a running Multi-Paxos cluster's key-value store.
+ * operation on a running Multi-Paxos cluster's key-value store; `synod kv add-server|
+ * remove-server sN` changes its voting members through the log.
  *
  * The command picks one (client id, sequence number) pair and keeps it through every retry, so
  * a put that timed out at one server and is retried at another is applied at most once. It
@@ -15,8 +16,12 @@ import { intFlag, parseFlags } from './args.js';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, UsageError, type Io } from './io.js';
 
 const HELP = `usage: synod kv put KEY VALUE | get KEY | delete KEY | cas KEY EXPECTED VALUE |
-              append KEY VALUE   (--data DIR | --endpoints URL,...) [--timeout S] [--json]
-cas: EXPECTED '-' means "the key is absent". Exit 0 ok, 1 cas failed, 2 bad usage/unreachable.
+              append KEY VALUE | add-server sN | remove-server sN
+              (--data DIR | --endpoints URL,...) [--timeout S] [--json]
+cas: EXPECTED '-' means "the key is absent". add-server/remove-server: the Nth server of the
+cluster (s1 is the first of --peers) becomes or stops being a voting member, alpha slots after
+the command is chosen (docs/reconfiguration.md). Exit 0 ok, 1 cas failed, 2 bad
+usage/unreachable.
 `;
 
 interface Request {
@@ -39,6 +44,12 @@ function request(op: string, args: readonly string[]): Request {
     case 'cas':
       want(3);
       return { method: 'POST', path: `${path}/cas`, body: { expect: args[1] === '-' ? null : args[1], value: args[2] } };
+    case 'add-server': case 'remove-server': {
+      want(1);
+      const m = /^s([1-9][0-9]{0,2})$/.exec(args[0]!);
+      if (m === null) throw new UsageError(`synod kv ${op}: '${args[0]}' is not a server name sN`);
+      return { method: 'POST', path: '/call', body: { op: { op, server: Number(m[1]) - 1 } } };
+    }
     default: throw new UsageError(`synod kv: unknown operation '${op}'\n${HELP}`);
   }
 }

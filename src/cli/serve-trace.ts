@@ -48,7 +48,10 @@ export function serverTrace(file: string, id: number, servers: number): ServerTr
     pending = [];
   };
   const observer = mpTraceObserver(
-    { servers, seed: 0, perNode: true, implementation: 'synod serve' },
+    // Membership commands (`synod kv add-server`) are logged as config lines; every server
+    // starts as a member, and alpha is serverConfig's.
+    { servers, seed: 0, perNode: true, implementation: 'synod serve',
+      reconfig: { alpha: 8, members: 2 ** servers - 1 } },
     (node) => (node === me ? sink : () => undefined));
   flush(); // the header, when the file is new
   const open = new Map<string, Op>();

@@ -10,12 +10,15 @@
  * The adapter remembers the last snapshot it wrote (the one piece of state outside the reducer,
  * owned by this process's single event loop).
  *
- * Left out: membership changes (issue "Reconfiguration"), and leases (reads are through the log
- * or read-index, both linearizable without clocks).
+ * Membership commands (`add-server`, `remove-server` of a server id) are decoded from clients and
+ * peers like any command, and a snapshot carries its configurations (config.ts); every id is
+ * checked against the cluster's size. Left out: leases (reads are through the log or
+ * read-index, both linearizable without clocks).
  */
 import * as t from 'io-ts';
 import {
-  INITIAL_DURABLE, initServer, leaderHint, logBase, serverConfig, showBallot, step, type Command, type Durable,
+  INITIAL_DURABLE, initServer, isConfigOp, leaderHint, logBase, serverConfig, showBallot, step,
+  type Command, type Durable,
   type Effect, type Input, type Msg, type Op, type ReadMode, type ServerState, type Snapshot,
 } from '../multipaxos/index.js';
 import type { Route } from './http.js';
@@ -37,14 +40,20 @@ const OpCodec = t.union([
   t.type({ op: t.literal('withdraw'), acct: Str, amount: Amount }),
   t.type({ op: t.literal('transfer'), from: Str, to: Str, amount: Amount }),
   t.type({ op: t.literal('balance'), acct: Str }),
+  t.type({ op: t.literal('add-server'), server: Nat }),
+  t.type({ op: t.literal('remove-server'), server: Nat }),
 ]);
 const CommandCodec = t.type({ client: Nat, seq: Nat, op: OpCodec });
 const Entry = t.type({ id: Str, cmds: t.array(CommandCodec) });
 const Vote = t.type({ slot: Nat, bal: Ballot, val: Entry });
 const Output = t.type({ ok: t.boolean, value: t.union([Str, t.null]) });
+/** The voting members of the slots from `from` on (config.ts), a nonempty bitmask of ids. */
+const Members = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n > 0 && n < 2 ** 31,
+  'members');
 const SnapshotCodec = t.type({
   upTo: Nat, app: t.record(t.string, Str), digest: t.number,
   sessions: t.array(t.type({ client: Nat, seq: Nat, out: Output })),
+  configs: t.array(t.type({ from: Nat, members: Members })),
 });
 const MsgCodec = t.union([
   t.type({ type: t.literal('1a'), bal: Ballot, from: Nat }),
@@ -60,7 +69,11 @@ const MsgCodec = t.union([
   t.type({ type: t.literal('pong'), acc: Nat, bal: Ballot, id: Nat }),
 ]);
 
-/** Every server id a message names (1a/1b's `from` is a slot, not a server). */
+/**
+ * Every server id a message names (1a/1b's `from` is a slot, not a server): senders, ballots,
+ * the servers of membership commands in the entries it carries, and the members of a snapshot's
+ * configurations (the highest id of each set stands for it).
+ */
 function ids(m: Msg): number[] {
   const out: number[] = [];
   if ('acc' in m) out.push(m.acc);
@@ -68,7 +81,21 @@ function ids(m: Msg): number[] {
   for (const b of ['bal' in m ? m.bal : null, m.type === 'reject' ? m.maxBal : null]) {
     if (b !== null && b.round >= 0) out.push(b.server);
   }
+  const entries = m.type === '2a' || m.type === '2b' ? [m.val] : m.type === '1b'
+    ? m.votes.map((v) => v.val) : m.type === 'entries' ? m.vals : [];
+  for (const e of entries) for (const c of e.cmds) if (isConfigOp(c.op)) out.push(c.op.server);
+  if (m.type === 'snapshot') {
+    for (const e of m.snap.configs) out.push(31 - Math.clz32(e.members));
+  }
   return out;
+}
+
+/** Why a snapshot's configurations are not the ascending list config.ts keeps, or null. */
+function configsProblem(m: Msg): string | null {
+  if (m.type !== 'snapshot') return null;
+  const c = m.snap.configs;
+  const i = c.findIndex((e, j) => j > 0 && e.from <= c[j - 1]!.from);
+  return i < 0 ? null : `snapshot configs: entry ${i} does not start after entry ${i - 1}`;
 }
 
 export function decodeMultiPaxosMessage(frame: unknown, servers: number): Msg | string {
@@ -79,13 +106,21 @@ export function decodeMultiPaxosMessage(frame: unknown, servers: number): Msg | 
   }
   const m = decoded.right as Msg;
   const outside = ids(m).find((id) => id >= servers);
-  return outside === undefined ? m : `server id ${outside} is outside a cluster of ${servers}`;
+  if (outside !== undefined) return `server id ${outside} is outside a cluster of ${servers}`;
+  return configsProblem(m) ?? m;
 }
 
-export function decodeOp(body: unknown): Op | string {
+export function decodeOp(body: unknown, servers: number): Op | string {
   const decoded = OpCodec.decode(body);
-  return decoded._tag === 'Right' ? decoded.right as Op
-    : 'op: expected a KV operation ({"op":"get|put|delete|cas|append","key":...}) or a ledger one';
+  if (decoded._tag === 'Left') {
+    return 'op: expected a KV operation ({"op":"get|put|delete|cas|append","key":...}), a ' +
+      'ledger one, or {"op":"add-server|remove-server","server":ID}';
+  }
+  const op = decoded.right as Op;
+  if (isConfigOp(op) && op.server >= servers) {
+    return `op.server: ${op.server} is outside a cluster of ${servers} (ids 0..${servers - 1})`;
+  }
+  return op;
 }
 
 /** A durable record: the reducer's Durable, its snapshot left out when unchanged. */
@@ -157,7 +192,7 @@ export function multiPaxosProtocol(
     },
     squash,
     decode: (frame) => decodeMultiPaxosMessage(frame, servers),
-    operation: decodeOp,
+    operation: (body) => decodeOp(body, servers),
     status: (s) => ({
       protocol: 'multipaxos',
       role: s.leader.role,

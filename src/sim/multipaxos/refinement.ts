@@ -25,6 +25,15 @@
  *   with the spec's votes) must agree with it on every slot it reports, and the leader may count
  *   it only for slots it knows chosen (leader.ts), so it proposes only where the two agree.
  *
+ * With membership changes (`membersAt` given) the run refines the per-slot spec extended with
+ * reconfiguration (spec/multipaxos/reconfig.ts, at the level of slots.ts's messages): a slot's
+ * quorums are the majorities of its own members, read from the reference replay of the chosen
+ * log (checks.ts; an entry's membership commands, applied once each, are the spec's
+ * configuration values). A 2a in slot s is Phase2a only when s's members are known (every slot
+ * up to s - alpha chosen: Known) and is judged with those quorums (SlotQuorum); each slot's
+ * properties count only its members' votes. A slot whose members are not known yet has no 2a,
+ * so its quorums matter to none of its properties.
+ *
  * Which spec steps a server step is: the spec messages it sends say it, in order (a new leader
  * sends a 2a per recovered slot; a step may be several Phase2a). Each is judged by the spec's
  * own test-form action, which names the conjunct that fails. A step with no new spec message

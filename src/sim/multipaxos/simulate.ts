@@ -111,7 +111,7 @@ export function simulateMultiPaxos(opts: MpSimOptions): MpSimReport {
   // chosen log decides them (spec/multipaxos/reconfig.ts, mapped in refinement.ts).
   const refinement = opts.refinement === undefined
     ? (sk: typeof sink, c: MpWorldConfig, membersAt: (slot: number) => number | null) =>
-      mpRefinement(sk, c, { membersAt })
+      mpRefinement(sk, c, c.reconfig ? { membersAt } : {})
     : opts.refinement;
   const refine = refinement?.(sink, cfg, safety.membersAt) ?? null;
   const observers: MpObserver[] = [safety, history, ...(refine === null ? [] : [refine])];

@@ -236,7 +236,7 @@ function replica(s: MpStepEvent, emit: (e: TraceEventV2) => void): void {
     const cmds = [];
     const prior = members;
     for (const c of e.cmds) {
-      if ((sessions.get(c.client) ?? 0) >= c.seq) continue;
+      if ((sessions.get(c.client) ?? -1) >= c.seq) continue; // seq 0 is a first call too
       sessions.set(c.client, c.seq);
       cmds.push({ client: clientName(c.client), seq: c.seq });
       if (isConfigOp(c.op)) members = changed(members, c.op);
