@@ -224,7 +224,8 @@ class Search {
       if (bad >= 0) {
         const state = out.slice(j * W, (j + 1) * W);
         const violation = model.explainStep(bad, store.keys, id * W, labels[j] as number, state, 0);
-        this.found = { violation, last: id, step: { label: labels[j] as number, state }, property: bad };
+        this.found = { violation, last: id, step: { label: labels[j] as number, state },
+          property: bad };
         return;
       }
       // A step back to its own source (re-sending a message already in msgs) needs no lookup.

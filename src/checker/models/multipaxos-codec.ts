@@ -17,7 +17,8 @@
  * with two is refused loudly rather than stored wrong.
  *
  * Symmetry: the canonical form is the image whose flat vector is smallest (field by field)
- * under every renaming of replicas, of writes and of reads (the product of the three permutation groups; TLC's SymmetricPerms is
+ * under every renaming of replicas, of writes and of reads (the product of the three permutation
+ * groups; TLC's SymmetricPerms is
  * their union, which is the same group when at most one of the three has two members, as in
  * every model whose count we pin). Left out: nothing of the state; every field is stored.
  */
@@ -326,7 +327,8 @@ function renamings(L: SmrLayout): Renaming[] {
     for (const pw of permutations(W)) {
       for (const pr of permutations(reads)) {
         const cmd = (c: number): number => (c < W ? pw[c]! : W + pr[c - W]!);
-        const cmdCode = Int32Array.from({ length: C + 1 }, (_, x) => (x === 0 ? 0 : cmd(x - 1) + 1));
+        const cmdCode = Int32Array.from({ length: C + 1 }, (_, x) => (x === 0 ? 0 : cmd(x - 1) +
+          1));
         const repMask = Int32Array.from({ length: 1 << R }, (_, m) =>
           rep.reduce((acc, to, from) => acc | (((m >>> from) & 1) << to), 0));
         const event = Int32Array.from({ length: L.obsCap + 1 }, (_, x) => {
