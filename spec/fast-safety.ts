@@ -22,6 +22,7 @@
  *
  * What it leaves out: every other property is the spec's own (spec/properties.ts).
  */
+import { at } from './at.js';
 import type { Ballot, Constants, Msg2a, PaxosState, Value } from './paxos.js';
 import {
   defaultNames, OneValuePerBallot, showMessage, stateProperties, votingState,
@@ -49,7 +50,7 @@ export function indexVotes(sv: VotingState): VoteIndex {
         row = Array.from({ length: n }, () => []);
         byBallot.set(vt.bal, row);
       }
-      (row[a] as Value[]).push(vt.val);
+      at(row, a, 'row').push(vt.val);
     }
   });
   const ballots = [...byBallot.keys()].sort((x, y) => x - y);
@@ -65,7 +66,7 @@ export function quorumMaxBal(k: Constants, sv: VotingState): number {
   let t = -Infinity;
   for (const Q of k.quorums.quorums) {
     let least = Infinity;
-    for (const a of Q) least = Math.min(least, sv.maxBal[a] as number);
+    for (const a of Q) least = Math.min(least, at(sv.maxBal, a, 'maxBal'));
     t = Math.max(t, least);
   }
   return t;
@@ -77,7 +78,7 @@ function noneOtherChoosableAtVoted(k: Constants, sv: VotingState, ix: VoteIndex,
   const row = ix.byBallot.get(c);
   const fine = (a: number): boolean => {
     const vs = row?.[a];
-    return vs === undefined ? (sv.maxBal[a] as number) > c : vs.includes(v);
+    return vs === undefined ? at(sv.maxBal, a, 'maxBal') > c : vs.includes(v);
   };
   return k.quorums.quorums.some((Q) => Q.every(fine));
 }
@@ -105,7 +106,7 @@ export function safeAt(k: Constants, sv: VotingState, b: Ballot, v: Value): bool
 /** ShowsSafeAt(Q, b, v), through the highest ballot below b in which Q voted. */
 export function showsSafeAt(sv: VotingState, ix: VoteIndex, Q: Quorum, b: Ballot,
   v: Value): boolean {
-  if (!Q.every((a) => (sv.maxBal[a] as number) >= b)) return false;
+  if (!Q.every((a) => at(sv.maxBal, a, 'maxBal') >= b)) return false;
   let m = -1;
   for (const a of Q) m = Math.max(m, highestBelow(ix.ofAcceptor[a] ?? [], b));
   if (m === -1) return true;
@@ -119,10 +120,10 @@ function highestBelow(xs: readonly Ballot[], b: Ballot): Ballot | -1 {
   let hi = xs.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((xs[mid] as number) < b) lo = mid + 1;
+    if (at(xs, mid, 'ballots') < b) lo = mid + 1;
     else hi = mid;
   }
-  return lo === 0 ? -1 : xs[lo - 1] as number;
+  return lo === 0 ? -1 : at(xs, lo - 1, 'ballots');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@
  * reachable state up to MaxBallot 1 and on random states up to MaxBallot 3), and the trace
  * checker's incremental actions (src/trace/steps.ts; test/trace/incremental.test.ts).
  */
+import { at } from './at.js';
 import { defaultNames, type Names } from './names.js';
 import type { Acceptor, QuorumSystem, Quorum } from './quorums.js';
 
@@ -141,7 +142,7 @@ export function hasMessage(msgs: readonly Message[], m: Message): boolean {
   let hi = msgs.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const c = compareMessages(msgs[mid] as Message, m);
+    const c = compareMessages(at(msgs, mid, 'msgs'), m);
     if (c === 0) return true;
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;
@@ -222,13 +223,14 @@ export function Phase1b(k: Constants, s: PaxosState, a: Acceptor, m: Msg1a,
   if (!hasMessage(s.msgs, m)) {
     return refuse('m \\in msgs', `no 1a message for ballot ${m.bal} was sent`);
   }
-  const maxBal = s.maxBal[a] as number;
+  const maxBal = at(s.maxBal, a, 'maxBal');
   if (!(m.bal > maxBal)) {
     return refuse('m.bal > maxBal[a]',
       `acceptor ${n.acceptor(a)} has maxBal ${maxBal}, so it cannot join ballot ${m.bal}`);
   }
   const reply: Msg1b = {
-    type: '1b', acc: a, bal: m.bal, mbal: s.maxVBal[a] as number, mval: s.maxVal[a] as Value | None,
+    type: '1b', acc: a, bal: m.bal, mbal: at(s.maxVBal, a, 'maxVBal'),
+    mval: at(s.maxVal, a, 'maxVal'),
   };
   return {
     ok: true,
@@ -306,7 +308,7 @@ export function Phase2b(k: Constants, s: PaxosState, a: Acceptor, m: Msg2a,
     return refuse('m \\in msgs',
       `no 2a message for ballot ${m.bal} with value ${n.value(m.val)} was sent`);
   }
-  const maxBal = s.maxBal[a] as number;
+  const maxBal = at(s.maxBal, a, 'maxBal');
   if (!(m.bal >= maxBal)) {
     return refuse('m.bal \\geq maxBal[a]',
       `acceptor ${n.acceptor(a)} has maxBal ${maxBal}, so it promised not to vote in ballot ` +

@@ -10,6 +10,7 @@
  * Every safety property has a "sometimes" partner in `reachability`: a state that exploration
  * must reach, so that a model which does nothing (or is cut too small) cannot pass vacuously.
  */
+import { at } from './at.js';
 import {
   hasMessage, votesOf, type Acceptor, type Ballot, type Constants, type Message, type Msg1b,
   type Msg2a, type Msg2b, type PaxosState, type Value,
@@ -45,7 +46,8 @@ export { defaultNames, type Names } from './names.js';
 export function showMessage(m: Message, n: Names = defaultNames): string {
   switch (m.type) {
     case '1a': return `1a(bal ${m.bal})`;
-    case '1b': return `1b(${n.acceptor(m.acc)}, bal ${m.bal}, mbal ${m.mbal}, mval ${m.mval === null ? 'None' : n.value(m.mval)})`;
+    case '1b': return `1b(${n.acceptor(m.acc)}, bal ${m.bal}, mbal ${m.mbal}, ` +
+      `mval ${m.mval === null ? 'None' : n.value(m.mval)})`;
     case '2a': return `2a(bal ${m.bal}, ${n.value(m.val)})`;
     case '2b': return `2b(${n.acceptor(m.acc)}, bal ${m.bal}, ${n.value(m.val)})`;
   }
@@ -61,7 +63,8 @@ export function votingState(k: Constants, s: PaxosState): VotingState {
 }
 
 export type StateProperty = (k: Constants, s: PaxosState, n?: Names) => Violation | null;
-export type StepProperty = (k: Constants, s: PaxosState, t: PaxosState, n?: Names) => Violation | null;
+export type StepProperty = (k: Constants, s: PaxosState, t: PaxosState, n?: Names) =>
+  Violation | null;
 
 // ---------------------------------------------------------------------------------------------
 // TypeOK
@@ -95,12 +98,14 @@ export const TypeOK: StateProperty = (k, s, n = defaultNames) => {
       : !isBallotOrNone(k, s.maxVBal[a]) ? 'maxVBal'
         : !(s.maxVal[a] === null || isValue(k, s.maxVal[a])) ? 'maxVal' : null;
     if (bad !== null) {
-      return { property: 'TypeOK', summary: `${bad}[${n.acceptor(a)}] is out of its type`, witness: { acceptor: a } };
+      return { property: 'TypeOK', summary: `${bad}[${n.acceptor(a)}] is out of its type`,
+        witness: { acceptor: a } };
     }
   }
   const m = s.msgs.find((x) => !wellTyped(k, x));
   if (m !== undefined) {
-    return { property: 'TypeOK', summary: `message ${JSON.stringify(m)} is not in Message`, witness: { messages: [m] } };
+    return { property: 'TypeOK', summary: `message ${JSON.stringify(m)} is not in Message`,
+      witness: { messages: [m] } };
   }
   return null;
 };
@@ -115,13 +120,18 @@ export const TypeOK: StateProperty = (k, s, n = defaultNames) => {
  */
 export const Inv1: StateProperty = (k, s, n = defaultNames) => {
   for (let a = 0; a < k.acceptors; a++) {
-    const mbal = s.maxVBal[a] as number;
-    const mval = s.maxVal[a] as Value | null;
-    if (mbal === -1 ? mval === null : mval !== null && hasMessage(s.msgs, { type: '2b', acc: a, bal: mbal, val: mval })) continue;
+    const mbal = at(s.maxVBal, a, 'maxVBal');
+    const mval = at(s.maxVal, a, 'maxVal');
+    const recorded = mbal === -1 ? mval === null
+      : mval !== null && hasMessage(s.msgs, { type: '2b', acc: a, bal: mbal, val: mval });
+    if (recorded) continue;
     const summary = mbal === -1
-      ? `${n.acceptor(a)} has not voted (maxVBal = -1) but maxVal is ${mval === null ? 'None' : n.value(mval)}`
-      : `${n.acceptor(a)} records a vote for ${mval === null ? 'None' : n.value(mval)} in ballot ${mbal}, but sent no such 2b`;
-    return { property: 'Inv1', summary, witness: { acceptor: a, ballot: mbal, ...(mval === null ? {} : { value: mval }) } };
+      ? `${n.acceptor(a)} has not voted (maxVBal = -1) but maxVal is ` +
+        `${mval === null ? 'None' : n.value(mval)}`
+      : `${n.acceptor(a)} records a vote for ${mval === null ? 'None' : n.value(mval)} in ballot ` +
+        `${mbal}, but sent no such 2b`;
+    const witness = { acceptor: a, ballot: mbal, ...(mval === null ? {} : { value: mval }) };
+    return { property: 'Inv1', summary, witness };
   }
   return null;
 };
@@ -133,17 +143,20 @@ export const Inv1: StateProperty = (k, s, n = defaultNames) => {
 export const Inv2: StateProperty = (_k, s, n = defaultNames) => {
   for (const m of s.msgs) {
     if (m.type !== '1b') continue;
-    if (!((s.maxBal[m.acc] as number) >= m.bal)) {
+    if (!(at(s.maxBal, m.acc, 'maxBal') >= m.bal)) {
       return {
         property: 'Inv2',
-        summary: `${n.acceptor(m.acc)} sent ${showMessage(m, n)} but its maxBal is ${s.maxBal[m.acc]}: it withdrew its promise`,
+        summary: `${n.acceptor(m.acc)} sent ${showMessage(m, n)} but its maxBal is ` +
+          `${s.maxBal[m.acc]}: it withdrew its promise`,
         witness: { acceptor: m.acc, ballot: m.bal, messages: [m] },
       };
     }
-    if (m.mbal >= 0 && !(m.mval !== null && hasMessage(s.msgs, { type: '2b', acc: m.acc, bal: m.mbal, val: m.mval }))) {
+    if (m.mbal >= 0 && !(m.mval !== null && hasMessage(s.msgs, { type: '2b', acc: m.acc,
+      bal: m.mbal, val: m.mval }))) {
       return {
         property: 'Inv2',
-        summary: `${showMessage(m, n)} reports a vote in ballot ${m.mbal} that ${n.acceptor(m.acc)} never cast`,
+        summary: `${showMessage(m, n)} reports a vote in ballot ${m.mbal} that ` +
+          `${n.acceptor(m.acc)} never cast`,
         witness: { acceptor: m.acc, ballot: m.mbal, messages: [m] },
       };
     }
@@ -163,14 +176,16 @@ export const Inv3: StateProperty = (k, s, n = defaultNames) => {
     if (other !== undefined) {
       return {
         property: 'Inv3',
-        summary: `two 2a messages in ballot ${m.bal} carry different values: ${showMessage(m, n)} and ${showMessage(other, n)}`,
+        summary: `two 2a messages in ballot ${m.bal} carry different values: ` +
+          `${showMessage(m, n)} and ${showMessage(other, n)}`,
         witness: { ballot: m.bal, value: m.val, messages: [m, other] },
       };
     }
     if (!k.quorums.quorums.some((Q) => ShowsSafeAt(sv, Q, m.bal, m.val))) {
       return {
         property: 'Inv3',
-        summary: `no quorum shows ${n.value(m.val)} safe at ballot ${m.bal}, yet ${showMessage(m, n)} was sent`,
+        summary: `no quorum shows ${n.value(m.val)} safe at ballot ${m.bal}, yet ` +
+          `${showMessage(m, n)} was sent`,
         witness: { ballot: m.bal, value: m.val, messages: [m] },
       };
     }
@@ -181,7 +196,8 @@ export const Inv3: StateProperty = (k, s, n = defaultNames) => {
 /** Inv4: V!Inv, Voting's invariant (VotesSafe /\ OneValuePerBallot) under the mapping. */
 export const Inv4: StateProperty = (k, s, n = defaultNames) => {
   const inner = VotesSafe(k, s, n) ?? OneValuePerBallot(k, s, n);
-  return inner === null ? null : { ...inner, property: 'Inv4', summary: `V!Inv fails: ${inner.summary}` };
+  return inner === null ? null : { ...inner, property: 'Inv4',
+    summary: `V!Inv fails: ${inner.summary}` };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -200,7 +216,8 @@ export const VotesSafe: StateProperty = (k, s, n = defaultNames) => {
     if (c !== null) {
       return {
         property: 'VotesSafe',
-        summary: `${n.acceptor(m.acc)} voted for ${n.value(m.val)} in ballot ${m.bal}, but ${n.value(m.val)} is not safe there: ` +
+        summary: `${n.acceptor(m.acc)} voted for ${n.value(m.val)} in ballot ${m.bal}, but ` +
+          `${n.value(m.val)} is not safe there: ` +
           `in ballot ${c} no quorum has voted for it or moved past without voting`,
         witness: { acceptor: m.acc, ballot: m.bal, value: m.val, messages: [m] },
       };
@@ -219,8 +236,8 @@ export const OneValuePerBallot: StateProperty = (k, s, n = defaultNames) => {
   ];
   return {
     property: 'OneValuePerBallot',
-    summary: `in ballot ${w.bal}, ${n.acceptor(w.first.acc)} voted for ${n.value(w.first.val)} and ` +
-      `${n.acceptor(w.second.acc)} for ${n.value(w.second.val)}`,
+    summary: `in ballot ${w.bal}, ${n.acceptor(w.first.acc)} voted for ${n.value(w.first.val)} ` +
+      `and ${n.acceptor(w.second.acc)} for ${n.value(w.second.val)}`,
     witness: { ballot: w.bal, messages },
   };
 };
@@ -232,17 +249,22 @@ export const Consistency: StateProperty = (k, s, n = defaultNames) => {
   const proposals = chosenProposals(k, votingState(k, s));
   const first = proposals.find((p) => p.val === values[0]);
   const second = proposals.find((p) => p.val === values[1]);
-  if (first === undefined || second === undefined) throw new Error('Consistency: chosen without a proposal');
+  if (first === undefined || second === undefined) {
+    throw new Error('Consistency: chosen without a proposal');
+  }
   return {
     property: 'Consistency',
-    summary: `two values are chosen: ${n.value(first.val)} in ballot ${first.bal} by ${showQuorum(first.quorum, n)} and ` +
+    summary: `two values are chosen: ${n.value(first.val)} in ballot ${first.bal} by ` +
+      `${showQuorum(first.quorum, n)} and ` +
       `${n.value(second.val)} in ballot ${second.bal} by ${showQuorum(second.quorum, n)}`,
-    witness: { ballot: second.bal, value: second.val, quorum: second.quorum, messages: chosenMessages([first, second]) },
+    witness: { ballot: second.bal, value: second.val, quorum: second.quorum,
+      messages: chosenMessages([first, second]) },
   };
 };
 
 function chosenMessages(ps: readonly { bal: Ballot; val: Value; quorum: Quorum }[]): Msg2b[] {
-  return ps.flatMap((p) => p.quorum.map((acc): Msg2b => ({ type: '2b', acc, bal: p.bal, val: p.val })));
+  return ps.flatMap((p) => p.quorum.map((acc): Msg2b => ({ type: '2b', acc, bal: p.bal,
+    val: p.val })));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,20 +280,22 @@ function chosenMessages(ps: readonly { bal: Ballot; val: Value; quorum: Quorum }
  */
 export const R1: StepProperty = (k, s, t, n = defaultNames) => {
   for (let a = 0; a < k.acceptors; a++) {
-    if ((t.maxBal[a] as number) < (s.maxBal[a] as number)) {
+    if (at(t.maxBal, a, 'maxBal') < at(s.maxBal, a, 'maxBal')) {
       return {
         property: 'R1',
-        summary: `${n.acceptor(a)} withdrew its promise: maxBal went from ${s.maxBal[a]} down to ${t.maxBal[a]}`,
-        witness: { acceptor: a, ballot: s.maxBal[a] as number },
+        summary: `${n.acceptor(a)} withdrew its promise: maxBal went from ${s.maxBal[a]} down to ` +
+          `${t.maxBal[a]}`,
+        witness: { acceptor: a, ballot: at(s.maxBal, a, 'maxBal') },
       };
     }
   }
   for (const m of t.msgs) {
     if (m.type !== '2b' || hasMessage(s.msgs, m)) continue;
-    if (m.bal < (s.maxBal[m.acc] as number)) {
+    if (m.bal < at(s.maxBal, m.acc, 'maxBal')) {
       return {
         property: 'R1',
-        summary: `${n.acceptor(m.acc)} accepted a proposal in ballot ${m.bal} after promising ballot ${s.maxBal[m.acc]}`,
+        summary: `${n.acceptor(m.acc)} accepted a proposal in ballot ${m.bal} after promising ` +
+          `ballot ${s.maxBal[m.acc]}`,
         witness: { acceptor: m.acc, ballot: m.bal, value: m.val, messages: [m] },
       };
     }
@@ -290,9 +314,11 @@ export const R2: StateProperty = (k, s, n = defaultNames) => {
     if (later !== undefined) {
       return {
         property: 'R2',
-        summary: `${n.value(p.val)} was chosen in ballot ${p.bal} by ${showQuorum(p.quorum, n)}, yet ${n.value(later.val)} ` +
+        summary: `${n.value(p.val)} was chosen in ballot ${p.bal} by ${showQuorum(p.quorum, n)}, ` +
+          `yet ${n.value(later.val)} ` +
           `was chosen in the higher ballot ${later.bal} by ${showQuorum(later.quorum, n)}`,
-        witness: { ballot: later.bal, value: later.val, quorum: later.quorum, messages: chosenMessages([p, later]) },
+        witness: { ballot: later.bal, value: later.val, quorum: later.quorum,
+          messages: chosenMessages([p, later]) },
       };
     }
   }
@@ -306,13 +332,16 @@ export const R2: StateProperty = (k, s, n = defaultNames) => {
 export const R2p: StateProperty = (k, s, n = defaultNames) => {
   const proposals = chosenProposals(k, votingState(k, s));
   for (const p of proposals) {
-    const issued = s.msgs.find((m): m is Msg2a => m.type === '2a' && m.bal > p.bal && m.val !== p.val);
+    const issued = s.msgs.find((m): m is Msg2a => m.type === '2a' && m.bal > p.bal
+      && m.val !== p.val);
     if (issued !== undefined) {
       return {
         property: "R2'",
-        summary: `${n.value(p.val)} was chosen in ballot ${p.bal} by ${showQuorum(p.quorum, n)}, yet ${showMessage(issued, n)} ` +
+        summary: `${n.value(p.val)} was chosen in ballot ${p.bal} by ${showQuorum(p.quorum, n)}, ` +
+          `yet ${showMessage(issued, n)} ` +
           'proposes another value in a higher ballot',
-        witness: { ballot: issued.bal, value: issued.val, quorum: p.quorum, messages: [...chosenMessages([p]), issued] },
+        witness: { ballot: issued.bal, value: issued.val, quorum: p.quorum,
+          messages: [...chosenMessages([p]), issued] },
       };
     }
   }
@@ -333,7 +362,8 @@ export const I1: StateProperty = (k, s, n = defaultNames) => {
     if (k.quorums.quorums.some((S) => issuedSafely(sv, S, m))) continue;
     return {
       property: 'I1',
-      summary: `${showMessage(m, n)} was issued, but in every quorum some acceptor accepted a proposal below ` +
+      summary: `${showMessage(m, n)} was issued, but in every quorum some acceptor accepted a ` +
+        `proposal below ` +
         `ballot ${m.bal} and the highest such proposal is not for ${n.value(m.val)}`,
       witness: { ballot: m.bal, value: m.val, messages: [m] },
     };
@@ -343,7 +373,9 @@ export const I1: StateProperty = (k, s, n = defaultNames) => {
 
 function issuedSafely(sv: VotingState, S: Quorum, m: Msg2a): boolean {
   let highest = -1;
-  for (const a of S) for (const vt of sv.votes[a] ?? []) if (vt.bal < m.bal) highest = Math.max(highest, vt.bal);
+  for (const a of S) {
+    for (const vt of sv.votes[a] ?? []) if (vt.bal < m.bal) highest = Math.max(highest, vt.bal);
+  }
   if (highest === -1) return true;
   return S.every((a) => (sv.votes[a] ?? []).every((vt) => vt.bal !== highest || vt.val === m.val));
 }
@@ -373,7 +405,8 @@ export const stateProperties: readonly NamedStateProperty[] = [
 export const stepProperties: readonly NamedStepProperty[] = [{ name: 'R1', check: R1 }];
 
 /** The first state property violated in s, or null. */
-export function firstViolation(k: Constants, s: PaxosState, n: Names = defaultNames): Violation | null {
+export function firstViolation(k: Constants, s: PaxosState,
+  n: Names = defaultNames): Violation | null {
   for (const p of stateProperties) {
     const v = p.check(k, s, n);
     if (v !== null) return v;
@@ -406,7 +439,8 @@ export const reachability: readonly Reachability[] = [
     name: 'TwoBallotsCompete',
     partners: ['OneValuePerBallot', 'Inv3', 'Inv4'],
     description: 'two ballots can both reach phase 2 with different values',
-    holds: (_k, s) => twoAs(s).some((m) => twoAs(s).some((mm) => mm.bal !== m.bal && mm.val !== m.val)),
+    holds: (_k, s) => twoAs(s).some((m) => twoAs(s).some((mm) => mm.bal !== m.bal
+      && mm.val !== m.val)),
   },
   {
     name: 'ProposalAboveChosen',
@@ -432,7 +466,8 @@ export const reachability: readonly Reachability[] = [
   {
     name: 'ProposalBelowPromise',
     partners: ['R1'],
-    description: 'a 2a message can be pending below an acceptor\'s promise (so R1 has something to forbid)',
+    description: 'a 2a message can be pending below an acceptor\'s promise (so R1 has something ' +
+      'to forbid)',
     holds: (_k, s) => twoAs(s).some((m) => s.maxBal.some((b) => (b as number) > m.bal)),
   },
 ];

@@ -10,6 +10,8 @@
  * A quorum is kept as a sorted array of acceptor numbers, and also as a bitmask (bit a set when
  * acceptor a is in it) because the checkers test membership in tight loops.
  */
+import { at } from './at.js';
+
 
 export type Acceptor = number;
 
@@ -50,7 +52,7 @@ function sortQuorums(quorums: Quorum[]): Quorum[] {
 
 function compareLex(x: Quorum, y: Quorum): number {
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
+    if (x[i] !== y[i]) return at(x, i, 'quorum') - at(y, i, 'quorum');
   }
   return x.length - y.length;
 }
@@ -103,7 +105,7 @@ export function quorumProblem(n: number,
   quorums: readonly (readonly number[])[]): QuorumProblem | null {
   if (quorums.length === 0) return { kind: 'empty-system' };
   for (let i = 0; i < quorums.length; i++) {
-    const q = quorums[i] as readonly number[];
+    const q = at(quorums, i, 'quorums');
     if (q.length === 0) return { kind: 'empty-quorum', index: i };
     for (const a of q) {
       if (!Number.isInteger(a) || a < 0 || a >= n) {
@@ -114,8 +116,9 @@ export function quorumProblem(n: number,
   const masks = quorums.map(maskOf);
   for (let i = 0; i < masks.length; i++) {
     for (let j = i; j < masks.length; j++) {
-      if (((masks[i] as number) & (masks[j] as number)) === 0) {
-        return { kind: 'disjoint', first: normalize(quorums[i]!), second: normalize(quorums[j]!) };
+      if ((at(masks, i, 'masks') & at(masks, j, 'masks')) === 0) {
+        return { kind: 'disjoint', first: normalize(at(quorums, i, 'quorums')),
+          second: normalize(at(quorums, j, 'quorums')) };
       }
     }
   }

@@ -10,6 +10,7 @@
  * vocabulary the invariants in spec/properties.ts are written in. Ballot ranges such as
  * 0..(b-1) are quantified literally, so these are meant for checking, not for speed.
  */
+import { at } from './at.js';
 import type { Acceptor, Ballot, Constants, Value, Vote } from './paxos.js';
 import type { Quorum } from './quorums.js';
 
@@ -69,7 +70,7 @@ export function DidNotVoteAt(sv: VotingState, a: Acceptor, b: Ballot): boolean {
 
 /** CannotVoteAt(a, b): a has moved past b without voting in it, so it never will. */
 export function CannotVoteAt(sv: VotingState, a: Acceptor, b: Ballot): boolean {
-  return (sv.maxBal[a] as number) > b && DidNotVoteAt(sv, a, b);
+  return at(sv.maxBal, a, 'maxBal') > b && DidNotVoteAt(sv, a, b);
 }
 
 /**
@@ -99,7 +100,7 @@ export function unsafeBallot(k: Constants, sv: VotingState, b: Ballot, v: Value)
  * and no member voted in any ballot strictly between c and b.
  */
 export function ShowsSafeAt(sv: VotingState, Q: Quorum, b: Ballot, v: Value): boolean {
-  if (!Q.every((a) => (sv.maxBal[a] as number) >= b)) return false;
+  if (!Q.every((a) => at(sv.maxBal, a, 'maxBal') >= b)) return false;
   for (let c = -1; c < b; c++) {
     if (c !== -1 && !Q.some((a) => VotedFor(sv, a, c, v))) continue;
     let silent = true;
@@ -121,7 +122,7 @@ export type VotingStepResult =
 
 /** IncreaseMaxBal(a, b): an acceptor may raise maxBal[a] at any time. */
 export function IncreaseMaxBal(sv: VotingState, a: Acceptor, b: Ballot): VotingStepResult {
-  const maxBal = sv.maxBal[a] as number;
+  const maxBal = at(sv.maxBal, a, 'maxBal');
   if (!(b > maxBal)) {
     const why = `maxBal[${a}] is ${maxBal}, not below ${b}`;
     return { ok: false, conjunct: 'b > maxBal[a]', why };
@@ -137,7 +138,7 @@ export function IncreaseMaxBal(sv: VotingState, a: Acceptor, b: Ballot): VotingS
 export function VoteFor(k: Constants, sv: VotingState, a: Acceptor, b: Ballot,
   v: Value): VotingStepResult {
   const fail = (conjunct: string, why: string): VotingStepResult => ({ ok: false, conjunct, why });
-  if (!((sv.maxBal[a] as number) <= b)) {
+  if (!(at(sv.maxBal, a, 'maxBal') <= b)) {
     return fail('maxBal[a] \\leq b', `maxBal[${a}] is above ${b}`);
   }
   if ((sv.votes[a] ?? []).some((vt) => vt.bal === b)) {
@@ -191,20 +192,20 @@ export function votingStep(k: Constants, sv: VotingState, tv: VotingState): Voti
   if (changed.length > 1) {
     return fail('\\E a \\in Acceptor', `acceptors ${changed.join(', ')} changed in one step`);
   }
-  const a = changed[0] as Acceptor;
+  const a = at(changed, 0, 'changed');
   const added = votesMinus(tv.votes[a] ?? [], sv.votes[a] ?? []);
   const lost = votesMinus(sv.votes[a] ?? [], tv.votes[a] ?? []);
   if (lost.length > 0) {
-    const vt = lost[0] as Vote;
+    const vt = at(lost, 0, 'lost');
     return fail('votes\' \\supseteq votes',
       `acceptor ${a} lost its vote for ${vt.val} in ballot ${vt.bal}`);
   }
-  const maxBal = tv.maxBal[a] as number;
+  const maxBal = at(tv.maxBal, a, 'maxBal');
   if (added.length === 0) return IncreaseMaxBal(sv, a, maxBal);
   if (added.length > 1) {
     return fail('VoteFor(a, b, v)', `acceptor ${a} cast ${added.length} votes in one step`);
   }
-  const vote = added[0] as Vote;
+  const vote = at(added, 0, 'added');
   if (maxBal !== vote.bal) {
     return fail('maxBal\' = [maxBal EXCEPT ![a] = b]',
       `maxBal[${a}] became ${maxBal}, not ${vote.bal}`);

@@ -8,7 +8,8 @@
  * `format` and `spec` import nothing of ours; folders of one layer do not import each other
  * (but multipaxos builds on paxos, see ALLOWED); `paxos` and `multipaxos` never import `spec`
  * (so the spec judges them independently). A folder may import itself, and anything outside the
- * tree (node:, npm packages) is not our business here.
+ * tree (node:, npm packages) is not our business here. The same files are held to lines of at
+ * most 100 columns (STYLE.md).
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -125,5 +126,28 @@ describe("DESIGN.md's layers", () => {
     expect(arrowProblem('src/cli', 'src/history')).toBeNull();
     expect(arrowProblem('src/checker', 'spec')).toBeNull();
     expect(arrowProblem('src/misc', 'spec')).toMatch(/no folder/);
+  });
+});
+
+/** STYLE.md (TigerBeetle's rule): lines up to 100 columns, counted in UTF-16 code units. */
+const COLUMNS_MAX = 100;
+
+/** `file:line (n columns)` for each line of `text` longer than COLUMNS_MAX. */
+function longLines(file: string, text: string): string[] {
+  return text.split('\n').flatMap((line, i) =>
+    (line.length > COLUMNS_MAX ? [`${file}:${i + 1} (${line.length} columns)`] : []));
+}
+
+describe('lines within 100 columns', () => {
+  it('finds a long line, and passes one of exactly 100 columns', () => {
+    expect(longLines('x.ts', `${'a'.repeat(100)}\n${'b'.repeat(101)}`)).toEqual(
+      ['x.ts:2 (101 columns)']);
+  });
+
+  it('holds for every .ts file under spec/ and src/', () => {
+    const files = [...tsFiles('spec'), ...tsFiles('src')];
+    expect(files.length).toBeGreaterThan(100);
+    const long = files.flatMap((f) => longLines(f, readFileSync(join(ROOT, f), 'utf8')));
+    expect(long).toEqual([]);
   });
 });

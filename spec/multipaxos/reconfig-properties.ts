@@ -9,8 +9,10 @@
  * a slot whose configuration is determined. Each has "sometimes" partners so that bounds too
  * small to change the configuration and then choose under the new one cannot pass.
  */
+import { at } from '../at.js';
 import {
-  chosenUnder, configs, isQuorumOf, showSet, showValue, votersOf, type Constants, type ServerSet, type Slot,
+  chosenUnder, configs, isQuorumOf, showSet, showValue, votersOf, type Constants, type ServerSet,
+    type Slot,
   type State, type Value,
 } from './reconfig.js';
 
@@ -43,7 +45,8 @@ function chosenWhere(k: Constants, st: State, s: Slot, v: Value, config: ServerS
 ReconfigWitness['chosen'][number] {
   for (let b = 0; b <= k.maxBallot; b++) {
     const voters = votersOf(st, s, b, v) & config;
-    if (st.proposed[s]![b] === v && isQuorumOf(voters, config)) return { value: v, ballot: b, voters };
+    if (at(st.proposed, s, 'proposed')[b] === v && isQuorumOf(voters, config)) return { value: v,
+      ballot: b, voters };
   }
   throw new Error('spec bug: a chosen value with no ballot');
 }
@@ -52,7 +55,7 @@ ReconfigWitness['chosen'][number] {
 export function Consistency(k: Constants, st: State): ReconfigViolation | null {
   const cfg = configs(k, st);
   for (let s = 0; s < k.slots; s++) {
-    const config = cfg[s]!;
+    const config = at(cfg, s, 'cfg');
     if (config === null) continue;
     const chosen = chosenUnder(k, st, s, config);
     if (chosen.length < 2) continue;
@@ -73,12 +76,13 @@ export function ConfigKnownBeforeProposal(k: Constants, st: State): ReconfigViol
   const cfg = configs(k, st);
   for (let s = 0; s < k.slots; s++) {
     if (cfg[s] !== null) continue;
-    const b = st.proposed[s]!.findIndex((v) => v >= 0);
+    const b = at(st.proposed, s, 'proposed').findIndex((v) => v >= 0);
     if (b < 0) continue;
     return {
       property: 'ConfigKnownBeforeProposal',
-      summary: `ballot ${b} proposed ${showValue(k, st.proposed[s]![b]!)} in slot ${s}, whose ` +
-        `configuration depends on slot ${s - k.alpha}, where nothing is chosen`,
+      summary: `ballot ${b} proposed ` +
+        `${showValue(k, at(at(st.proposed, s, 'proposed'), b, 'proposed[s]'))} in slot ${s}, ` +
+        `whose configuration depends on slot ${s - k.alpha}, where nothing is chosen`,
       witness: { slot: s, config: null, chosen: [] },
     };
   }

@@ -31,6 +31,8 @@
  * processes, and what the log drives. Servers are 0..servers-1; every one is an acceptor that
  * may vote in any slot.
  */
+import { at } from '../at.js';
+
 
 /** A server, and a set of servers as a bitmask (bit i for server i). */
 export type Server = number;
@@ -93,7 +95,8 @@ export function showSet(set: ServerSet): string {
 }
 export function showValue(k: Constants, v: Value): string {
   if (v < 0) return 'none';
-  return isConfigValue(k, v) ? `config ${showSet(k.configs[v - k.dataValues]!)}` : `v${v + 1}`;
+  return isConfigValue(k, v)
+    ? `config ${showSet(at(k.configs, v - k.dataValues, 'configs'))}` : `v${v + 1}`;
 }
 
 export function initialState(k: Constants): State {
@@ -110,7 +113,7 @@ export function initialState(k: Constants): State {
 export function votersOf(st: State, s: Slot, b: Ballot, v: Value): ServerSet {
   let set = 0;
   st.votes.forEach((byServer, a) => {
-    if (byServer[s]![b] === v) set |= 1 << a;
+    if (at(byServer, s, 'byServer')[b] === v) set |= 1 << a;
   });
   return set;
 }
@@ -127,7 +130,7 @@ export function chosenUnder(k: Constants, st: State, s: Slot, config: ServerSet,
   counts: Counts = isQuorumOf): Value[] {
   const out: Value[] = [];
   for (let b = 0; b <= k.maxBallot; b++) {
-    const v = st.proposed[s]![b]!;
+    const v = at(at(st.proposed, s, 'proposed'), b, 'proposed[s]');
     if (v >= 0 && !out.includes(v) && counts(votersOf(st, s, b, v), config)) out.push(v);
   }
   return out.sort((x, y) => x - y);
@@ -153,12 +156,14 @@ export function configsCounting(k: Constants, st: State, counts: Counts):
   const out: (ServerSet | null)[] = [];
   for (let s = 0; s < k.slots; s++) {
     if (s < k.alpha) { out.push(k.initial); continue; }
-    const prev = out[s - 1]!;
+    const prev = at(out, s - 1, 'out');
     const t = s - k.alpha;
-    const chosen = prev === null ? [] : chosenUnder(k, st, t, out[t]!, counts);
+    // Nulls only ever follow nulls, so with prev known, out[t] (t < s) is known too.
+    const under = at(out, t, 'out');
+    const chosen = prev === null || under === null ? [] : chosenUnder(k, st, t, under, counts);
     if (prev === null || chosen.length === 0) { out.push(null); continue; }
-    const v = chosen[0]!;
-    out.push(isConfigValue(k, v) ? k.configs[v - k.dataValues]! : prev);
+    const v = at(chosen, 0, 'chosen');
+    out.push(isConfigValue(k, v) ? at(k.configs, v - k.dataValues, 'configs') : prev);
   }
   return out;
 }
@@ -169,7 +174,7 @@ const memo = new WeakMap<State, { readonly k: Constants;
 
 /** Phase1b(a, b): server a joins ballot b for every slot. Enabled: b > maxBal[a]. */
 export function Phase1b(_k: Constants, st: State, a: Server, b: Ballot): StepResult {
-  if (!(b > st.maxBal[a]!)) {
+  if (!(b > at(st.maxBal, a, 'maxBal'))) {
     return refuse('b > maxBal[a]', `${serverName(a)} has joined ballot ${st.maxBal[a]}`);
   }
   return { ok: true, next: { ...st, maxBal: st.maxBal.map((x, i) => (i === a ? b : x)) } };
@@ -184,9 +189,9 @@ export function showsSafeAt(st: State, Q: ServerSet, b: Ballot, s: Slot, v: Valu
   let value = -1;
   for (let a = 0; a < st.maxBal.length; a++) {
     if (((Q >>> a) & 1) === 0) continue;
-    if (st.maxBal[a]! < b) return false;
+    if (at(st.maxBal, a, 'maxBal') < b) return false;
     for (let c = b - 1; c > best; c--) {
-      const w = st.votes[a]![s]![c]!;
+      const w = at(at(at(st.votes, a, 'votes'), s, 'votes[a]'), c, 'votes[a][s]');
       if (w >= 0) { best = c; value = w; break; }
     }
   }
@@ -208,7 +213,7 @@ export function quorumsOf(config: ServerSet): ServerSet[] {
 export type ConfigFor = (k: Constants, st: State, s: Slot) => ServerSet | string;
 
 export const slotConfig: ConfigFor = (k, st, s) => {
-  const c = configs(k, st)[s]!;
+  const c = at(configs(k, st), s, 'configs');
   return c !== null ? c
     : `slot ${s - k.alpha} has nothing chosen, so no one knows the configuration of slot ${s}`;
 };
@@ -220,7 +225,7 @@ export const slotConfig: ConfigFor = (k, st, s) => {
  */
 export function proposeWith(configFor: ConfigFor) {
   return (k: Constants, st: State, b: Ballot, s: Slot, v: Value): StepResult => {
-    if (st.proposed[s]![b]! >= 0) {
+    if (at(at(st.proposed, s, 'proposed'), b, 'proposed[s]') >= 0) {
       return refuse('proposed[s][b] = None', `ballot ${b} already proposed in slot ${s}`);
     }
     const config = configFor(k, st, s);
@@ -244,12 +249,14 @@ export const Phase2a = proposeWith(slotConfig);
  * slot's configuration count toward choosing it.
  */
 export function Phase2b(_k: Constants, st: State, a: Server, b: Ballot, s: Slot): StepResult {
-  const v = st.proposed[s]![b]!;
+  const v = at(at(st.proposed, s, 'proposed'), b, 'proposed[s]');
   if (v < 0) return refuse('proposed[s][b] # None', `ballot ${b} proposed nothing in slot ${s}`);
-  if (!(b >= st.maxBal[a]!)) {
+  if (!(b >= at(st.maxBal, a, 'maxBal'))) {
     return refuse('b >= maxBal[a]', `${serverName(a)} has joined ballot ${st.maxBal[a]}`);
   }
-  if (st.votes[a]![s]![b]! >= 0) return refuse('votes[a][s][b] = None', 'voted already');
+  if (at(at(at(st.votes, a, 'votes'), s, 'votes[a]'), b, 'votes[a][s]') >= 0) {
+    return refuse('votes[a][s][b] = None', 'voted already');
+  }
   const votes = st.votes.map((byServer, i) => (i !== a ? byServer
     : byServer.map((row, t) => (t !== s ? row : row.map((x, c) => (c === b ? v : x))))));
   return { ok: true, next: { ...st, votes, maxBal: st.maxBal.map((x, i) => (i === a ? b : x)) } };

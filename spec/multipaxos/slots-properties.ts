@@ -10,6 +10,7 @@
  * and three targets that only a log has (two slots chosen, one ballot proposing in two slots,
  * one 1b reporting votes in two slots), so a model that never uses a second slot cannot pass.
  */
+import { at } from '../at.js';
 import { None } from '../paxos.js';
 import { defaultNames, type Names } from '../names.js';
 import {
@@ -124,7 +125,7 @@ function wellTyped(k: Constants, m: Message): boolean {
       && (m.to === null || (isSlot(k, m.to) && m.to >= m.from))
       && m.votes.every((v, i) => isSlot(k, v.slot) && v.slot >= m.from
         && (m.to === null || v.slot <= m.to) && isBallot(k, v.mbal) && isValue(k, v.mval)
-        && (i === 0 || v.slot > m.votes[i - 1]!.slot));
+        && (i === 0 || v.slot > at(m.votes, i - 1, 'votes').slot));
     case '2a': return isBallot(k, m.bal) && isSlot(k, m.slot) && isValue(k, m.val);
     case '2b': return isAcceptor(k, m.acc) && isBallot(k, m.bal) && isSlot(k, m.slot)
       && isValue(k, m.val);

@@ -13,6 +13,7 @@
  *
  * What it leaves out: learning (chosen is a state function, as in Voting.tla).
  */
+import { at } from '../at.js';
 import { consensusStep } from '../consensus.js';
 import {
   compareMessages as comparePaxos, type Constants as PaxosConstants, type Message as PaxosMessage,
@@ -66,7 +67,7 @@ export function slotView(k: Constants, st: SlotsState, s: Slot): PaxosState {
   msgs.sort(comparePaxos);
   const acceptors = Array.from({ length: k.acceptors }, (_, a) => a);
   return {
-    maxBal: acceptors.map((a) => ballotAt(st.maxBal[a]!, s)),
+    maxBal: acceptors.map((a) => ballotAt(at(st.maxBal, a, 'maxBal'), s)),
     maxVBal: acceptors.map((a) => maxVBalAt(st, a, s)),
     maxVal: acceptors.map((a) => maxValAt(st, a, s)),
     msgs,
@@ -136,7 +137,7 @@ export function votesAt(k: Constants, st: SlotsState, s: Slot): readonly (readon
 export function votingStateAt(k: Constants, st: SlotsState, s: Slot): VotingState {
   return {
     votes: votesAt(k, st, s),
-    maxBal: Array.from({ length: k.acceptors }, (_, a) => ballotAt(st.maxBal[a]!, s)),
+    maxBal: Array.from({ length: k.acceptors }, (_, a) => ballotAt(at(st.maxBal, a, 'maxBal'), s)),
   };
 }
 
@@ -175,14 +176,14 @@ export function slotVotingStep(k: PaxosConstants, sv: VotingState, tv: VotingSta
     const why = `acceptors ${who} changed in one step`;
     return { ok: false, conjunct: '\\E a \\in Acceptor', why };
   }
-  const { a, added } = changed[0]!;
-  const maxBal = tv.maxBal[a] as number;
+  const { a, added } = at(changed, 0, 'changed');
+  const maxBal = at(tv.maxBal, a, 'maxBal');
   if (added.length === 0) return IncreaseMaxBal(sv, a, maxBal);
   if (added.length > 1) {
     const why = `acceptor ${n.acceptor(a)} cast ${added.length} votes in one step`;
     return { ok: false, conjunct: 'VoteFor(a, b, v)', why };
   }
-  const vote = added[0]!;
+  const vote = at(added, 0, 'added');
   if (maxBal !== vote.bal) {
     const why = `maxBal of ${n.acceptor(a)} became ${maxBal}, not ${vote.bal}`;
     return { ok: false, conjunct: 'maxBal\' = [maxBal EXCEPT ![a] = b]', why };
@@ -246,8 +247,10 @@ export function promisesFromMsgs(k: Constants, msgs: readonly Message[]): SlotsS
   const maxBal = Array.from({ length: k.acceptors }, () => noPromise);
   const ascending = [...msgs].sort((x, y) => x.bal - y.bal);
   for (const m of ascending) {
-    if (m.type === '1b') maxBal[m.acc] = setBallots(maxBal[m.acc]!, m.from, m.to, m.bal, k.slots);
-    if (m.type === '2b') maxBal[m.acc] = setBallots(maxBal[m.acc]!, m.slot, m.slot, m.bal, k.slots);
+    if (m.type === '1b') maxBal[m.acc] = setBallots(at(maxBal, m.acc, 'maxBal'), m.from, m.to,
+      m.bal, k.slots);
+    if (m.type === '2b') maxBal[m.acc] = setBallots(at(maxBal, m.acc, 'maxBal'), m.slot, m.slot,
+      m.bal, k.slots);
   }
   return maxBal;
 }

@@ -16,6 +16,7 @@
  * variable is kept finitely: the promises as a list plus one ballot for every later slot, the
  * votes as lists that end at the highest slot voted in.
  */
+import { at } from '../at.js';
 import type { Ballot, Value, None } from '../paxos.js';
 import type { Acceptor, QuorumSystem } from '../quorums.js';
 
@@ -159,7 +160,7 @@ export function hasMessage(msgs: readonly Message[], m: Message): boolean {
   let hi = msgs.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const c = compareMessages(msgs[mid] as Message, m);
+    const c = compareMessages(at(msgs, mid, 'msgs'), m);
     if (c === 0) return true;
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;
@@ -192,7 +193,7 @@ export const noPromise: BallotBySlot = { head: [], tail: -1 };
 
 /** The ballot for slot s. */
 export function ballotAt(p: BallotBySlot, s: Slot): Ballot | -1 {
-  return s < p.head.length ? (p.head[s] as number) : p.tail;
+  return s < p.head.length ? at(p.head, s, 'head') : p.tail;
 }
 
 /**
@@ -218,7 +219,7 @@ export function setBallots(
 export function maxBallotOn(p: BallotBySlot, from: Slot, to: Slot | null): Ballot | -1 {
   let max = to === null ? p.tail : -1;
   const end = to === null ? p.head.length - 1 : Math.min(to, p.head.length - 1);
-  for (let s = from; s <= end; s++) max = Math.max(max, p.head[s] as number);
+  for (let s = from; s <= end; s++) max = Math.max(max, at(p.head, s, 'head'));
   if (to !== null && to >= p.head.length) max = Math.max(max, p.tail);
   return max;
 }
@@ -274,7 +275,7 @@ export function latestVotes(st: SlotsState, a: Acceptor, from: Slot, to: Slot | 
   const votes: SlotVote[] = [];
   const end = to === null ? vbals.length - 1 : Math.min(to, vbals.length - 1);
   for (let s = from; s <= end; s++) {
-    const mbal = vbals[s] as number;
+    const mbal = at(vbals, s, 'vbals');
     if (mbal >= 0) votes.push({ slot: s, mbal, mval: maxValAt(st, a, s) as Value });
   }
   return votes;
@@ -284,7 +285,7 @@ export function latestVotes(st: SlotsState, a: Acceptor, from: Slot, to: Slot | 
 export function withVote(st: SlotsState, a: Acceptor, b: Ballot, s: Slot, v: Value,
   slots: number): Omit<SlotsState, 'msgs'> {
   return {
-    maxBal: setAt(st.maxBal, a, setBallots(st.maxBal[a]!, s, s, b, slots), noPromise),
+    maxBal: setAt(st.maxBal, a, setBallots(at(st.maxBal, a, 'maxBal'), s, s, b, slots), noPromise),
     maxVBal: setAt(st.maxVBal, a, setAt(st.maxVBal[a] ?? [], s, b, -1), []),
     maxVal: setAt(st.maxVal, a, setAt<Value | None>(st.maxVal[a] ?? [], s, v, null), []),
   };
@@ -293,7 +294,7 @@ export function withVote(st: SlotsState, a: Acceptor, b: Ballot, s: Slot, v: Val
 /** The state after a joins ballot b on the slots of m (Phase1b's update of maxBal). */
 export function withPromise(st: SlotsState, a: Acceptor, m: Msg1a, slots: number):
   SlotsState['maxBal'] {
-  return setAt(st.maxBal, a, setBallots(st.maxBal[a] as BallotBySlot, m.from, m.to, m.bal, slots),
+  return setAt(st.maxBal, a, setBallots(at(st.maxBal, a, 'maxBal'), m.from, m.to, m.bal, slots),
     noPromise);
 }
 

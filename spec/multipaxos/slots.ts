@@ -19,6 +19,7 @@
  * in TLA+ notation and in a sentence with the caller's names); `enabledSteps` derives the
  * "enumerate" form from it by trying every parameter the constants allow.
  */
+import { at } from '../at.js';
 import { showsSafe, type Msg1b as PaxosMsg1b } from '../paxos.js';
 import { defaultNames, type Names } from '../names.js';
 import type { Quorum } from '../quorums.js';
@@ -91,7 +92,7 @@ export function Phase1b(k: Constants, st: SlotsState, a: Acceptor, m: Msg1a,
     return refuse('m \\in msgs',
       `no 1a message for ballot ${m.bal}, ${showRange(m.from, m.to)}, was sent`);
   }
-  const promised = maxBallotOn(st.maxBal[a]!, m.from, m.to);
+  const promised = maxBallotOn(at(st.maxBal, a, 'maxBal'), m.from, m.to);
   if (!(m.bal > promised)) {
     return refuse('\\A s \\in Covered(m) : m.bal > maxBal[a][s]',
       `acceptor ${n.acceptor(a)} has joined ballot ${promised} in ${showRange(m.from, m.to)}, ` +
@@ -174,7 +175,7 @@ export function Phase2b(k: Constants, st: SlotsState, a: Acceptor, m: Msg2a,
     return refuse('m \\in msgs', `no 2a message for ballot ${m.bal} in slot ${m.slot} with value ` +
       `${n.value(m.val)} was sent`);
   }
-  const promised = maxBallotOn(st.maxBal[a]!, m.slot, m.slot);
+  const promised = maxBallotOn(at(st.maxBal, a, 'maxBal'), m.slot, m.slot);
   if (!(m.bal >= promised)) {
     return refuse('m.bal \\geq maxBal[a][m.slot]', `acceptor ${n.acceptor(a)} has joined ballot ` +
       `${promised} in slot ${m.slot}, so it promised not to vote in ballot ${m.bal} there`);

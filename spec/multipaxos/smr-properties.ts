@@ -16,6 +16,7 @@
  * Left out: liveness (MultiPaxos_MC checks deadlock freedom; the checker reports no deadlock
  * verdict, but a deadlocked model never reaches HistoryComplete).
  */
+import { at } from '../at.js';
 import type { Names } from '../names.js';
 import {
   reachability as paxosReachability, stateProperties as paxosStateProperties,
@@ -136,10 +137,10 @@ function linearizes(k: SmrConstants, observed: readonly ClientEvent[], order: nu
     if (ack === undefined || ack.type !== 'Ack' || ack.val !== last) return false;
     if (isWrite(k, c)) last = c;
   }
-  const at = new Map(order.map((c, j) => [c, j]));
-  for (const c1 of order) {
-    for (const c2 of order) {
-      if (pos('Ack', c1) < pos('Req', c2) && !(at.get(c1)! < at.get(c2)!)) return false;
+  // order is a permutation (orders), so a command's place in it is its index there.
+  for (const [i, c1] of order.entries()) {
+    for (const [j, c2] of order.entries()) {
+      if (pos('Ack', c1) < pos('Req', c2) && !(i < j)) return false;
     }
   }
   return true;
@@ -169,12 +170,12 @@ export const LogAgreement: SmrStateProperty = {
   check: (k, s) => {
     for (let j = 0; j < numCommands(k); j++) {
       const committed = s.node.flatMap((n, r) => {
-        const i = n.insts[j]!;
+        const i = at(n.insts, j, 'insts');
         return i.status === 'Committed' ? [{ r, c: i.cmd }] : [];
       });
-      const other = committed.find((x) => x.c !== committed[0]!.c);
+      const other = committed.find((x) => x.c !== at(committed, 0, 'committed').c);
       if (other !== undefined) {
-        const one = committed[0]!;
+        const one = at(committed, 0, 'committed');
         return fail('LogAgreement',
           `slot ${j + 1}: ${replicaName(one.r)} committed ${commandName(k, one.c)} and ` +
           `${replicaName(other.r)} committed ${commandName(k, other.c)}`,
@@ -191,10 +192,10 @@ export const StateMachineSafety: SmrStateProperty = {
   name: 'StateMachineSafety',
   check: (k, s) => {
     for (let r = 0; r < s.node.length; r++) {
-      const n = s.node[r]!;
+      const n = at(s.node, r, 'node');
       let value: Command | null = nil;
       for (let j = 0; j < n.commitUpTo; j++) {
-        const c = n.insts[j]!.cmd;
+        const c = at(n.insts, j, 'insts').cmd;
         if (c !== nil && isWrite(k, c)) value = c;
       }
       if (value !== n.kvalue) {
@@ -203,14 +204,16 @@ export const StateMachineSafety: SmrStateProperty = {
           `1..${n.commitUpTo} give ${commandName(k, value)}`, { replicas: [replicaName(r)] });
       }
       for (let q = 0; q < r; q++) {
-        const m = s.node[q]!;
+        const m = at(s.node, q, 'node');
         const upto = Math.min(n.commitUpTo, m.commitUpTo);
         for (let j = 0; j < upto; j++) {
-          if (n.insts[j]!.cmd !== m.insts[j]!.cmd) {
-            const cs = [commandName(k, m.insts[j]!.cmd), commandName(k, n.insts[j]!.cmd)];
+          const [mine, theirs] = [at(n.insts, j, 'insts').cmd, at(m.insts, j, 'insts').cmd];
+          if (mine !== theirs) {
+            const cs = [commandName(k, theirs), commandName(k, mine)];
             return fail('StateMachineSafety',
               `${replicaName(q)} and ${replicaName(r)} applied ${cs[0]} and ${cs[1]} in slot ` +
-              `${j + 1}`, { slot: j + 1, commands: cs, replicas: [replicaName(q), replicaName(r)] });
+              `${j + 1}`,
+              { slot: j + 1, commands: cs, replicas: [replicaName(q), replicaName(r)] });
           }
         }
       }
@@ -237,7 +240,8 @@ function showSlotsMessage(k: SmrConstants, m: SlotsMessage): string {
       return `PrepareReply(${replicaName(m.acc)}, bal ${m.bal}, votes [${votes}])`;
     }
     case '2a': return `Accept(bal ${m.bal}, slot ${m.slot}, ${c(m.val)})`;
-    case '2b': return `AcceptReply(${replicaName(m.acc)}, bal ${m.bal}, slot ${m.slot}) for ${c(m.val)}`;
+    case '2b':
+      return `AcceptReply(${replicaName(m.acc)}, bal ${m.bal}, slot ${m.slot}) for ${c(m.val)}`;
   }
 }
 
@@ -250,7 +254,8 @@ function fromSlots(k: SmrConstants, v: SlotsViolation): SmrViolation {
     ...(w.value === undefined ? {} : { commands: [commandName(k, w.value)] }),
     ...(w.acceptor === undefined ? {} : { replicas: [replicaName(w.acceptor)] }),
     ...(w.quorum === undefined ? {} : { replicas: w.quorum.map(replicaName) }),
-    ...(w.messages === undefined ? {} : { messages: w.messages.map((m) => showSlotsMessage(k, m)) }),
+    ...(w.messages === undefined ? {}
+      : { messages: w.messages.map((m) => showSlotsMessage(k, m)) }),
   });
 }
 

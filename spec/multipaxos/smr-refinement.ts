@@ -16,13 +16,15 @@
  *
  * Left out: nothing is checked here; the caller runs the per-slot properties on the image.
  */
+import { at } from '../at.js';
 import { majorities } from '../quorums.js';
 import {
   type Constants as SlotsConstants, type Message as SlotsMessage, type SlotsState,
   compareMessages as compareSlots,
 } from './slots.js';
 import { promisesFromMsgs, stepsBetween, type Explanation } from './slots-refinement.js';
-import { type Message, type NodeState, type SmrConstants, type SmrState, nil, numCommands } from './smr-types.js';
+import { type Message, type NodeState, type SmrConstants, type SmrState, nil,
+  numCommands } from './smr-types.js';
 
 /** The per-slot constants of an SMR model: replicas, commands, slots 0..C, ballots 0..B. */
 export function slotsConstants(k: SmrConstants): SlotsConstants {
@@ -65,7 +67,7 @@ const vbals = (n: NodeState): number[] =>
 export function smrToSlots(k: SmrConstants, s: SmrState): SlotsState {
   const kk = slotsConstants(k);
   const msgs = s.msgs.flatMap((m) => mapMessage(s, m)).sort(compareSlots)
-    .filter((m, i, xs) => i === 0 || compareSlots(xs[i - 1]!, m) !== 0);
+    .filter((m, i, xs) => i === 0 || compareSlots(at(xs, i - 1, 'xs'), m) !== 0);
   const trimmed = <T>(xs: T[], none: T): T[] => {
     let end = xs.length;
     while (end > 0 && xs[end - 1] === none) end--;

@@ -10,6 +10,8 @@
  *
  * Left out: nothing of the module's declarations. Its ASSUMEs become `smrConstants`' checks.
  */
+import { at } from '../at.js';
+
 
 /** A replica: 0..replicas-1. */
 export type Replica = number;
@@ -116,7 +118,9 @@ export interface NodeState {
 // ---------------------------------------------------------------------------------------------
 
 /** A would-be leader asks every replica to join ballot bal (phase 1a, for all slots at once). */
-export interface PrepareMsg { readonly type: 'Prepare'; readonly src: Replica; readonly bal: Ballot }
+export interface PrepareMsg {
+  readonly type: 'Prepare'; readonly src: Replica; readonly bal: Ballot;
+}
 /** src joins ballot bal and reports its vote in every slot (phase 1b, aggregated). */
 export interface PrepareReplyMsg {
   readonly type: 'PrepareReply';
@@ -171,7 +175,7 @@ export function compareMessages(x: Message, y: Message): number {
   const fx = fieldsOf(x);
   const fy = fieldsOf(y);
   for (let i = 0; i < Math.min(fx.length, fy.length); i++) {
-    if (fx[i] !== fy[i]) return (fx[i] as number) - (fy[i] as number);
+    if (fx[i] !== fy[i]) return at(fx, i, 'fx') - at(fy, i, 'fy');
   }
   return fx.length - fy.length;
 }
@@ -182,7 +186,7 @@ export function hasMessage(msgs: readonly Message[], m: Message): boolean {
   let hi = msgs.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const c = compareMessages(msgs[mid] as Message, m);
+    const c = compareMessages(at(msgs, mid, 'msgs'), m);
     if (c === 0) return true;
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;

@@ -32,6 +32,7 @@
  *
  * Left out, as in the module: crashes (a replica never loses state), leases and local reads.
  */
+import { at } from '../at.js';
 import {
   type AcceptMsg, type Ballot, type ClientEvent, type Command, type CommitNoticeMsg,
   type Inst, type Message, type Nil, type NodeState, type PrepareMsg, type PrepareReplyMsg,
@@ -86,7 +87,7 @@ export function firstEmptySlot(insts: readonly Inst[]): number {
 export function peakVotedCmd(prs: readonly PrepareReplyMsg[], slot: number): Command | Nil {
   let best: Vote | null = null;
   for (const pr of prs) {
-    const v = pr.votes[slot - 1] as Vote;
+    const v = at(pr.votes, slot - 1, 'votes');
     if (v.bal === 0) continue;
     if (v.cmd === nil) {
       // CHOOSE over Ballots \X Commands has no witness for a vote without a command.
@@ -123,7 +124,7 @@ function withInst(insts: readonly Inst[], slot: number, i: Inst): readonly Inst[
 /** Commits slot s at node n and applies its command: the shared body of the two commits. */
 function commitNext(k: SmrConstants, n: NodeState): NodeState {
   const slot = n.commitUpTo + 1;
-  const inst = n.insts[slot - 1] as Inst;
+  const inst = at(n.insts, slot - 1, 'insts');
   const c = inst.cmd;
   return {
     ...n,
@@ -180,7 +181,7 @@ function inLoop(k: SmrConstants, s: SmrState, r: Replica): StepResult | null {
 export function BecomeLeader(k: SmrConstants, s: SmrState, r: Replica, b: Ballot): StepResult {
   const guard = inLoop(k, s, r);
   if (guard !== null) return guard;
-  const n = s.node[r] as NodeState;
+  const n = at(s.node, r, 'node');
   if (n.leader === r) return refuse('node[self].leader # self', `${replicaName(r)} already leads`);
   if (!(Number.isInteger(b) && b >= 1 && b <= k.maxBallot)) {
     return refuse('b \\in Ballots', `ballot ${b} is not in 1..${k.maxBallot}`);
@@ -214,7 +215,7 @@ export function HandlePrepare(k: SmrConstants, s: SmrState, r: Replica, m: Prepa
   if (guard !== null) return guard;
   if (!hasMessage(s.msgs, m)) return refuse('m \\in msgs', `Prepare(bal ${m.bal}) was not sent`);
   if (m.type !== 'Prepare') return refuse('m.type = "Prepare"', 'not a Prepare message');
-  const n = s.node[r] as NodeState;
+  const n = at(s.node, r, 'node');
   if (!(m.bal > n.balMaxKnown)) {
     return refuse('m.bal > node[self].balMaxKnown',
       `${replicaName(r)} has seen ballot ${n.balMaxKnown}, so it ignores Prepare(bal ${m.bal})`);
@@ -236,7 +237,7 @@ export function HandlePrepare(k: SmrConstants, s: SmrState, r: Replica, m: Prepa
 export function HandlePrepareReplies(k: SmrConstants, s: SmrState, r: Replica): StepResult {
   const guard = inLoop(k, s, r);
   if (guard !== null) return guard;
-  const n = s.node[r] as NodeState;
+  const n = at(s.node, r, 'node');
   if (n.leader !== r) return refuse('node[self].leader = self', `${replicaName(r)} does not lead`);
   if (n.balPrepared !== 0) {
     return refuse('node[self].balPrepared = 0', `ballot ${n.balPrepared} is already prepared`);
@@ -274,7 +275,7 @@ export function HandlePrepareReplies(k: SmrConstants, s: SmrState, r: Replica): 
 export function TakeNewRequest(k: SmrConstants, s: SmrState, r: Replica): StepResult {
   const guard = inLoop(k, s, r);
   if (guard !== null) return guard;
-  const n = s.node[r] as NodeState;
+  const n = at(s.node, r, 'node');
   if (n.leader !== r) return refuse('node[self].leader = self', `${replicaName(r)} does not lead`);
   if (n.balPrepared !== n.balMaxKnown) {
     return refuse('node[self].balPrepared = node[self].balMaxKnown',
@@ -285,13 +286,15 @@ export function TakeNewRequest(k: SmrConstants, s: SmrState, r: Replica): StepRe
   }
   const unseen = unseenPending(s, n.insts);
   if (unseen.length === 0) {
-    return refuse('Len(UnseenPending(node[self].insts)) > 0', 'every pending command is in the log');
+    return refuse('Len(UnseenPending(node[self].insts)) > 0',
+      'every pending command is in the log');
   }
   const slot = firstEmptySlot(n.insts);
-  const c = unseen[0] as Command;
+  const c = at(unseen, 0, 'unseen');
   const b = n.balPrepared;
   const next: NodeState = {
-    ...n, insts: withInst(n.insts, slot, { status: 'Accepting', cmd: c, voted: { bal: b, cmd: c } }),
+    ...n, insts: withInst(n.insts, slot, { status: 'Accepting', cmd: c, voted: { bal: b,
+      cmd: c } }),
   };
   const sent: Message[] = [
     { type: 'Accept', src: r, bal: b, slot, cmd: c },
@@ -315,14 +318,15 @@ export function TakeNewRequest(k: SmrConstants, s: SmrState, r: Replica): StepRe
 export function HandleAccept(k: SmrConstants, s: SmrState, r: Replica, m: AcceptMsg): StepResult {
   const guard = inLoop(k, s, r);
   if (guard !== null) return guard;
-  if (!hasMessage(s.msgs, m)) return refuse('m \\in msgs', `Accept(bal ${m.bal}, slot ${m.slot}) was not sent`);
+  if (!hasMessage(s.msgs, m)) return refuse('m \\in msgs', `Accept(bal ${m.bal}, slot ${m.slot}) ` +
+    `was not sent`);
   if (m.type !== 'Accept') return refuse('m.type = "Accept"', 'not an Accept message');
-  const n = s.node[r] as NodeState;
+  const n = at(s.node, r, 'node');
   if (!(m.bal >= n.balMaxKnown)) {
     return refuse('m.bal >= node[self].balMaxKnown',
       `${replicaName(r)} has seen ballot ${n.balMaxKnown}, above the Accept's ${m.bal}`);
   }
-  const voted = (n.insts[m.slot - 1] as Inst).voted;
+  const voted = at(n.insts, m.slot - 1, 'insts').voted;
   if (!(m.bal > voted.bal)) {
     return refuse('m.bal > node[self].insts[m.slot].voted.bal',
       `${replicaName(r)} already voted in ballot ${voted.bal} for slot ${m.slot}`);
@@ -340,7 +344,7 @@ function nextSlotAccepting(k: SmrConstants, n: NodeState): StepResult | null {
   if (!(n.commitUpTo < numCommands(k))) {
     return refuse('node[self].commitUpTo < NumCommands', 'every slot is committed');
   }
-  const status: Status = (n.insts[n.commitUpTo] as Inst).status;
+  const status: Status = at(n.insts, n.commitUpTo, 'insts').status;
   if (status !== 'Accepting') {
     return refuse('node[self].insts[node[self].commitUpTo+1].status = "Accepting"',
       `slot ${n.commitUpTo + 1} is ${status}`);
@@ -359,7 +363,7 @@ function nextSlotAccepting(k: SmrConstants, n: NodeState): StepResult | null {
 export function HandleAcceptReplies(k: SmrConstants, s: SmrState, r: Replica): StepResult {
   const guard = inLoop(k, s, r);
   if (guard !== null) return guard;
-  const n = s.node[r] as NodeState;
+  const n = at(s.node, r, 'node');
   if (n.leader !== r) return refuse('node[self].leader = self', `${replicaName(r)} does not lead`);
   if (n.balPrepared !== n.balMaxKnown) {
     return refuse('node[self].balPrepared = node[self].balMaxKnown',
@@ -368,7 +372,7 @@ export function HandleAcceptReplies(k: SmrConstants, s: SmrState, r: Replica): S
   const accepting = nextSlotAccepting(k, n);
   if (accepting !== null) return accepting;
   const slot = n.commitUpTo + 1;
-  const c = (n.insts[slot - 1] as Inst).cmd;
+  const c = at(n.insts, slot - 1, 'insts').cmd;
   const ars = s.msgs.filter((m) =>
     m.type === 'AcceptReply' && m.slot === slot && m.bal === n.balPrepared);
   if (!(ars.length >= majorityNum(k))) {
@@ -400,7 +404,7 @@ export function HandleCommitNotice(
 ): StepResult {
   const guard = inLoop(k, s, r);
   if (guard !== null) return guard;
-  const n = s.node[r] as NodeState;
+  const n = at(s.node, r, 'node');
   if (n.leader === r) return refuse('node[self].leader # self', `${replicaName(r)} leads`);
   const accepting = nextSlotAccepting(k, n);
   if (accepting !== null) return accepting;
@@ -528,7 +532,8 @@ export function showMessage(k: SmrConstants, m: Message): string {
       const votes = m.votes.map((v) => (v.bal === 0 ? '-' : `${v.bal}:${cmd(v.cmd)}`)).join(' ');
       return `PrepareReply(${replicaName(m.src)}, bal ${m.bal}, votes [${votes}])`;
     }
-    case 'Accept': return `Accept(${replicaName(m.src)}, bal ${m.bal}, slot ${m.slot}, ${cmd(m.cmd)})`;
+    case 'Accept':
+      return `Accept(${replicaName(m.src)}, bal ${m.bal}, slot ${m.slot}, ${cmd(m.cmd)})`;
     case 'AcceptReply': return `AcceptReply(${replicaName(m.src)}, bal ${m.bal}, slot ${m.slot})`;
     case 'CommitNotice': return `CommitNotice(${m.upto})`;
   }

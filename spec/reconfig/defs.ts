@@ -97,7 +97,10 @@ export function quorumsOverlap(x: ServerSet, y: ServerSet): boolean {
   return true;
 }
 
-/** Some quorum of S all of whose members satisfy p, or null (\E Q \in Quorums(S) : \A t \in Q : p(t)). */
+/**
+ * Some quorum of S all of whose members satisfy p, or null
+ * (\E Q \in Quorums(S) : \A t \in Q : p(t)).
+ */
 export function quorumWhere(S: ServerSet, p: (t: Server) => boolean): ServerSet | null {
   let agree = 0;
   for (const t of members(S)) if (p(t)) agree |= 1 << t;

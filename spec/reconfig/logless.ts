@@ -22,6 +22,7 @@
  * larger state (and so can a Multi-Paxos extension), and Reconfig is built from a list of named
  * guards so that a variant with one guard removed (a mutant, in test/) is one filter away.
  */
+import { at } from '../at.js';
 import {
   except, isMember, members, Primary, quorums, quorumsOverlap, quorumWhere, Secondary, serverName,
   showSet, subsets, type Role, type Server, type ServerSet,
@@ -69,8 +70,10 @@ export function refuse<S>(conjunct: string, why: string): StepResult<S> {
   return { ok: false, conjunct, why };
 }
 
-const isServer = (k: Constants, s: number): boolean => Number.isInteger(s) && s >= 0 && s < k.servers;
-const isSet = (k: Constants, x: number): boolean => Number.isInteger(x) && x >= 0 && x < 1 << k.servers;
+const isServer = (k: Constants, s: number): boolean => Number.isInteger(s) && s >= 0
+  && s < k.servers;
+const isSet = (k: Constants, x: number): boolean => Number.isInteger(x) && x >= 0
+  && x < 1 << k.servers;
 
 /**
  * Init: every server in term 0, a Secondary, with configuration version 1 of term 0, and all
@@ -93,7 +96,7 @@ export function initialStates(k: Constants): ConfigState[] {
 export interface Stamp { readonly version: number; readonly term: number }
 
 export const stampOf = (s: ConfigState, i: Server): Stamp =>
-  ({ version: s.configVersion[i]!, term: s.configTerm[i]! });
+  ({ version: at(s.configVersion, i, 'configVersion'), term: at(s.configTerm, i, 'configTerm') });
 
 /** NewerConfig(ci, cj): the term decides first, then the version. */
 export function newerConfig(ci: Stamp, cj: Stamp): boolean {
@@ -114,19 +117,19 @@ export function isNewerOrEqualConfig(s: ConfigState, i: Server, j: Server): bool
 /** CanVoteForConfig(i, j, term): i may vote for j in term (i has not seen term, and j's config
  *  is at least as new as i's, so a stale configuration can never win an election). */
 export function canVoteForConfig(s: ConfigState, i: Server, j: Server, term: number): boolean {
-  return s.currentTerm[i]! < term && isNewerOrEqualConfig(s, j, i);
+  return at(s.currentTerm, i, 'currentTerm') < term && isNewerOrEqualConfig(s, j, i);
 }
 
 /** ConfigQuorumCheck(i): a quorum of config[i] has i's config (same version and term); the
  *  quorum found, or null. */
 export function configQuorum(s: ConfigState, i: Server): ServerSet | null {
-  return quorumWhere(s.config[i]!, (t) =>
+  return quorumWhere(at(s.config, i, 'config'), (t) =>
     s.configVersion[t] === s.configVersion[i] && s.configTerm[t] === s.configTerm[i]);
 }
 
 /** TermQuorumCheck(i): a quorum of config[i] is in i's term; the quorum found, or null. */
 export function termQuorum(s: ConfigState, i: Server): ServerSet | null {
-  return quorumWhere(s.config[i]!, (t) => s.currentTerm[t] === s.currentTerm[i]);
+  return quorumWhere(at(s.config, i, 'config'), (t) => s.currentTerm[t] === s.currentTerm[i]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,13 +145,14 @@ export function termQuorum(s: ConfigState, i: Server): ServerSet | null {
 export function UpdateTerms<S extends ConfigState>(
   k: Constants, s: S, i: Server, j: Server,
 ): StepResult<S> {
-  if (!isServer(k, i) || !isServer(k, j)) return refuse('i, j \\in Server', `${i}, ${j}: not servers`);
-  if (!(s.currentTerm[i]! > s.currentTerm[j]!)) {
+  if (!isServer(k, i) || !isServer(k, j)) return refuse('i, j \\in Server',
+    `${i}, ${j}: not servers`);
+  if (!(at(s.currentTerm, i, 'currentTerm') > at(s.currentTerm, j, 'currentTerm'))) {
     return refuse('currentTerm[i] > currentTerm[j]', `${serverName(i)} is in term ` +
       `${s.currentTerm[i]}, not above ${serverName(j)}'s term ${s.currentTerm[j]}`);
   }
   return { ok: true, next: { ...s,
-    currentTerm: except(s.currentTerm, j, s.currentTerm[i]!),
+    currentTerm: except(s.currentTerm, j, at(s.currentTerm, i, 'currentTerm')),
     state: except(s.state, j, Secondary) } };
 }
 
@@ -166,20 +170,24 @@ export function BecomeLeader<S extends ConfigState>(
   k: Constants, s: S, i: Server, Q: ServerSet,
 ): StepResult<S> {
   if (!isServer(k, i)) return refuse('i \\in Server', `${i} is not a server`);
-  if (!quorums(s.config[i]!).includes(Q)) {
+  if (!quorums(at(s.config, i, 'config')).includes(Q)) {
     return refuse('Q \\in Quorums(config[i])',
-      `${showSet(Q)} is not a quorum of ${serverName(i)}'s config ${showSet(s.config[i]!)}`);
+      `${showSet(Q)} is not a quorum of ${serverName(i)}'s config ` +
+        `${showSet(at(s.config, i, 'config'))}`);
   }
-  if (!isMember(i, s.config[i]!)) {
-    return refuse('i \\in config[i]', `${serverName(i)} is not in its own config ${showSet(s.config[i]!)}`);
+  if (!isMember(i, at(s.config, i, 'config'))) {
+    return refuse('i \\in config[i]', `${serverName(i)} is not in its own config ` +
+      `${showSet(at(s.config, i, 'config'))}`);
   }
-  if (!isMember(i, Q)) return refuse('i \\in voteQuorum', `${serverName(i)} is not in ${showSet(Q)}`);
-  const newTerm = s.currentTerm[i]! + 1;
+  if (!isMember(i, Q)) return refuse('i \\in voteQuorum',
+    `${serverName(i)} is not in ${showSet(Q)}`);
+  const newTerm = at(s.currentTerm, i, 'currentTerm') + 1;
   const refuser = members(Q).find((v) => !canVoteForConfig(s, v, i, newTerm));
   if (refuser !== undefined) {
     return refuse('\\A v \\in voteQuorum : CanVoteForConfig(v, i, newTerm)',
       `${serverName(refuser)} cannot vote for ${serverName(i)} in term ${newTerm}: ` +
-      (s.currentTerm[refuser]! >= newTerm ? `it is in term ${s.currentTerm[refuser]}`
+      (at(s.currentTerm, refuser, 'currentTerm') >= newTerm
+        ? `it is in term ${s.currentTerm[refuser]}`
         : `its config (v${s.configVersion[refuser]}, t${s.configTerm[refuser]}) is newer`));
   }
   return { ok: true, next: { ...s,
@@ -214,18 +222,19 @@ export const reconfigGuards: readonly ReconfigGuard[] = [
   {
     conjunct: 'ConfigQuorumCheck(i)',
     fails: (s, i) => (configQuorum(s, i) !== null ? null
-      : `no quorum of ${showSet(s.config[i]!)} has ${serverName(i)}'s config ` +
+      : `no quorum of ${showSet(at(s.config, i, 'config'))} has ${serverName(i)}'s config ` +
         `(v${s.configVersion[i]}, t${s.configTerm[i]})`),
   },
   {
     conjunct: 'TermQuorumCheck(i)',
     fails: (s, i) => (termQuorum(s, i) !== null ? null
-      : `no quorum of ${showSet(s.config[i]!)} is in ${serverName(i)}'s term ${s.currentTerm[i]}`),
+      : `no quorum of ${showSet(at(s.config, i, 'config'))} is in ${serverName(i)}'s term ` +
+        `${s.currentTerm[i]}`),
   },
   {
     conjunct: 'QuorumsOverlap(config[i], newConfig)',
-    fails: (s, i, c) => (quorumsOverlap(s.config[i]!, c) ? null
-      : `some quorum of ${showSet(s.config[i]!)} misses some quorum of ${showSet(c)}`),
+    fails: (s, i, c) => (quorumsOverlap(at(s.config, i, 'config'), c) ? null
+      : `some quorum of ${showSet(at(s.config, i, 'config'))} misses some quorum of ${showSet(c)}`),
   },
   {
     conjunct: 'i \\in newConfig',
@@ -247,14 +256,15 @@ export function reconfigWith<S extends ConfigState>(
 ): ReconfigAction<S> {
   return (k, s, i, newConfig) => {
     if (!isServer(k, i)) return refuse('i \\in Server', `${i} is not a server`);
-    if (!isSet(k, newConfig)) return refuse('newConfig \\in SUBSET Server', `${newConfig}: not a set of servers`);
+    if (!isSet(k, newConfig)) return refuse('newConfig \\in SUBSET Server',
+      `${newConfig}: not a set of servers`);
     for (const g of guards) {
       const why = g.fails(s, i, newConfig);
       if (why !== null) return refuse(g.conjunct, why);
     }
     return { ok: true, next: { ...s,
-      configTerm: except(s.configTerm, i, s.currentTerm[i]!),
-      configVersion: except(s.configVersion, i, s.configVersion[i]! + 1),
+      configTerm: except(s.configTerm, i, at(s.currentTerm, i, 'currentTerm')),
+      configVersion: except(s.configVersion, i, at(s.configVersion, i, 'configVersion') + 1),
       config: except(s.config, i, newConfig) } };
   };
 }
@@ -270,17 +280,19 @@ export const Reconfig: ReconfigAction<ConfigState> = reconfigWith(reconfigGuards
 export function SendConfig<S extends ConfigState>(
   k: Constants, s: S, i: Server, j: Server,
 ): StepResult<S> {
-  if (!isServer(k, i) || !isServer(k, j)) return refuse('i, j \\in Server', `${i}, ${j}: not servers`);
-  if (s.state[j] !== Secondary) return refuse('state[j] = Secondary', `${serverName(j)} is a primary`);
+  if (!isServer(k, i) || !isServer(k, j)) return refuse('i, j \\in Server',
+    `${i}, ${j}: not servers`);
+  if (s.state[j] !== Secondary) return refuse('state[j] = Secondary',
+    `${serverName(j)} is a primary`);
   if (!isNewerConfig(s, i, j)) {
     return refuse('IsNewerConfig(i, j)', `${serverName(i)}'s config (v${s.configVersion[i]}, ` +
       `t${s.configTerm[i]}) is not newer than ${serverName(j)}'s (v${s.configVersion[j]}, ` +
       `t${s.configTerm[j]})`);
   }
   return { ok: true, next: { ...s,
-    configVersion: except(s.configVersion, j, s.configVersion[i]!),
-    configTerm: except(s.configTerm, j, s.configTerm[i]!),
-    config: except(s.config, j, s.config[i]!) } };
+    configVersion: except(s.configVersion, j, at(s.configVersion, i, 'configVersion')),
+    configTerm: except(s.configTerm, j, at(s.configTerm, i, 'configTerm')),
+    config: except(s.config, j, at(s.config, i, 'config')) } };
 }
 
 /** The four actions by name, so a variant of the spec (a mutant) can replace one of them. */
@@ -326,7 +338,7 @@ export function configActions(k: Constants, s: ConfigState): ConfigAction[] {
     for (let j = 0; j < k.servers; j++) acts.push({ name: 'SendConfig', i, j });
   }
   for (let i = 0; i < k.servers; i++) {
-    for (const Q of quorums(s.config[i]!)) acts.push({ name: 'BecomeLeader', i, Q });
+    for (const Q of quorums(at(s.config, i, 'config'))) acts.push({ name: 'BecomeLeader', i, Q });
   }
   for (let i = 0; i < k.servers; i++) {
     for (let j = 0; j < k.servers; j++) acts.push({ name: 'UpdateTerms', i, j });

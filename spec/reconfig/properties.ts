@@ -14,6 +14,7 @@
  * Every safety property has a "sometimes" partner (`reachability`), a state that exploration
  * must reach so that a model cut too small to exercise the property cannot pass.
  */
+import { at } from '../at.js';
 import {
   members, Primary, quorums, quorumsOverlap, serverName, showSet, type Server, type ServerSet,
 } from './defs.js';
@@ -50,9 +51,11 @@ export interface ReachProperty<S> {
 
 const servers = (s: ConfigState): Server[] => s.currentTerm.map((_, i) => i);
 const configOf = (s: ConfigState, i: Server): NonNullable<Witness['configs']>[number] =>
-  ({ server: i, config: s.config[i]!, version: s.configVersion[i]!, configTerm: s.configTerm[i]! });
+  ({ server: i, config: at(s.config, i, 'config'), version: at(s.configVersion, i,
+    'configVersion'), configTerm: at(s.configTerm, i, 'configTerm') });
 const showConfig = (s: ConfigState, i: Server): string =>
-  `${serverName(i)}'s config ${showSet(s.config[i]!)} (v${s.configVersion[i]}, t${s.configTerm[i]})`;
+  `${serverName(i)}'s config ${showSet(at(s.config, i, 'config'))} (v${s.configVersion[i]}, ` +
+    `t${s.configTerm[i]})`;
 
 /** A pair of servers (s, t), s < t, for which p holds, or null. */
 function somePair(s: ConfigState, p: (x: Server, y: Server) => boolean): [Server, Server] | null {
@@ -68,9 +71,11 @@ export function OnePrimaryPerTerm(s: ConfigState): Violation | null {
   const [x, y] = pair;
   return {
     property: 'OnePrimaryPerTerm',
-    summary: `${serverName(x)} and ${serverName(y)} are both primary in term ${s.currentTerm[x]}: ` +
+    summary: `${serverName(x)} and ${serverName(y)} are both primary in term ` +
+      `${s.currentTerm[x]}: ` +
       `${showConfig(s, x)}, ${showConfig(s, y)}`,
-    witness: { servers: [x, y], term: s.currentTerm[x]!, configs: [configOf(s, x), configOf(s, y)] },
+    witness: { servers: [x, y], term: at(s.currentTerm, x, 'currentTerm'), configs: [configOf(s,
+      x), configOf(s, y)] },
   };
 }
 
@@ -95,14 +100,14 @@ export function PrimaryConfigTermEqualToCurrentTerm(s: ConfigState): Violation |
     property: 'PrimaryConfigTermEqualToCurrentTerm',
     summary: `primary ${serverName(p)} is in term ${s.currentTerm[p]} but its config has term ` +
       `${s.configTerm[p]}`,
-    witness: { servers: [p], term: s.currentTerm[p]!, configs: [configOf(s, p)] },
+    witness: { servers: [p], term: at(s.currentTerm, p, 'currentTerm'), configs: [configOf(s, p)] },
   };
 }
 
 /** ConfigDisabled(i): every quorum of i's config has a member with a newer config, so i's
  *  config can no longer elect anyone. */
 export function configDisabled(s: ConfigState, i: Server): boolean {
-  return quorums(s.config[i]!).every((Q) =>
+  return quorums(at(s.config, i, 'config')).every((Q) =>
     members(Q).some((n) => newerConfig(stampOf(s, n), stampOf(s, i))));
 }
 
@@ -111,12 +116,13 @@ export function configDisabled(s: ConfigState, i: Server): boolean {
 export function ActiveConfigsOverlap(s: ConfigState): Violation | null {
   const active = servers(s).filter((i) => !configDisabled(s, i));
   const pair = somePair(s, (x, y) => active.includes(x) && active.includes(y)
-    && !quorumsOverlap(s.config[x]!, s.config[y]!));
+    && !quorumsOverlap(at(s.config, x, 'config'), at(s.config, y, 'config')));
   if (pair === null) return null;
   const [x, y] = pair;
   return {
     property: 'ActiveConfigsOverlap',
-    summary: `${showConfig(s, x)} and ${showConfig(s, y)} are both active and have disjoint quorums`,
+    summary: `${showConfig(s, x)} and ${showConfig(s, y)} are both active and have disjoint ` +
+      `quorums`,
     witness: { servers: [x, y], configs: [configOf(s, x), configOf(s, y)] },
   };
 }
@@ -140,13 +146,15 @@ export function StateMachineSafety(s: RaftReconfigState): Violation | null {
 export function LeaderCompleteness(s: RaftReconfigState): Violation | null {
   for (const p of servers(s)) {
     if (s.state[p] !== Primary) continue;
-    const c = s.committed.find((x) => x.term <= s.currentTerm[p]! && !inLog(s, x.index, x.term, p));
+    const term = at(s.currentTerm, p, 'currentTerm');
+    const c = s.committed.find((x) => x.term <= term && !inLog(s, x.index, x.term, p));
     if (c === undefined) continue;
     return {
       property: 'LeaderCompleteness',
       summary: `primary ${serverName(p)} of term ${s.currentTerm[p]} lacks committed entry ` +
-        `(${c.index}, ${c.term}); its log is [${s.log[p]!.join(', ')}], its ${showConfig(s, p)}`,
-      witness: { servers: [p], term: s.currentTerm[p]!, entries: [c], configs: [configOf(s, p)] },
+        `(${c.index}, ${c.term}); its log is [${at(s.log, p, 'log').join(', ')}], its ` +
+        `${showConfig(s, p)}`,
+      witness: { servers: [p], term, entries: [c], configs: [configOf(s, p)] },
     };
   }
   return null;
@@ -155,8 +163,8 @@ export function LeaderCompleteness(s: RaftReconfigState): Violation | null {
 /** LogMatching: two logs that agree at an index agree on every entry up to it. */
 export function LogMatching(s: RaftReconfigState): Violation | null {
   const pair = somePair(s, (x, y) => {
-    const lx = s.log[x]!;
-    const ly = s.log[y]!;
+    const lx = at(s.log, x, 'log');
+    const ly = at(s.log, y, 'log');
     for (let k = Math.min(lx.length, ly.length) - 1; k >= 0; k--) {
       if (lx[k] === ly[k]) return lx.slice(0, k).some((t, j) => ly[j] !== t);
     }
@@ -166,8 +174,8 @@ export function LogMatching(s: RaftReconfigState): Violation | null {
   const [x, y] = pair;
   return {
     property: 'LogMatching',
-    summary: `${serverName(x)}'s log [${s.log[x]!.join(', ')}] and ${serverName(y)}'s ` +
-      `[${s.log[y]!.join(', ')}] share an entry but not the entries before it`,
+    summary: `${serverName(x)}'s log [${at(s.log, x, 'log').join(', ')}] and ${serverName(y)}'s ` +
+      `[${at(s.log, y, 'log').join(', ')}] share an entry but not the entries before it`,
     witness: { servers: [x, y] },
   };
 }
@@ -211,7 +219,8 @@ export const TwoActiveConfigs: ReachProperty<ConfigState> = {
 export const PrimaryReconfigured: ReachProperty<ConfigState> = {
   name: 'PrimaryReconfigured',
   partners: ['PrimaryConfigTermEqualToCurrentTerm'],
-  holds: (s) => servers(s).some((i) => s.state[i] === Primary && s.configVersion[i]! > 1),
+  holds: (s) => servers(s).some((i) => s.state[i] === Primary && at(s.configVersion, i,
+    'configVersion') > 1),
 };
 
 /** In one term, a primary both changed the config and got an entry of that term committed:
@@ -219,7 +228,8 @@ export const PrimaryReconfigured: ReachProperty<ConfigState> = {
 export const CommitAndReconfigInOneTerm: ReachProperty<RaftReconfigState> = {
   name: 'CommitAndReconfigInOneTerm',
   partners: ['StateMachineSafety'],
-  holds: (s) => s.committed.length > 0 && servers(s).some((i) => s.configVersion[i]! > 1
+  holds: (s) => s.committed.length > 0 && servers(s).some((i) => at(s.configVersion, i,
+    'configVersion') > 1
     && s.committed.some((c) => c.term === s.configTerm[i])),
 };
 
@@ -228,15 +238,18 @@ export const PrimaryAfterCommit: ReachProperty<RaftReconfigState> = {
   name: 'PrimaryAfterCommit',
   partners: ['LeaderCompleteness'],
   holds: (s) => servers(s).some((p) => s.state[p] === Primary
-    && s.committed.some((c) => c.term < s.currentTerm[p]!)),
+    && s.committed.some((c) => c.term < at(s.currentTerm, p, 'currentTerm'))),
 };
 
 /** Two logs differ at an index (a rollback is possible): LogMatching is not trivial. */
 export const DivergentLogs: ReachProperty<RaftReconfigState> = {
   name: 'DivergentLogs',
   partners: ['LogMatching'],
-  holds: (s) => somePair(s, (x, y) => s.log[x]!.some((t, k) => s.log[y]![k] !== undefined
-    && s.log[y]![k] !== t)) !== null,
+  // A log may be shorter than the other: an entry it lacks (undefined) is no disagreement.
+  holds: (s) => somePair(s, (x, y) => {
+    const ly = at(s.log, y, 'log');
+    return at(s.log, x, 'log').some((t, k) => ly[k] !== undefined && ly[k] !== t);
+  }) !== null,
 };
 
 export const configReachability: readonly ReachProperty<ConfigState>[] =

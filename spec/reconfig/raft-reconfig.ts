@@ -17,9 +17,11 @@
  * Left out, as in the module: the refinement RefinesMLDR (the composition's config behaviour is
  * a behaviour of the logless spec alone) is a PROPERTY the module's cfg leaves commented out.
  */
+import { at } from '../at.js';
 import { quorums, quorumWhere, serverName, showSet, subsets, type Server } from './defs.js';
 import * as CSM from './logless.js';
-import type { ConfigAction, ConfigState, Constants, ReconfigGuard, Step, StepResult } from './logless.js';
+import type { ConfigAction, ConfigState, Constants, ReconfigGuard, Step,
+  StepResult } from './logless.js';
 import * as OSM from './static-raft.js';
 import type { OplogState } from './static-raft.js';
 
@@ -48,13 +50,13 @@ export function initialStates(k: Constants): RaftReconfigState[] {
  * quorum of its current config holds that entry and is in that term. Returns the quorum, or
  * null.
  */
-export function committedQuorum(s: RaftReconfigState, index: number, primary: Server): number | null {
-  const log = s.log[primary]!;
-  const term = s.currentTerm[primary]!;
+export function committedQuorum(s: RaftReconfigState, index: number,
+  primary: Server): number | null {
+  const log = at(s.log, primary, 'log');
+  const term = at(s.currentTerm, primary, 'currentTerm');
   if (!(log.length >= index) || OSM.logTerm(log, index) !== term) return null;
-  return quorumWhere(s.config[primary]!, (t) =>
-    s.log[t]![index - 1] !== undefined && s.log[t]![index - 1] === log[index - 1]
-    && s.currentTerm[t] === term);
+  return quorumWhere(at(s.config, primary, 'config'), (t) =>
+    at(s.log, t, 'log')[index - 1] === log[index - 1] && s.currentTerm[t] === term);
 }
 
 /**
@@ -75,7 +77,8 @@ export const oplogCommitmentGuards: readonly ReconfigGuard<RaftReconfigState>[] 
   {
     conjunct: '\\A c \\in committed : (c.term = currentTerm[s]) => IsCommitted(c.entry[1], s)',
     fails: (s, i) => {
-      const c = s.committed.find((x) => x.term === s.currentTerm[i] && committedQuorum(s, x.index, i) === null);
+      const c = s.committed.find((x) => x.term === s.currentTerm[i] && committedQuorum(s, x.index,
+        i) === null);
       return c === undefined ? null : `entry (${c.index}, ${c.term}) is not committed in ` +
         `${serverName(i)}'s current config`;
     },
@@ -151,14 +154,14 @@ export function raftActions(k: Constants, s: RaftReconfigState): RaftAction[] {
   pairs('GetEntries');
   pairs('RollbackEntries');
   for (let i = 0; i < n; i++) {
-    for (const Q of quorums(s.config[i]!)) acts.push({ name: 'CommitEntry', i, Q });
+    for (const Q of quorums(at(s.config, i, 'config'))) acts.push({ name: 'CommitEntry', i, Q });
   }
   for (let i = 0; i < n; i++) {
     for (const newConfig of subsets(n)) acts.push({ name: 'Reconfig', i, newConfig });
   }
   pairs('SendConfig');
   for (let i = 0; i < n; i++) {
-    for (const Q of quorums(s.config[i]!)) acts.push({ name: 'BecomeLeader', i, Q });
+    for (const Q of quorums(at(s.config, i, 'config'))) acts.push({ name: 'BecomeLeader', i, Q });
   }
   pairs('UpdateTerms');
   return acts;

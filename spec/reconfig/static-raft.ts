@@ -13,8 +13,10 @@
  * entry payloads (a log entry is just the term it was written in), and the module's own Next,
  * which nothing here runs on its own: the composition is what the checker explores.
  */
+import { at } from '../at.js';
 import {
-  except, isMember, members, Primary, quorums, Secondary, serverName, showSet, type Role, type Server,
+  except, isMember, members, Primary, quorums, Secondary, serverName, showSet, type Role,
+    type Server,
   type ServerSet,
 } from './defs.js';
 import { refuse, type Constants, type StepResult } from './logless.js';
@@ -44,15 +46,15 @@ export interface OplogState {
 
 /** LastTerm(xlog): the term of the last entry, or 0 for an empty log. */
 export const lastTerm = (xlog: readonly number[]): number =>
-  (xlog.length === 0 ? 0 : xlog[xlog.length - 1]!);
+  (xlog.length === 0 ? 0 : at(xlog, xlog.length - 1, 'xlog'));
 
 /** GetTerm(xlog, index): the term of the entry at index (1-based), or 0 for index 0. */
 export const logTerm = (xlog: readonly number[], index: number): number =>
-  (index === 0 ? 0 : xlog[index - 1]!);
+  (index === 0 ? 0 : at(xlog, index - 1, 'xlog'));
 
 /** InLog(<<index, term>>, i): i's log has an entry of that term at that index. */
 export const inLog = (s: OplogState, index: number, term: number, i: Server): boolean =>
-  s.log[i]![index - 1] === term;
+  at(s.log, i, 'log')[index - 1] === term;
 
 /** IsPrefix(x, y): x is a prefix of y. */
 export function isPrefix(x: readonly number[], y: readonly number[]): boolean {
@@ -62,25 +64,29 @@ export function isPrefix(x: readonly number[], y: readonly number[]): boolean {
 /** CanRollback(i, j): i's last term is below j's and i's log is not a prefix of j's, so i's
  *  last entry can never be committed (j's log is more up to date) and must go. */
 export function canRollback(s: OplogState, i: Server, j: Server): boolean {
-  return lastTerm(s.log[i]!) < lastTerm(s.log[j]!) && !isPrefix(s.log[i]!, s.log[j]!);
+  const [li, lj] = [at(s.log, i, 'log'), at(s.log, j, 'log')];
+  return lastTerm(li) < lastTerm(lj) && !isPrefix(li, lj);
 }
 
 /** CanVoteForOplog(i, j, term): i has not reached term, and j's log is at least as up to date
  *  as i's (a higher last term, or the same last term and at least as long): Raft's vote rule. */
 export function canVoteForOplog(s: OplogState, i: Server, j: Server, term: number): boolean {
-  const li = s.log[i]!;
-  const lj = s.log[j]!;
-  const logOk = lastTerm(lj) > lastTerm(li) || (lastTerm(lj) === lastTerm(li) && lj.length >= li.length);
-  return s.currentTerm[i]! < term && logOk;
+  const li = at(s.log, i, 'log');
+  const lj = at(s.log, j, 'log');
+  const logOk = lastTerm(lj) > lastTerm(li) || (lastTerm(lj) === lastTerm(li)
+    && lj.length >= li.length);
+  return at(s.currentTerm, i, 'currentTerm') < term && logOk;
 }
 
 /** ImmediatelyCommitted(<<index, term>>, Q): every member of Q holds the entry and is in its
  *  term. */
-export function immediatelyCommitted(s: OplogState, index: number, term: number, Q: ServerSet): boolean {
+export function immediatelyCommitted(s: OplogState, index: number, term: number,
+  Q: ServerSet): boolean {
   return members(Q).every((t) => inLog(s, index, term, t) && s.currentTerm[t] === term);
 }
 
-const isServer = (k: Constants, s: number): boolean => Number.isInteger(s) && s >= 0 && s < k.servers;
+const isServer = (k: Constants, s: number): boolean => Number.isInteger(s) && s >= 0
+  && s < k.servers;
 
 function withLog<S extends OplogState>(s: S, i: Server, log: readonly number[]): S {
   return { ...s, log: except(s.log, i, log) };
@@ -97,8 +103,10 @@ function withLog<S extends OplogState>(s: S, i: Server, log: readonly number[]):
  */
 export function ClientRequest<S extends OplogState>(k: Constants, s: S, i: Server): StepResult<S> {
   if (!isServer(k, i)) return refuse('i \\in Server', `${i} is not a server`);
-  if (s.state[i] !== Primary) return refuse('state[i] = Primary', `${serverName(i)} is not a primary`);
-  return { ok: true, next: withLog(s, i, [...s.log[i]!, s.currentTerm[i]!]) };
+  if (s.state[i] !== Primary) return refuse('state[i] = Primary',
+    `${serverName(i)} is not a primary`);
+  return { ok: true, next: withLog(s, i, [...at(s.log, i, 'log'), at(s.currentTerm, i,
+    'currentTerm')]) };
 }
 
 /**
@@ -110,10 +118,12 @@ export function ClientRequest<S extends OplogState>(k: Constants, s: S, i: Serve
 export function GetEntries<S extends OplogState>(
   k: Constants, s: S, i: Server, j: Server,
 ): StepResult<S> {
-  if (!isServer(k, i) || !isServer(k, j)) return refuse('i, j \\in Server', `${i}, ${j}: not servers`);
-  if (s.state[i] !== Secondary) return refuse('state[i] = Secondary', `${serverName(i)} is a primary`);
-  const li = s.log[i]!;
-  const lj = s.log[j]!;
+  if (!isServer(k, i) || !isServer(k, j)) return refuse('i, j \\in Server',
+    `${i}, ${j}: not servers`);
+  if (s.state[i] !== Secondary) return refuse('state[i] = Secondary',
+    `${serverName(i)} is a primary`);
+  const li = at(s.log, i, 'log');
+  const lj = at(s.log, j, 'log');
   if (!(lj.length > li.length)) {
     return refuse('Len(log[j]) > Len(log[i])',
       `${serverName(j)} has ${lj.length} entries, ${serverName(i)} ${li.length}`);
@@ -122,7 +132,7 @@ export function GetEntries<S extends OplogState>(
     return refuse('logOk', `${serverName(j)}'s entry ${li.length} has term ${lj[li.length - 1]}, ` +
       `${serverName(i)}'s last has term ${li[li.length - 1]}`);
   }
-  return { ok: true, next: withLog(s, i, [...li, lj[li.length]!]) };
+  return { ok: true, next: withLog(s, i, [...li, at(lj, li.length, 'lj')]) };
 }
 
 /**
@@ -133,13 +143,16 @@ export function GetEntries<S extends OplogState>(
 export function RollbackEntries<S extends OplogState>(
   k: Constants, s: S, i: Server, j: Server,
 ): StepResult<S> {
-  if (!isServer(k, i) || !isServer(k, j)) return refuse('i, j \\in Server', `${i}, ${j}: not servers`);
-  if (s.state[i] !== Secondary) return refuse('state[i] = Secondary', `${serverName(i)} is a primary`);
+  if (!isServer(k, i) || !isServer(k, j)) return refuse('i, j \\in Server',
+    `${i}, ${j}: not servers`);
+  if (s.state[i] !== Secondary) return refuse('state[i] = Secondary',
+    `${serverName(i)} is a primary`);
   if (!canRollback(s, i, j)) {
-    return refuse('CanRollback(i, j)', `${serverName(i)}'s log [${s.log[i]!.join(',')}] need ` +
-      `not roll back against ${serverName(j)}'s [${s.log[j]!.join(',')}]`);
+    return refuse('CanRollback(i, j)',
+      `${serverName(i)}'s log [${at(s.log, i, 'log').join(',')}] need ` +
+      `not roll back against ${serverName(j)}'s [${at(s.log, j, 'log').join(',')}]`);
   }
-  return { ok: true, next: withLog(s, i, s.log[i]!.slice(0, -1)) };
+  return { ok: true, next: withLog(s, i, at(s.log, i, 'log').slice(0, -1)) };
 }
 
 /**
@@ -153,18 +166,22 @@ export function BecomeLeader<S extends OplogState>(
   k: Constants, s: S, i: Server, Q: ServerSet,
 ): StepResult<S> {
   if (!isServer(k, i)) return refuse('i \\in Server', `${i} is not a server`);
-  if (!quorums(s.config[i]!).includes(Q)) {
+  if (!quorums(at(s.config, i, 'config')).includes(Q)) {
     return refuse('Q \\in Quorums(config[i])',
-      `${showSet(Q)} is not a quorum of ${serverName(i)}'s config ${showSet(s.config[i]!)}`);
+      `${showSet(Q)} is not a quorum of ${serverName(i)}'s config ` +
+        `${showSet(at(s.config, i, 'config'))}`);
   }
-  if (!isMember(i, Q)) return refuse('i \\in voteQuorum', `${serverName(i)} is not in ${showSet(Q)}`);
-  const newTerm = s.currentTerm[i]! + 1;
+  if (!isMember(i, Q)) return refuse('i \\in voteQuorum',
+    `${serverName(i)} is not in ${showSet(Q)}`);
+  const newTerm = at(s.currentTerm, i, 'currentTerm') + 1;
   const refuser = members(Q).find((v) => !canVoteForOplog(s, v, i, newTerm));
   if (refuser !== undefined) {
     return refuse('\\A v \\in voteQuorum : CanVoteForOplog(v, i, newTerm)',
       `${serverName(refuser)} cannot vote for ${serverName(i)} in term ${newTerm}: ` +
-      (s.currentTerm[refuser]! >= newTerm ? `it is in term ${s.currentTerm[refuser]}`
-        : `its log [${s.log[refuser]!.join(',')}] is more up to date than [${s.log[i]!.join(',')}]`));
+      (at(s.currentTerm, refuser, 'currentTerm') >= newTerm
+        ? `it is in term ${s.currentTerm[refuser]}`
+        : `its log [${at(s.log, refuser, 'log').join(',')}] is more up to date than ` +
+          `[${at(s.log, i, 'log').join(',')}]`));
   }
   return { ok: true, next: { ...s,
     currentTerm: s.currentTerm.map((t, v) => (isMember(v, Q) ? newTerm : t)),
@@ -182,17 +199,19 @@ export function CommitEntry<S extends OplogState>(
   k: Constants, s: S, i: Server, Q: ServerSet,
 ): StepResult<S> {
   if (!isServer(k, i)) return refuse('i \\in Server', `${i} is not a server`);
-  if (!quorums(s.config[i]!).includes(Q)) {
+  if (!quorums(at(s.config, i, 'config')).includes(Q)) {
     return refuse('Q \\in Quorums(config[i])',
-      `${showSet(Q)} is not a quorum of ${serverName(i)}'s config ${showSet(s.config[i]!)}`);
+      `${showSet(Q)} is not a quorum of ${serverName(i)}'s config ` +
+        `${showSet(at(s.config, i, 'config'))}`);
   }
-  const ind = s.log[i]!.length;
-  const term = s.currentTerm[i]!;
+  const ind = at(s.log, i, 'log').length;
+  const term = at(s.currentTerm, i, 'currentTerm');
   if (!(ind > 0)) return refuse('ind > 0', `${serverName(i)}'s log is empty`);
-  if (s.state[i] !== Primary) return refuse('state[i] = Primary', `${serverName(i)} is not a primary`);
-  if (s.log[i]![ind - 1] !== term) {
+  if (s.state[i] !== Primary) return refuse('state[i] = Primary',
+    `${serverName(i)} is not a primary`);
+  if (at(s.log, i, 'log')[ind - 1] !== term) {
     return refuse('log[i][ind] = currentTerm[i]', `${serverName(i)}'s last entry has term ` +
-      `${s.log[i]![ind - 1]}, not its term ${term}`);
+      `${at(s.log, i, 'log')[ind - 1]}, not its term ${term}`);
   }
   if (!immediatelyCommitted(s, ind, term, Q)) {
     return refuse('ImmediatelyCommitted(<<ind, currentTerm[i]>>, commitQuorum)',

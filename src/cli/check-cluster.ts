@@ -66,8 +66,8 @@ export function parseVotesTo(raw: string, servers: number): number[] | undefined
     const m = /^s([1-9])$/.exec(x.trim());
     const i = m === null ? NaN : Number(m[1]) - 1;
     if (!(i >= 0 && i < servers)) {
-      throw new UsageError(`synod ${CMD}: --votes-to: '${x.trim()}' is not one of s1..s${servers} ` +
-        `(give "all" or a comma-separated list like "s1,s2")`);
+      throw new UsageError(`synod ${CMD}: --votes-to: '${x.trim()}' is not one of ` +
+        `s1..s${servers} (give "all" or a comma-separated list like "s1,s2")`);
     }
     return i;
   });
@@ -126,7 +126,8 @@ export const clusterCommand: Command = async (args, io) => {
       },
       verdict: r.verdict, distinctStates: r.distinctStates, generatedStates: r.generatedStates,
       depth: r.depth, seconds: Number(seconds.toFixed(3)), violation: r.violation,
-      counterexample: r.verdict === 'violation' ? r.trace.map((t) => ({ action: t.action, change: t.change })) : null,
+      counterexample: r.verdict === 'violation'
+        ? r.trace.map((t) => ({ action: t.action, change: t.change })) : null,
       unreached: r.unreached,
     })}\n`);
   } else {
@@ -156,15 +157,16 @@ export function memoryCap(words: number, memory = totalmem()): number {
 }
 
 function humanReport(
-  r: ReturnType<typeof check>, c: Omit<ClusterBounds, 'votesTo'> & { votesTo: string }, seconds: number,
+  r: ReturnType<typeof check>, c: Omit<ClusterBounds, 'votesTo'> & { votesTo: string },
+  seconds: number,
 ): string {
   const fmt = (n: number): string => n.toLocaleString('en-US');
   const lines = [
     `synod check cluster: ${c.servers} servers, ${c.clients} clients, rounds 0..${c.maxRound}, ` +
       `${c.crashes} crashes, 2b delivered to ${c.votesTo}`,
   ];
-  const figures = `${fmt(r.distinctStates)} distinct states, ${fmt(r.generatedStates)} generated, ` +
-    `depth ${r.depth}, ${seconds.toFixed(1)} s`;
+  const figures = `${fmt(r.distinctStates)} distinct states, ` +
+    `${fmt(r.generatedStates)} generated, depth ${r.depth}, ${seconds.toFixed(1)} s`;
   switch (r.verdict) {
     case 'ok': lines.push(`OK: every state refines the spec and every property holds. ${figures}`); break;
     case 'vacuous': lines.push(`VACUOUS: never reached ${r.unreached.join(', ')}. ${figures}`); break;
@@ -172,7 +174,8 @@ function humanReport(
     case 'violation':
       lines.push(`VIOLATION of ${r.violation?.property}: ${r.violation?.summary}`);
       lines.push(`shortest counterexample, ${r.trace.length - 1} steps:`);
-      r.trace.forEach((t, i) => lines.push(`  ${String(i).padStart(3)}  ${t.action ?? 'Init'}  ->  ${t.change}`));
+      r.trace.forEach((t, i) => lines.push(
+        `  ${String(i).padStart(3)}  ${t.action ?? 'Init'}  ->  ${t.change}`));
       lines.push(figures);
       break;
   }

@@ -76,7 +76,8 @@ function parseReconfigFlags(args: readonly string[]): Flags | 'help' {
   if (f.help === true) return 'help';
   const withLog = f['with-log'] === true;
   if (!withLog && f['max-log-len'] !== undefined) {
-    throw new UsageError(`synod ${CMD}: --max-log-len needs --with-log (the logless spec has no log)`);
+    throw new UsageError(`synod ${CMD}: --max-log-len needs --with-log ` +
+      '(the logless spec has no log)');
   }
   const settings: ReconfigCheckSettings = {
     servers: intFlag(CMD, 'servers', f.servers, 3, 1, 5),
@@ -100,7 +101,8 @@ function guardFlag(raw: string | undefined, withLog: boolean): ReconfigGuardName
   if (raw === undefined) return null;
   const names = Object.keys(RECONFIG_GUARDS);
   if (!names.includes(raw)) {
-    throw new UsageError(`synod ${CMD}: --without must be one of ${names.join(', ')}, got '${raw}'`);
+    throw new UsageError(`synod ${CMD}: --without must be one of ${names.join(', ')}, ` +
+      `got '${raw}'`);
   }
   if (raw === 'own-term-commit' && !withLog) {
     throw new UsageError(`synod ${CMD}: --without own-term-commit needs --with-log (the guard ` +

@@ -118,7 +118,8 @@ function parseCheckFlags(args: readonly string[]): Flags | 'help' {
   const { values: f, positionals } = parseFlags(CMD, args, options, true);
   if (f.help === true) return 'help';
   if (positionals.length > 1 || (positionals[0] ?? 'paxos') !== 'paxos') {
-    throw new UsageError(`synod ${CMD}: unknown model '${positionals.join(' ')}' (have: paxos, cluster, reconfig, multipaxos)`);
+    throw new UsageError(`synod ${CMD}: unknown model '${positionals.join(' ')}' ` +
+      '(have: paxos, cluster, reconfig, multipaxos)');
   }
   const model = (f.model ?? 'packed') as PaxosModelKind;
   if (model !== 'packed' && model !== 'readable') {

@@ -135,7 +135,8 @@ async function up(
   writeFileSync(join(dir, 'secret'), randomBytes(24).toString('hex'), { mode: 0o600 });
   const members: Member[] = [];
   for (let i = 1; i <= servers; i++) {
-    members.push({ name: `s${i}`, host: '127.0.0.1', port: await freePort(), clientPort: await freePort(), pid: -1 });
+    members.push({ name: `s${i}`, host: '127.0.0.1', port: await freePort(),
+      clientPort: await freePort(), pid: -1 });
   }
   const layout: Layout = { protocol, ...extra, members };
   for (const m of members) m.pid = startServer(dir, layout, m);
@@ -164,7 +165,8 @@ async function down(dir: string, io: Io): Promise<number> {
   await Promise.all(layout.members.map(async (m) => {
     try {
       await fetch(`${urlOf(m)}/admin/shutdown`, {
-        method: 'POST', headers: { authorization: `Bearer ${secret}` }, signal: AbortSignal.timeout(2000),
+        method: 'POST', headers: { authorization: `Bearer ${secret}` }, signal: AbortSignal.timeout(
+          2000),
       });
     } catch {
       if (alive(m.pid)) process.kill(m.pid, 'SIGTERM');
@@ -184,9 +186,11 @@ async function down(dir: string, io: Io): Promise<number> {
 
 async function show(dir: string, io: Io): Promise<number> {
   const layout = readLayout(dir);
-  const rows = await Promise.all(layout.members.map(async (m) => ({ m, s: await status(urlOf(m)) })));
+  const rows = await Promise.all(layout.members.map(async (m) => ({ m, s: await status(urlOf(
+    m)) })));
   // Lag: slots this server has yet to apply that the most advanced server has applied.
-  const applied = rows.map(({ s }) => s?.['applied']).filter((a): a is number => typeof a === 'number');
+  const applied = rows.map(({ s }) => s?.['applied']).filter((a): a is number =>
+    typeof a === 'number');
   const top = applied.length === 0 ? null : Math.max(...applied);
   for (const { m, s } of rows) {
     if (s === null) {
@@ -204,7 +208,8 @@ async function show(dir: string, io: Io): Promise<number> {
 function member(layout: Layout, name: string | undefined): Member {
   const m = layout.members.find((x) => x.name === name);
   if (m === undefined) {
-    throw new UsageError(`synod cluster: no server '${name ?? ''}' (have ${layout.members.map((x) => x.name).join(', ')})`);
+    throw new UsageError(`synod cluster: no server '${name ?? ''}' (have ` +
+      `${layout.members.map((x) => x.name).join(', ')})`);
   }
   return m;
 }
@@ -219,18 +224,21 @@ export async function clusterCommand(args: readonly string[], io: Io): Promise<n
     data: { type: 'string' }, servers: { type: 'string' }, protocol: { type: 'string' },
     reads: { type: 'string' }, trace: { type: 'boolean' },
   }, true);
-  if (values.data === undefined) throw new UsageError(`synod cluster ${sub}: --data DIR is required`);
+  if (values.data === undefined) throw new UsageError(`synod cluster ${sub}: --data DIR is ` +
+    `required`);
   const dir = resolve(values.data);
   switch (sub) {
     case 'up': {
       const protocol = values.protocol ?? 'multipaxos';
       if (!protocolNames.includes(protocol)) {
-        throw new UsageError(`synod cluster up: --protocol must be one of ${protocolNames.join(', ')}`);
+        throw new UsageError(`synod cluster up: --protocol must be one of ` +
+          `${protocolNames.join(', ')}`);
       }
       if (values.reads !== undefined) readMode(values.reads);
       const extra = { ...(values.reads === undefined ? {} : { reads: values.reads }),
         ...(values.trace === true ? { trace: true } : {}) };
-      return up(dir, intFlag('cluster up', 'servers', values.servers, 3, 1, 9), protocol, extra, io);
+      return up(dir, intFlag('cluster up', 'servers', values.servers, 3, 1, 9), protocol, extra,
+        io);
     }
     case 'down': return down(dir, io);
     case 'status': return show(dir, io);

@@ -107,7 +107,8 @@ function narrator(story: string[]): Observer {
         }
         if (o.action === 'Phase2a') {
           const why = p.hval === null ? 'its own: nobody had voted' : 'the highest vote reported';
-          say(s.index, `${name} has promises from a majority: 2a "${p.hval ?? p.value}" in ballot ` +
+          say(s.index, `${name} has promises from a majority: 2a "${p.hval ?? p.value}" in ` +
+            `ballot ` +
             `${showBallot(p.bal)} (${why})`);
         }
         if (o.action === 'Backoff') say(s.index, `${name}'s ballot was rejected; it backs off`);

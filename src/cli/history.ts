@@ -113,7 +113,8 @@ async function check(args: readonly string[], io: Io): Promise<number> {
   const reports: Report[] = [];
   for (const file of positionals) reports.push(await checkFile(file, options));
   const only = reports[0]!;
-  if (values.html !== undefined && only.kind === 'checked') await writeHistoryView(only, values.html);
+  if (values.html !== undefined && only.kind === 'checked') await writeHistoryView(only,
+    values.html);
   if (values.json === true) io.out(`${JSON.stringify(jsonVerdict(reports))}\n`);
   else io.out(reports.map(textReport).join(''));
   return exitCode(reports);
@@ -170,7 +171,8 @@ async function checkFile(file: string, options: Options): Promise<Report> {
  * Its calls come back in invocation order, so the verdict's call indices still name the same
  * calls when `ops` is in that order; otherwise the page's verdict is computed afresh.
  */
-async function writeHistoryView(r: Extract<Report, { kind: 'checked' }>, file: string): Promise<void> {
+async function writeHistoryView(r: Extract<Report, { kind: 'checked' }>,
+  file: string): Promise<void> {
   const timed: [number, HistoryEvent<unknown, unknown>][] = [];
   for (const op of r.ops) {
     timed.push([op.call, { type: 'invoke', client: op.client, input: op.input }]);
@@ -189,7 +191,8 @@ async function writeHistoryView(r: Extract<Report, { kind: 'checked' }>, file: s
   try {
     writeFileSync(file, renderHistoryPage(events, result, model, title));
   } catch (e) {
-    throw new UsageError(`synod history check: --html: cannot write ${file}: ${(e as Error).message}`);
+    throw new UsageError(`synod history check: --html: cannot write ${file}: ` +
+      `${(e as Error).message}`);
   }
 }
 

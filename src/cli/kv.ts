@@ -32,7 +32,8 @@ interface Request {
 
 function request(op: string, args: readonly string[]): Request {
   const want = (n: number) => {
-    if (args.length !== n) throw new UsageError(`synod kv ${op}: expected ${n} argument(s)\n${HELP}`);
+    if (args.length !== n) throw new UsageError(`synod kv ${op}: expected ${n} ` +
+      `argument(s)\n${HELP}`);
   };
   const key = args[0] ?? '';
   const path = `/kv/${encodeURIComponent(key)}`;
@@ -40,7 +41,8 @@ function request(op: string, args: readonly string[]): Request {
     case 'get': want(1); return { method: 'GET', path, body: {} };
     case 'delete': want(1); return { method: 'DELETE', path, body: {} };
     case 'put': want(2); return { method: 'PUT', path, body: { value: args[1] } };
-    case 'append': want(2); return { method: 'POST', path: `${path}/append`, body: { value: args[1] } };
+    case 'append': want(2); return { method: 'POST', path: `${path}/append`, body: { value: args[
+      1] } };
     case 'cas':
       want(3);
       return { method: 'POST', path: `${path}/cas`, body: { expect: args[1] === '-' ? null : args[1], value: args[2] } };
@@ -58,15 +60,18 @@ function endpoints(data: string | undefined, list: string | undefined): string[]
   if (list !== undefined) {
     const urls = list.split(',').map((u) => u.trim());
     const bad = urls.find((u) => !/^https?:\/\/[\w.:[\]-]+$/.test(u));
-    if (bad !== undefined) throw new UsageError(`synod kv: --endpoints: '${bad}' is not http://HOST:PORT`);
+    if (bad !== undefined) throw new UsageError(`synod kv: --endpoints: '${bad}' is not ` +
+      `http://HOST:PORT`);
     return urls;
   }
-  if (data === undefined) throw new UsageError(`synod kv: --data DIR or --endpoints URL,... is needed\n${HELP}`);
+  if (data === undefined) throw new UsageError(`synod kv: --data DIR or --endpoints URL,... is ` +
+    `needed\n${HELP}`);
   return readLayout(join(data)).members.map((m) => `http://${m.host}:${m.clientPort}`);
 }
 
 /** Sends `req` with one (client, seq), trying endpoints in turn until one answers. */
-async function send(urls: readonly string[], req: Request, deadline: number): Promise<Record<string, unknown> | null> {
+async function send(urls: readonly string[], req: Request,
+  deadline: number): Promise<Record<string, unknown> | null> {
   const identity = { client: randomInt(1, 2 ** 47), seq: 0 };
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     const url = urls[attempt % urls.length]!;
@@ -111,6 +116,7 @@ export async function kvCommand(args: readonly string[], io: Io): Promise<number
   const result = answer['result'] as { ok: boolean; value: string | null };
   if (values.json === true) io.out(`${JSON.stringify({ format: 'synod.kv/v1', op, ...result })}\n`);
   else if (op === 'get' && result.value !== null) io.out(`${result.value}\n`);
-  else if (op === 'cas' && !result.ok) io.err(`cas failed: the value is ${JSON.stringify(result.value)}\n`);
+  else if (op === 'cas' && !result.ok) io.err(
+    `cas failed: the value is ${JSON.stringify(result.value)}\n`);
   return op === 'cas' && !result.ok ? EXIT_VIOLATION : EXIT_OK;
 }

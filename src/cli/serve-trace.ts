@@ -33,7 +33,8 @@ export function serverTrace(file: string, id: number, servers: number): ServerTr
   try {
     fd = openSync(file, 'a');
   } catch (e) {
-    throw new UsageError(`synod serve: --trace ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new UsageError(`synod serve: --trace ${file}: ` +
+      `${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   let skipHeader = fstatSync(fd).size > 0;
   const me = serverName(id);
@@ -75,7 +76,8 @@ export function serverTrace(file: string, id: number, servers: number): ServerTr
         disk: result.state.durable,
       } });
       for (const e of result.effects) {
-        const op = e.kind === 'reply' && e.out !== null ? open.get(key(e.client, e.seq)) : undefined;
+        const op = e.kind === 'reply' && e.out !== null ? open.get(key(e.client,
+          e.seq)) : undefined;
         if (e.kind !== 'reply' || e.out === null || op === undefined) continue;
         open.delete(key(e.client, e.seq));
         observer.onEvent({ kind: 'return', index, client: e.client, seq: e.seq, op, out: e.out,

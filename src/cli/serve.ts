@@ -39,11 +39,13 @@ export function parsePeers(raw: string): PeerAddress[] {
       throw new UsageError(`synod serve: --peers: '${part}' is not NAME=HOST:PORT`);
     }
     const port = Number(m[3]);
-    if (port < 1 || port > 65535) throw new UsageError(`synod serve: --peers: port ${port} out of range`);
+    if (port < 1 || port > 65535) throw new UsageError(`synod serve: --peers: port ${port} out ` +
+      `of range`);
     return { name: m[1]!, host: m[2]!, port };
   });
   const names = new Set(peers.map((p) => p.name));
-  if (names.size !== peers.length) throw new UsageError('synod serve: --peers names a server twice');
+  if (names.size !== peers.length) throw new UsageError('synod serve: --peers names a server ' +
+    'twice');
   if (peers.length < 1 || peers.length > 9) {
     throw new UsageError('synod serve: --peers must name 1 to 9 servers');
   }
@@ -51,7 +53,8 @@ export function parsePeers(raw: string): PeerAddress[] {
 }
 
 /** `--client-urls s1=http://127.0.0.1:8001,...`: where to redirect a client to the leader. */
-function parseClientUrls(raw: string | undefined, members: readonly PeerAddress[]): (string | null)[] {
+function parseClientUrls(raw: string | undefined, members: readonly PeerAddress[]): (
+  string | null)[] {
   const urls: (string | null)[] = members.map(() => null);
   for (const part of raw === undefined ? [] : raw.split(',')) {
     const m = /^([^=]+)=(https?:\/\/[\w.:[\]-]+)$/.exec(part.trim());
@@ -86,7 +89,8 @@ export function readMode(flag: string | undefined): ReadMode {
   if (flag === undefined) return 'read-index';
   const mode = READ_MODES.find((m) => m === flag);
   if (mode === undefined) {
-    throw new UsageError(`synod serve: --reads must be one of ${READ_MODES.join(', ')}, got '${flag}'`);
+    throw new UsageError(`synod serve: --reads must be one of ${READ_MODES.join(', ')}, got ` +
+      `'${flag}'`);
   }
   return mode;
 }
@@ -103,7 +107,8 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<num
     return EXIT_OK;
   }
   for (const flag of ['id', 'peers', 'data', 'client-port'] as const) {
-    if (values[flag] === undefined) throw new UsageError(`synod serve: --${flag} is required\n${HELP}`);
+    if (values[flag] === undefined) throw new UsageError(
+      `synod serve: --${flag} is required\n${HELP}`);
   }
   const members = parsePeers(values.peers!);
   const id = members.findIndex((m) => m.name === values.id);
@@ -131,7 +136,8 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<num
       ...(trace === null ? {} : { onStep: trace.onStep, onDurable: trace.flush }),
     });
   } catch (e) {
-    if (e instanceof StorageError) throw new UsageError(`synod serve: refusing to start: ${e.message}`);
+    if (e instanceof StorageError) throw new UsageError(`synod serve: refusing to start: ` +
+      `${e.message}`);
     throw e;
   }
   return await new Promise<number>((resolve) => {

@@ -25,7 +25,8 @@ Runs N Multi-Paxos servers (a replicated log driving a KV store or a bank ledger
 in a seeded simulated world with faults, and checks every run: effect order, OneValuePerBallot,
 LogAgreement, StateMachineSafety (applied prefixes and snapshots agree with the chosen log),
 exactly-once, the refinement to the per-slot spec after every step (R1, Inv1..Inv4, VotesSafe,
-Consistency, R2, R2', I1 in every slot), linearizability of the client history, and liveness once the faults stop.
+Consistency, R2, R2', I1 in every slot), linearizability of the client history, and liveness
+once the faults stop.
 
   --servers N          servers, 1..9 (default 3)
   --clients M          clients A, B, C, ..., 1..26 (default 3)

@@ -32,13 +32,15 @@ export function tooDeep(value: unknown, depthMax: number = JSON_DEPTH_MAX): stri
     const named = depth < PATH_LEVELS;
     const cut = depth === PATH_LEVELS ? `${path}...` : path;
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: named ? `${path}[${i}]` : cut,
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: named
+        ? `${path}[${i}]` : cut,
         depth: depth + 1 });
     } else {
       const keys = Object.keys(v);
       for (let i = keys.length - 1; i >= 0; i--) {
         const k = keys[i] as string;
-        stack.push({ v: (v as Record<string, unknown>)[k], path: !named ? cut : path === '' ? k : `${path}.${k}`,
+        stack.push({ v: (v as Record<string, unknown>)[k], path: !named ? cut : path === ''
+          ? k : `${path}.${k}`,
           depth: depth + 1 });
       }
     }

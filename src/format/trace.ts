@@ -1,5 +1,6 @@
 /**
- * Trace format v1 ("synod.trace", version 1), the base layer every other layer speaks: the io-ts codecs that are the single definition
+ * Trace format v1 ("synod.trace", version 1), the base layer every other layer speaks: the io-ts
+ * codecs that are the single definition
  * of what an implementation logs. docs/trace-format.md documents every field, and the JSON
  * Schema in docs/schema/ is generated from these codecs (src/trace/schema.ts).
  *

@@ -7,7 +7,8 @@
  *
  * What it leaves out: Porcupine's visualization data and its parallel per-key workers (taking
  * turns on one thread finds the same refutations without their cost, and keeps the verdict a
- * function of the input and the budget). Instead of the longest prefix per operation it reports one longest prefix and
+ * function of the input and the budget). Instead of the longest prefix per operation it reports one
+ * longest prefix and
  * the calls that could not follow it, which is what a reader of a counterexample needs.
  */
 import { assert, HistoryError, validateOperations } from './events.js';

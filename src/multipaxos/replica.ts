@@ -22,7 +22,8 @@ import { coversKnown, trimConfigs, withConfigOp } from './config.js';
 import { applyCommand, chain, isConfigOp, MACHINES, sessionOf } from './machine.js';
 import { acted, fx, ignored, reply, send, votesFrom, type Fx } from './state.js';
 import type {
-  Command, Entry, MsgCatchup, ReplicaState, MsgCommit, MsgEntries, MsgSnapshot, ServerState, Snapshot, StepResult,
+  Command, Entry, MsgCatchup, ReplicaState, MsgCommit, MsgEntries, MsgSnapshot, ServerState,
+    Snapshot, StepResult,
 } from './types.js';
 
 /** The first slot of the replica's log: everything below is in the durable snapshot. */
@@ -168,7 +169,8 @@ export function onCommit(s: ServerState, m: MsgCommit): StepResult {
 export function onCatchup(s: ServerState, m: MsgCatchup): StepResult {
   const f = fx();
   const base = logBase(s);
-  if (m.slot < base) send(f, m.from, { type: 'snapshot', from: s.config.id, snap: s.durable.snapshot });
+  if (m.slot < base) send(f, m.from, { type: 'snapshot', from: s.config.id,
+    snap: s.durable.snapshot });
   const from = Math.max(m.slot, base);
   const vals: Entry[] = [];
   for (let e = learnedAt(s, from); e !== null; e = learnedAt(s, from + vals.length)) vals.push(e);

@@ -151,7 +151,9 @@ export interface MsgReject {
   readonly type: 'reject'; readonly acc: ServerId; readonly bal: Ballot; readonly maxBal: Ballot;
 }
 /** A replica asks `to`'s leader for the chosen entries from `slot` on. */
-export interface MsgCatchup { readonly type: 'catchup'; readonly from: ServerId; readonly slot: number }
+export interface MsgCatchup {
+  readonly type: 'catchup'; readonly from: ServerId; readonly slot: number;
+}
 /** Chosen entries for slots slot, slot+1, ... */
 export interface MsgEntries {
   readonly type: 'entries'; readonly from: ServerId; readonly slot: number;

@@ -108,7 +108,8 @@ export function challenge(
     return { ok: false, reason: 'first frame is not a hello with an id and a nonce' };
   }
   const proof = mac(secret, 'listener', peerNonce, nonce, selfId);
-  return { ok: true, value: { peer, peerNonce, reply: { type: 'challenge', id: selfId, nonce, mac: proof } } };
+  return { ok: true, value: { peer, peerNonce, reply: { type: 'challenge', id: selfId, nonce,
+    mac: proof } } };
 }
 
 /** The connector checks the listener's proof and answers with its own. */
@@ -125,7 +126,8 @@ export function answer(
   if (!sameMac(proof, mac(secret, 'listener', selfNonce, nonce, id))) {
     return { ok: false, reason: `${id} does not know the cluster secret (bad mac)` };
   }
-  return { ok: true, value: { type: 'auth', mac: mac(secret, 'connector', nonce, selfNonce, selfId) } };
+  return { ok: true, value: { type: 'auth', mac: mac(secret, 'connector', nonce, selfNonce,
+    selfId) } };
 }
 
 /** The listener checks the connector's proof; then the link is open. */

@@ -48,7 +48,8 @@ class HttpError extends Error {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(
+    text) });
   res.end(text);
 }
 
@@ -115,7 +116,8 @@ function waitForReply(node: RunningNode, call: ClientCall, ms: number): Promise<
   });
 }
 
-async function handle(node: RunningNode, cfg: HttpConfig, req: IncomingMessage): Promise<[number, unknown]> {
+async function handle(node: RunningNode, cfg: HttpConfig, req: IncomingMessage): Promise<[number,
+  unknown]> {
   const method = req.method ?? 'GET';
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const body = await readBody(req);
@@ -160,7 +162,8 @@ function notLeader(cfg: HttpConfig, leader: number | null, url: string): [number
 function admin(
   node: RunningNode, cfg: HttpConfig, req: IncomingMessage, path: string, body: unknown,
 ): [number, unknown] {
-  if (!authorized(req, cfg.secret)) throw new HttpError(401, 'admin routes need the cluster secret');
+  if (!authorized(req, cfg.secret)) throw new HttpError(401, 'admin routes need the cluster ' +
+    'secret');
   if (req.method !== 'POST') throw new HttpError(405, `POST ${path}`);
   if (path === '/admin/shutdown') {
     setImmediate(cfg.shutdown);
@@ -170,7 +173,8 @@ function admin(
     const b = (body ?? {}) as { peer?: unknown; drop?: unknown; delayMs?: unknown };
     if (typeof b.peer !== 'string') throw new HttpError(400, 'peer: expected a server name');
     const drop = typeof b.drop === 'number' && b.drop >= 0 && b.drop <= 1 ? b.drop : 0;
-    const delayMs = typeof b.delayMs === 'number' && b.delayMs >= 0 && b.delayMs <= 60_000 ? b.delayMs : 0;
+    const delayMs = typeof b.delayMs === 'number' && b.delayMs >= 0 && b.delayMs <= 60_000
+      ? b.delayMs : 0;
     node.peers.setFault(b.peer, drop === 0 && delayMs === 0 ? null : { drop, delayMs });
     return [200, { faults: node.peers.faults() }];
   }

@@ -101,7 +101,8 @@ function configsProblem(m: Msg): string | null {
 export function decodeMultiPaxosMessage(frame: unknown, servers: number): Msg | string {
   const decoded = MsgCodec.decode(frame);
   if (decoded._tag === 'Left') {
-    const type = typeof frame === 'object' && frame !== null ? (frame as { type?: unknown }).type : null;
+    const type = typeof frame === 'object' && frame !== null ? (
+      frame as { type?: unknown }).type : null;
     return `not a Multi-Paxos message (type ${JSON.stringify(type)?.slice(0, 40)})`;
   }
   const m = decoded.right as Msg;
@@ -173,9 +174,11 @@ export function multiPaxosProtocol(
     step,
     deliver: (msg, rand) => ({ kind: 'deliver', msg, rand }),
     request: (call: ClientCall, rand) => ({
-      kind: 'request', rand, req: { cmd: { client: call.client, seq: call.seq, op: call.op as Op } as Command },
+      kind: 'request', rand, req: { cmd: { client: call.client, seq: call.seq,
+        op: call.op as Op } as Command },
     }),
-    timer: (timer, rand) => ({ kind: 'timer', timer: timer as Extract<Input, { kind: 'timer' }>['timer'], rand }),
+    timer: (timer, rand) => ({ kind: 'timer', timer: timer as Extract<Input, { kind: 'timer' }>[
+      'timer'], rand }),
     effect(e): NodeEffect<Msg> {
       switch (e.kind) {
         case 'persist': {
@@ -186,7 +189,8 @@ export function multiPaxosProtocol(
         }
         case 'send': return { kind: 'send', to: e.to, msg: e.msg };
         case 'reply':
-          return { kind: 'reply', client: e.client, seq: e.seq, result: e.out === null ? { redirect: e.redirect } : e.out };
+          return { kind: 'reply', client: e.client, seq: e.seq, result: e.out === null
+            ? { redirect: e.redirect } : e.out };
         case 'set-timer': return { kind: 'set-timer', timer: e.timer, ticks: e.after };
       }
     },
@@ -211,7 +215,10 @@ function firstHole(s: ServerState): number {
   return i < 0 ? s.replica.log.length : i;
 }
 
-/** The KV as REST: PUT/GET/DELETE /kv/:key, POST /kv/:key/cas {expect, value}, POST /kv/:key/append. */
+/**
+ * The KV as REST: PUT/GET/DELETE /kv/:key, POST /kv/:key/cas {expect, value},
+ * POST /kv/:key/append.
+ */
 export const kvRoute: Route = (method, path, body) => {
   const m = /^\/kv\/([^/]{1,1024})(\/cas|\/append)?$/.exec(path);
   if (m === null) return null;
@@ -221,9 +228,11 @@ export const kvRoute: Route = (method, path, body) => {
   const needValue = () => (typeof value === 'string' && value.length <= LIMIT ? null
     : { error: 'value: expected a string', status: 400 });
   if (m[2] === '/cas') {
-    if (method !== 'POST') return { error: 'POST /kv/:key/cas {"expect": v|null, "value": v}', status: 405 };
+    if (method !== 'POST') return { error: 'POST /kv/:key/cas {"expect": v|null, "value": v}',
+      status: 405 };
     const expect = b['expect'];
-    if (expect !== null && typeof expect !== 'string') return { error: 'expect: expected a string or null', status: 400 };
+    if (expect !== null && typeof expect !== 'string') return { error: 'expect: expected a ' +
+      'string or null', status: 400 };
     return needValue() ?? { op: { op: 'cas', key, expect, value } };
   }
   if (m[2] === '/append') {

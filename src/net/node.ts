@@ -26,7 +26,8 @@ export interface NodeConfig {
   readonly compactBytes: number;
   readonly log: (line: string) => void;
   /** Sees every step, before its effects take place (a trace writer). */
-  readonly onStep?: StepObserver<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly onStep?: StepObserver<any, any,
+    any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Called once a turn's records are durable, before its sends (a trace writer flushes). */
   readonly onDurable?: () => void;
 }
@@ -56,7 +57,8 @@ export async function startNode<S, I, E, M>(
   const store: Store = openStore(cfg.dataDir);
   const { torn } = store.recovered;
   if (torn !== null) {
-    cfg.log(`recovered: cut a torn tail of ${torn.bytes} bytes at byte ${torn.offset} of ${torn.file}`);
+    cfg.log(`recovered: cut a torn tail of ${torn.bytes} bytes at byte ${torn.offset} of ` +
+      `${torn.file}`);
   }
   let state = p.boot(cfg.id, cfg.members.length, store.recovered.snapshot, store.recovered.records);
   const queue: I[] = [];

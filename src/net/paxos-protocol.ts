@@ -25,7 +25,8 @@ const base = { slot: Nat };
 const MsgCodec = t.union([
   t.type({ type: t.literal('1a'), ...base, bal: Ballot }),
   t.type({
-    type: t.literal('1b'), ...base, acc: Nat, bal: Ballot, mbal: Ballot, mval: t.union([Value, t.null]),
+    type: t.literal('1b'), ...base, acc: Nat, bal: Ballot, mbal: Ballot, mval: t.union([Value,
+      t.null]),
   }),
   t.type({ type: t.literal('2a'), ...base, bal: Ballot, val: Value }),
   t.type({ type: t.literal('2b'), ...base, acc: Nat, bal: Ballot, val: Value }),
@@ -53,7 +54,8 @@ function serverIds(m: Msg): number[] {
 export function decodePaxosMessage(frame: unknown, servers: number): Msg | string {
   const decoded = MsgCodec.decode(frame);
   if (decoded._tag === 'Left') {
-    const type = typeof frame === 'object' && frame !== null ? (frame as { type?: unknown }).type : null;
+    const type = typeof frame === 'object' && frame !== null ? (
+      frame as { type?: unknown }).type : null;
     return `not a Paxos message (type ${JSON.stringify(type)?.slice(0, 40)})`;
   }
   const m = decoded.right as Msg;
@@ -98,9 +100,11 @@ export function paxosProtocol(servers: number): Protocol<ServerState, Input, Eff
     step,
     deliver: (msg, rand) => ({ kind: 'deliver', msg, rand }),
     request: (call: ClientCall, rand) => ({
-      kind: 'request', rand, req: { client: call.client, seq: call.seq, slot: 0, op: call.op as Operation },
+      kind: 'request', rand, req: { client: call.client, seq: call.seq, slot: 0,
+        op: call.op as Operation },
     }),
-    timer: (timer, rand) => ({ kind: 'timer', timer: timer as Extract<Input, { kind: 'timer' }>['timer'], rand }),
+    timer: (timer, rand) => ({ kind: 'timer', timer: timer as Extract<Input, { kind: 'timer' }>[
+      'timer'], rand }),
     effect: mapEffect,
     // Each record is the acceptor's whole durable state: the last one of a batch says it all.
     squash: (records) => records.slice(-1),

@@ -9,7 +9,8 @@ import type { Protocol } from './protocol.js';
 import type { ReadMode } from '../multipaxos/index.js';
 
 export interface ServerProtocol {
-  readonly protocol: Protocol<any, any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly protocol: Protocol<any, any, any,
+    any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly route: Route;
 }
 

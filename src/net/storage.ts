@@ -97,7 +97,8 @@ export function scanRecords(file: string, bytes: Buffer): Scan {
     if (crc32(payload) !== bytes.readUInt32LE(offset + 8)) {
       if (end === bytes.length) return torn;
       throw new StorageError(file, offset, 'checksum mismatch in a record followed by ' +
-        `${bytes.length - end} more bytes: the log is corrupted in the middle, and is never repaired silently`);
+        `${bytes.length - end} more bytes: the log is corrupted in the middle, and is never ` +
+          `repaired silently`);
     }
     records.push(parsePayload(file, offset, payload));
     offset = end;

@@ -228,7 +228,8 @@ function stage1b(c: Ctx, F: Frontier, j: number, s1: number): boolean {
  * stage1b (the 1b report the votes before it). The vote columns hold the latest vote, which is
  * below the ballot since a 2b of this ballot comes after its 1b.
  */
-function showsSafe(c: Ctx, F: Frontier, q1: number, reportsBefore: Float64Array, v: Value): boolean {
+function showsSafe(c: Ctx, F: Frontier, q1: number, reportsBefore: Float64Array,
+  v: Value): boolean {
   const n = c.p.n;
   let top = -1;
   let topHasV = false;
@@ -251,7 +252,8 @@ function quorumTime(c: Ctx, s: number, t: Float64Array): number {
   for (const q of c.masks) {
     if ((q & s) !== q) continue;
     let worst = 0;
-    for (let a = 0; a < c.p.n; a++) if (((q >>> a) & 1) === 1) worst = Math.max(worst, t[a] as number);
+    for (let a = 0; a < c.p.n; a++) if (((q >>> a) & 1) === 1) worst = Math.max(worst, t[
+      a] as number);
     best = Math.min(best, worst);
   }
   return best;
@@ -278,7 +280,8 @@ function tryChoice(c: Ctx, F: Frontier, ch: Choice): boolean {
     }
     if (t2a >= x.dl2a) {
       return fail(c, x.dl2a, 'Phase2a: \\A a \\in Q : \\E m \\in Q1b : m.acc = a',
-        () => `the 2a of ballot ${w.ballot(x.bal)} must be sent before line ${x.dl2a}, but the 1b ` +
+        () => `the 2a of ballot ${w.ballot(x.bal)} must be sent before line ${x.dl2a}, but the ` +
+          `1b ` +
           `of quorum {${members(q1, n).map(w.acceptor).join(', ')}} cannot all come before line ` +
           `${t2a}`);
     }
@@ -302,7 +305,8 @@ function tryChoice(c: Ctx, F: Frontier, ch: Choice): boolean {
 function pinnedReports(x: BallotNeeds): number {
   let mask = 0;
   for (let a = 0; a < x.report.length; a++) if (x.report[a] !== null) mask |= 1 << a;
-  for (const pin of x.pins) if (pin.vote !== null && pin.vote.maxVBal < pin.maxBal) mask |= 1 << pin.a;
+  for (const pin of x.pins) if (pin.vote !== null
+    && pin.vote.maxVBal < pin.maxBal) mask |= 1 << pin.a;
   return mask;
 }
 
@@ -329,7 +333,8 @@ function choicesAt(c: Ctx, F: Frontier, j: number): Choice[] {
     let q2s = [0];
     if (val !== -1 && (x.claimDl !== Infinity || (open && val === any?.val))) {
       q2s = dedupe(byCost(c.masks, x.req2b), x.req2b);
-      if (x.claimDl === Infinity && x.val !== -1) q2s = [0, ...q2s.filter((q) => (q & ~x.req2b) !== 0)];
+      if (x.claimDl === Infinity && x.val !== -1) q2s = [0, ...q2s.filter((q) => (
+        q & ~x.req2b) !== 0)];
     }
     for (const q1 of q1s) for (const q2 of q2s) out.push({ j, val, q1, q2 });
   }

@@ -217,7 +217,8 @@ function specRefusal(cluster: Cluster, table: NameTable, p: Problem, choices: re
     ? { ...state, msgs: send(state.msgs, act.m) } : state;
   const r = testStep(constantsOf(cluster, table), asked, act, actions, names);
   // A message not yet sent is what hidden steps supply: that conjunct explains nothing.
-  return r.ok || r.conjunct === 'm \\in msgs' ? null : { conjunct: `${actionSending(e.msg).name}: ${r.conjunct}`,
+  return r.ok || r.conjunct === 'm \\in msgs'
+    ? null : { conjunct: `${actionSending(e.msg).name}: ${r.conjunct}`,
     why: withBallotNames(`in the state the lines before it lead to: ${r.why}`, cluster) };
 }
 

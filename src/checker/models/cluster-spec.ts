@@ -15,9 +15,11 @@ export const IMPL_PROPERTIES = ['Agreement', 'LearnedIsChosen', 'ReplyIsChosen']
 export interface SpecView {
   readonly k: Constants;
   readonly specOf: (w: World) => PaxosState;
-  readonly specAt: (buf: Uint32Array, off: number) => { readonly state: PaxosState; readonly key: string };
+  readonly specAt: (buf: Uint32Array, off: number) =>
+    { readonly state: PaxosState; readonly key: string };
   readonly specVerdict: (s: PaxosState, key?: string) => SpecViolation | null;
-  readonly refinementProblem: (s: PaxosState, t: PaxosState, ks?: string, kt?: string) => string | null;
+  readonly refinementProblem: (s: PaxosState, t: PaxosState, ks?: string, kt?: string) =>
+    string | null;
   readonly chosenOf: (s: PaxosState) => number[];
   readonly implProblem: (w: World, s: PaxosState) => [number, string] | null;
 }
@@ -53,7 +55,8 @@ export function specView(bounds: ClusterBounds, codec: WorldCodec): SpecView {
     for (let i = OFF_NET; i < W; i++) key += `${buf[off + i]},`;
     return key;
   };
-  const specAt = (buf: Uint32Array, off: number): { readonly state: PaxosState; readonly key: string } => {
+  const specAt = (buf: Uint32Array,
+    off: number): { readonly state: PaxosState; readonly key: string } => {
     const wk = specWordsKey(buf, off);
     let hit = specCache.get(wk);
     if (hit === undefined) {
@@ -75,14 +78,16 @@ export function specView(bounds: ClusterBounds, codec: WorldCodec): SpecView {
   };
   const stepVerdicts = new Map<string, string | null>();
   /** Why the mapped step is neither a spec step nor a stutter, or null when it is one. */
-  const refinementProblem = (s: PaxosState, t: PaxosState, ks = stateKey(s), kt = stateKey(t)): string | null => {
+  const refinementProblem = (s: PaxosState, t: PaxosState, ks = stateKey(s), kt = stateKey(
+    t)): string | null => {
     if (ks === kt) return null;
     const key = `${ks}\n${kt}`;
     let v = stepVerdicts.get(key);
     if (v === undefined) {
       const r1 = R1(k, s, t);
       const isStep = enabledSteps(k, s).some((st) => stateKey(st.next) === kt);
-      v = r1 !== null ? `R1: ${r1.summary}` : isStep ? null : 'no spec action takes the mapped state to the next one';
+      v = r1 !== null ? `R1: ${r1.summary}` : isStep ? null : 'no spec action takes the mapped ' +
+        'state to the next one';
       stepVerdicts.set(key, v);
     }
     return v;
@@ -94,7 +99,10 @@ export function specView(bounds: ClusterBounds, codec: WorldCodec): SpecView {
   const implProblem = (w: World, s: PaxosState): [number, string] | null => {
     const learned = w.servers.map((x) => x.learner.learned);
     const distinct = [...new Set(learned.filter((v): v is string => v !== null))];
-    if (distinct.length > 1) return [0, `servers learned different values: ${learned.map((v, i) => `s${i + 1}=${v ?? '-'}`).join(', ')}`];
+    if (distinct.length > 1) {
+      const each = learned.map((v, i) => `s${i + 1}=${v ?? '-'}`).join(', ');
+      return [0, `servers learned different values: ${each}`];
+    }
     const chosen = chosenOf(s).map(clientValue);
     const unchosen = distinct.find((v) => !chosen.includes(v));
     if (unchosen !== undefined) return [1, `a server learned ${unchosen}, which is not chosen`];
@@ -102,7 +110,8 @@ export function specView(bounds: ClusterBounds, codec: WorldCodec): SpecView {
       const status = w.clients[c]!;
       if (status < 2) continue;
       const v = status === 1 ? null : clientValue(status - 2);
-      if (v === null || !chosen.includes(v)) return [2, `client ${clientValue(c)}'s SetVarX returned ${v ?? 'empty'}, which is not chosen`];
+      if (v === null || !chosen.includes(v)) return [2, `client ${clientValue(c)}'s SetVarX ` +
+        `returned ${v ?? 'empty'}, which is not chosen`];
     }
     return null;
   };

@@ -59,7 +59,8 @@ export function specMessage(
 ): Message | null {
   switch (m.type) {
     case '1a': return { type: '1a', bal: bal(m.bal) };
-    case '1b': return { type: '1b', acc: m.acc, bal: bal(m.bal), mbal: bal(m.mbal), mval: val(m.mval) };
+    case '1b': return { type: '1b', acc: m.acc, bal: bal(m.bal), mbal: bal(m.mbal), mval: val(
+      m.mval) };
     case '2a': return { type: '2a', bal: bal(m.bal), val: val(m.val) as number };
     case '2b': return { type: '2b', acc: m.acc, bal: bal(m.bal), val: val(m.val) as number };
     default: return null;
@@ -84,7 +85,8 @@ export function compareJson(x: unknown, y: unknown): number {
 export function showMsg(m: Msg): string {
   switch (m.type) {
     case '1a': return `1a(${showBallot(m.bal)})`;
-    case '1b': return `1b(s${m.acc + 1}, ${showBallot(m.bal)}, ${showBallot(m.mbal)}/${m.mval ?? '-'})`;
+    case '1b':
+      return `1b(s${m.acc + 1}, ${showBallot(m.bal)}, ${showBallot(m.mbal)}/${m.mval ?? '-'})`;
     case '2a': return `2a(${showBallot(m.bal)}, ${m.val})`;
     case '2b': return `2b(s${m.acc + 1}, ${showBallot(m.bal)}, ${m.val})`;
     case 'commit': return `commit(${m.val})`;

@@ -112,7 +112,8 @@ export function worldCodec(bounds: ClusterBounds): WorldCodec {
     packetId: (pk) => {
       const id = packets.id(JSON.stringify(pk), pk);
       if (id >= netWords * 32) {
-        throw new RangeError(`cluster model: more than ${netWords * 32} distinct messages; raise netWords`);
+        throw new RangeError(`cluster model: more than ${netWords * 32} distinct messages; raise ` +
+          `netWords`);
       }
       return id;
     },
@@ -151,7 +152,8 @@ export function worldSuccessors(
         }
         case 'reply': {
           const v = e.val === null ? -1 : e.val.charCodeAt(0) - 65;
-          if (e.client >= 0 && e.client < C && clients[e.client] === CLIENT_WAITING) clients[e.client] = 2 + v;
+          if (e.client >= 0 && e.client < C && clients[e.client] === CLIENT_WAITING) clients[
+            e.client] = 2 + v;
           break;
         }
         case 'set-timer':
@@ -166,18 +168,22 @@ export function worldSuccessors(
 
   return (w: World): [string, World][] => {
     const next: [string, World][] = [];
-    const push = (label: string, x: World | null): void => void (x !== null && next.push([label, x]));
+    const push = (label: string, x: World | null): void => void (x !== null && next.push([label,
+      x]));
     for (let c = 0; c < C; c++) {
       if (w.clients[c] !== CLIENT_UNSENT) continue;
       const at = c % N;
-      const req = { client: c, seq: 0, slot: 0, op: { name: 'SetVarX', v: clientValue(c) } } as const;
+      const req = { client: c, seq: 0, slot: 0, op: { name: 'SetVarX', v: clientValue(
+        c) } } as const;
       const r = stepFn(w.servers[at]!, { kind: 'request', req, rand: 0 });
       const waiting = w.clients.map((st, i) => (i === c ? CLIENT_WAITING : st));
-      push(`client ${clientValue(c)}: SetVarX(${clientValue(c)}) at s${at + 1}`, apply({ ...w, clients: waiting }, at, r));
+      push(`client ${clientValue(c)}: SetVarX(${clientValue(c)}) at s${at + 1}`, apply({ ...w,
+        clients: waiting }, at, r));
     }
     forEachBit(w.net, (p) => {
       const pk = codec.packets.get(p);
-      if (pk.msg.type === '2b' && bounds.votesTo !== undefined && !bounds.votesTo.includes(pk.to)) return;
+      if (pk.msg.type === '2b' && bounds.votesTo !== undefined && !bounds.votesTo.includes(
+        pk.to)) return;
       const r = stepFn(w.servers[pk.to]!, { kind: 'deliver', msg: pk.msg, rand: 0 });
       // An ignored delivery is a stutter of the whole world. So is a refused one here: the model
       // leaves the reject hint out (it changes no state; liveness is not checked here).
@@ -192,8 +198,10 @@ export function worldSuccessors(
         push(`timer ${t.name} fires at s${id + 1}`, x);
       }
       if (w.crashesLeft > 0) {
-        const restarted = stepFn(initServer(serverConfig(id, N), w.disks[id]!), { kind: 'restart', durable: w.disks[id]! });
-        const x = apply({ ...w, timers: w.timers.map((ts, i) => (i === id ? [] : ts)) }, id, restarted);
+        const restarted = stepFn(initServer(serverConfig(id, N), w.disks[id]!), { kind: 'restart',
+          durable: w.disks[id]! });
+        const x = apply({ ...w, timers: w.timers.map((ts, i) => (i === id ? [] : ts)) }, id,
+          restarted);
         if (x !== null) x.crashesLeft = w.crashesLeft - 1;
         push(`s${id + 1} crashes and restarts from its disk`, x);
       }

@@ -70,7 +70,8 @@ export function clusterModel(bounds: ClusterBounds): Model & { readonly constant
   ];
 
   const model: Model & { readonly constants: Constants } = {
-    name: `cluster(servers=${N}, clients=${C}, maxRound=${bounds.maxRound}, crashes=${bounds.crashes})`,
+    name: `cluster(servers=${N}, clients=${C}, maxRound=${bounds.maxRound}, ` +
+      `crashes=${bounds.crashes})`,
     constants: k,
     words: W,
     maxSuccessors: netWords * 32 + N * 8 + C + N,
@@ -119,7 +120,8 @@ export function clusterModel(bounds: ClusterBounds): Model & { readonly constant
       const v = specVerdict(s);
       if (v !== null && property < specProperties.length) return v;
       const impl = implProblem(w, s);
-      return { property: stateProperties[property] ?? '?', summary: impl?.[1] ?? '?', witness: { learned: w.servers.map((x) => x.learner.learned) } };
+      return { property: stateProperties[property] ?? '?', summary: impl?.[1] ?? '?',
+        witness: { learned: w.servers.map((x) => x.learner.learned) } };
     },
     explainStep(_property, src, srcOff, _label, dst, dstOff): Violation {
       const s = specOf(decode(src, srcOff));
@@ -141,12 +143,15 @@ export function clusterModel(bounds: ClusterBounds): Model & { readonly constant
         const da = a.disks[i]!.acceptor;
         const db = b.disks[i]!.acceptor;
         if (JSON.stringify(da) !== JSON.stringify(db)) {
-          parts.push(`s${i + 1} persists maxBal ${showBallot(db.maxBal)} vote ${showBallot(db.maxVBal)}/${db.maxVal ?? '-'}`);
+          parts.push(`s${i + 1} persists maxBal ${showBallot(db.maxBal)} vote ` +
+            `${showBallot(db.maxVBal)}/${db.maxVal ?? '-'}`);
         }
-        if (a.servers[i]!.learner.learned !== b.servers[i]!.learner.learned) parts.push(`s${i + 1} learns ${b.servers[i]!.learner.learned}`);
+        if (a.servers[i]!.learner.learned !== b.servers[i]!.learner.learned) parts.push(
+          `s${i + 1} learns ${b.servers[i]!.learner.learned}`);
       }
       forEachBit(b.net, (p) => {
-        if ((((a.net[p >>> 5] as number) >>> (p & 31)) & 1) === 0) parts.push(`sends ${showMsg(packetsI.get(p).msg)} to s${packetsI.get(p).to + 1}`);
+        if ((((a.net[p >>> 5] as number) >>> (p & 31)) & 1) === 0) parts.push(
+          `sends ${showMsg(packetsI.get(p).msg)} to s${packetsI.get(p).to + 1}`);
       });
       return parts.length > 0 ? parts.join('; ') : 'no durable change, no message';
     },
@@ -154,9 +159,11 @@ export function clusterModel(bounds: ClusterBounds): Model & { readonly constant
       const w = decode(src, off);
       const s = specOf(w);
       return {
-        disks: w.disks.map((d) => ({ round: d.round, maxBal: showBallot(d.acceptor.maxBal), maxVBal: showBallot(d.acceptor.maxVBal), maxVal: d.acceptor.maxVal })),
+        disks: w.disks.map((d) => ({ round: d.round, maxBal: showBallot(d.acceptor.maxBal),
+          maxVBal: showBallot(d.acceptor.maxVBal), maxVal: d.acceptor.maxVal })),
         learned: w.servers.map((x) => x.learner.learned),
-        clients: w.clients.map((c) => (c === 0 ? 'unsent' : c === 1 ? 'waiting' : clientValue(c - 2))),
+        clients: w.clients.map((c) => (c === 0 ? 'unsent' : c === 1 ? 'waiting' : clientValue(
+          c - 2))),
         msgs: s.msgs.length,
       };
     },

@@ -118,7 +118,8 @@ function slotKey(L: SmrLayout, f: Int32Array, j: number): string {
     key += `${f[p + I_VBAL]}.${f[p + I_VCMD]},`;
   }
   for (let b = 0; b < B; b++) {
-    key += `${f[L.prepare + b] === 0 ? 0 : 1}|${f[L.accept + b * C + j]}|${f[L.acceptReply + b * C + j]},`;
+    key += `${f[L.prepare + b] === 0 ? 0 : 1}|${f[L.accept + b * C + j]}|` +
+      `${f[L.acceptReply + b * C + j]},`;
   }
   for (let i = 0; i < R * B; i++) {
     const o = L.prepReply + i * (1 + C);

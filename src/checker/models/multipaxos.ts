@@ -32,7 +32,8 @@ export interface SmrProperties {
 /** A mutant's extra action: its steps from a state, each with a name for reports. */
 export interface ExtraAction {
   readonly name: string;
-  readonly steps: (k: SmrConstants, s: SmrState) => { readonly what: string; readonly next: SmrState }[];
+  readonly steps: (k: SmrConstants, s: SmrState) =>
+    { readonly what: string; readonly next: SmrState }[];
 }
 
 export interface SmrModelOptions {

@@ -110,7 +110,8 @@ export function decodeRaft(L: ReconfigLayout, buf: Uint32Array, off: number): Ra
   const cw = buf[off + 2 * L.n]!;
   for (let index = 1; index <= maxLogLen; index++) {
     for (let term = 1; term <= L.b.maxTerm; term++) {
-      if (((cw >>> ((index - 1) * L.b.maxTerm + term - 1)) & 1) === 1) committed.push({ index, term });
+      if (((cw >>> ((index - 1) * L.b.maxTerm + term - 1)) & 1) === 1) committed.push({ index,
+        term });
     }
   }
   return { ...decodeConfig(L, buf, off), log, committed };

@@ -6,7 +6,8 @@
  *
  * Two specs, one adapter: MongoLoglessDynamicRaft (logless.ts) and MongoRaftReconfig
  * (raft-reconfig.ts). Each \E witness of Next is its own step; tlcWeight adds the witnesses of
- * the \E inside Reconfig, so "generated" is TLC's count. Left out: a packed model (see docs/benchmarks.md for what the
+ * the \E inside Reconfig, so "generated" is TLC's count. Left out: a packed model (see
+ * docs/benchmarks.md for what the
  * readable one costs; the spec is small enough that decoding it is not the bottleneck).
  */
 import {
@@ -198,7 +199,8 @@ function specModel<S extends ConfigState, A extends RaftAction>(
     reaches: (i, src, off) => props.reachability[i]!.holds(at(src, off)),
     explainState: (i, src, off) =>
       failing(props.state[i]!.check(at(src, off)), props.state[i]!.name),
-    explainStep: () => { throw new Error('checker bug: the reconfig models have no step property'); },
+    explainStep: () => { throw new Error('checker bug: the reconfig models have no step ' +
+      'property'); },
     describeAction: (label) => Raft.showRaftAction(actionOfLabel(n, label)),
     describeChange: (prev, prevOff, next, nextOff) =>
       describeChange(at(prev, prevOff), at(next, nextOff)),

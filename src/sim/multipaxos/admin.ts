@@ -30,7 +30,8 @@ export class Admin {
       ...extra.map((server): ConfigOp => ({ op: 'add-server', server })),
       ...extra.reverse().map((server): ConfigOp => ({ op: 'remove-server', server })),
     ];
-    if (this.cycle.length === 0) throw new RangeError('reconfiguration needs learners: servers > members');
+    if (this.cycle.length === 0) throw new RangeError('reconfiguration needs learners: servers > ' +
+      'members');
   }
 
   /** The next membership command of the cycle. */

@@ -14,10 +14,12 @@
  * most advanced one, within `livenessSteps` events.
  */
 import {
-  currentMembers, isConfigOp, showMembers, type MachineName, type Op, type Output } from '../../multipaxos/index.js';
+  currentMembers, isConfigOp, showMembers, type MachineName, type Op,
+    type Output } from '../../multipaxos/index.js';
 import { showFaults } from '../faults.js';
 import { mpRefinement } from './refinement.js';
-import { mpSafetyChecks, mpSink, replicaMatches, type MpCheckName, type MpViolation } from './checks.js';
+import { mpSafetyChecks, mpSink, replicaMatches, type MpCheckName,
+  type MpViolation } from './checks.js';
 import {
   clientName, mpWorldConfig, runMpWorld, serverName, type MpFaultCounts, type MpObserver,
   type MpWorldConfig, type MpWorldEvent,
@@ -32,7 +34,9 @@ export type MpHistoryEvent =
 /** A linearizability checker for a history of `machine` operations. */
 export type Linearizability = (
   history: readonly MpHistoryEvent[], machine: MachineName,
-) => { readonly verdict: 'linearizable' | 'not-linearizable' | 'unknown'; readonly summary: string };
+) => {
+  readonly verdict: 'linearizable' | 'not-linearizable' | 'unknown'; readonly summary: string;
+};
 
 /** An observer that checks each step against a spec, reporting to the run's sink. */
 export interface MpRefinement extends MpObserver {
@@ -94,10 +98,12 @@ export function historyRecorder(): MpObserver & { readonly events: MpHistoryEven
     onEvent: (e: MpWorldEvent) => {
       // Membership changes are not operations of the machine: linearizability leaves them out.
       if ((e.kind === 'invoke' || e.kind === 'return') && isConfigOp(e.op)) return;
-      if (e.kind === 'invoke') events.push({ type: 'invoke', client: clientName(e.client), op: e.op });
+      if (e.kind === 'invoke') events.push({ type: 'invoke', client: clientName(e.client),
+        op: e.op });
       else if (e.kind === 'return') {
         events.push({ type: 'return', client: clientName(e.client), out: e.out });
-      } else if (e.kind === 'client-crash') events.push({ type: 'crash', client: clientName(e.client) });
+      } else if (e.kind === 'client-crash') events.push({ type: 'crash', client: clientName(
+        e.client) });
     },
   };
 }
@@ -126,7 +132,8 @@ export function simulateMultiPaxos(opts: MpSimOptions): MpSimReport {
     world.servers.forEach((s, i) => {
       if (!world.up[i] || sink.first() !== null) return;
       const diff = replicaMatches(ref, i, s.replica.app, s.replica.applied);
-      if (diff !== null) sink.report({ check: 'StateMachineSafety', event: world.events, summary: diff });
+      if (diff !== null) sink.report({ check: 'StateMachineSafety', event: world.events,
+        summary: diff });
     });
   }
   if (sink.first() === null && world.livenessUsed === null) {
@@ -193,7 +200,7 @@ function livenessViolation(
   return {
     check: 'liveness', event: world.events,
     summary: `${cfg.livenessSteps} events after the faults stopped, with a majority up and ` +
-      `connected: ${pending.length === 0 ? 'no call pending' : `calls pending: ${pending.join('; ')}`}` +
-      `; applied: ${applied}`,
+      `connected: ${pending.length === 0 ? 'no call pending'
+        : `calls pending: ${pending.join('; ')}`}; applied: ${applied}`,
   };
 }
