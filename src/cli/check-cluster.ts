@@ -168,8 +168,12 @@ function humanReport(
   const figures = `${fmt(r.distinctStates)} distinct states, ` +
     `${fmt(r.generatedStates)} generated, depth ${r.depth}, ${seconds.toFixed(1)} s`;
   switch (r.verdict) {
-    case 'ok': lines.push(`OK: every state refines the spec and every property holds. ${figures}`); break;
-    case 'vacuous': lines.push(`VACUOUS: never reached ${r.unreached.join(', ')}. ${figures}`); break;
+    case 'ok':
+      lines.push(`OK: every state refines the spec and every property holds. ${figures}`);
+      break;
+    case 'vacuous':
+      lines.push(`VACUOUS: never reached ${r.unreached.join(', ')}. ${figures}`);
+      break;
     case 'incomplete': lines.push(`UNKNOWN: stopped at --max-states. ${figures}`); break;
     case 'violation':
       lines.push(`VIOLATION of ${r.violation?.property}: ${r.violation?.summary}`);

@@ -41,11 +41,15 @@ function request(op: string, args: readonly string[]): Request {
     case 'get': want(1); return { method: 'GET', path, body: {} };
     case 'delete': want(1); return { method: 'DELETE', path, body: {} };
     case 'put': want(2); return { method: 'PUT', path, body: { value: args[1] } };
-    case 'append': want(2); return { method: 'POST', path: `${path}/append`, body: { value: args[
-      1] } };
+    case 'append':
+      want(2);
+      return { method: 'POST', path: `${path}/append`, body: { value: args[1] } };
     case 'cas':
       want(3);
-      return { method: 'POST', path: `${path}/cas`, body: { expect: args[1] === '-' ? null : args[1], value: args[2] } };
+      return {
+        method: 'POST', path: `${path}/cas`,
+        body: { expect: args[1] === '-' ? null : args[1], value: args[2] },
+      };
     case 'add-server': case 'remove-server': {
       want(1);
       const m = /^s([1-9][0-9]{0,2})$/.exec(args[0]!);
