@@ -165,8 +165,8 @@ async function down(dir: string, io: Io): Promise<number> {
   await Promise.all(layout.members.map(async (m) => {
     try {
       await fetch(`${urlOf(m)}/admin/shutdown`, {
-        method: 'POST', headers: { authorization: `Bearer ${secret}` }, signal: AbortSignal.timeout(
-          2000),
+        method: 'POST', headers: { authorization: `Bearer ${secret}` },
+        signal: AbortSignal.timeout(2000),
       });
     } catch {
       if (alive(m.pid)) process.kill(m.pid, 'SIGTERM');
@@ -186,8 +186,8 @@ async function down(dir: string, io: Io): Promise<number> {
 
 async function show(dir: string, io: Io): Promise<number> {
   const layout = readLayout(dir);
-  const rows = await Promise.all(layout.members.map(async (m) => ({ m, s: await status(urlOf(
-    m)) })));
+  const rows = await Promise.all(
+    layout.members.map(async (m) => ({ m, s: await status(urlOf(m)) })));
   // Lag: slots this server has yet to apply that the most advanced server has applied.
   const applied = rows.map(({ s }) => s?.['applied']).filter((a): a is number =>
     typeof a === 'number');

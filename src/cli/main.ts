@@ -87,8 +87,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 const invokedDirectly =
-  process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[
-    1])).href;
+  process.argv[1] !== undefined &&
+  import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
 if (invokedDirectly) {
   main(process.argv.slice(2), processIo).then(
     (code) => {

@@ -55,8 +55,8 @@ export function checkMachineHistory(
   const result = checkLinearizable(operationsFromEvents(events), machineModel(machine), { budget });
   switch (result.verdict) {
     case 'linearizable': return { verdict: 'linearizable', summary: '' };
-    case 'not-linearizable': return { verdict: result.verdict, summary: abridge(
-      result.explanation) };
+    case 'not-linearizable':
+      return { verdict: result.verdict, summary: abridge(result.explanation) };
     case 'unknown': return {
       verdict: 'unknown',
       summary: `the search ran out of ${result.reason === 'budget-exhausted'

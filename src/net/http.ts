@@ -48,8 +48,9 @@ class HttpError extends Error {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(
-    text) });
+  res.writeHead(status, {
+    'content-type': 'application/json', 'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

@@ -177,8 +177,8 @@ export function multiPaxosProtocol(
       kind: 'request', rand, req: { cmd: { client: call.client, seq: call.seq,
         op: call.op as Op } as Command },
     }),
-    timer: (timer, rand) => ({ kind: 'timer', timer: timer as Extract<Input, { kind: 'timer' }>[
-      'timer'], rand }),
+    timer: (timer, rand) =>
+      ({ kind: 'timer', timer: timer as Extract<Input, { kind: 'timer' }>['timer'], rand }),
     effect(e): NodeEffect<Msg> {
       switch (e.kind) {
         case 'persist': {

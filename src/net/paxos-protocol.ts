@@ -103,8 +103,8 @@ export function paxosProtocol(servers: number): Protocol<ServerState, Input, Eff
       kind: 'request', rand, req: { client: call.client, seq: call.seq, slot: 0,
         op: call.op as Operation },
     }),
-    timer: (timer, rand) => ({ kind: 'timer', timer: timer as Extract<Input, { kind: 'timer' }>[
-      'timer'], rand }),
+    timer: (timer, rand) =>
+      ({ kind: 'timer', timer: timer as Extract<Input, { kind: 'timer' }>['timer'], rand }),
     effect: mapEffect,
     // Each record is the acceptor's whole durable state: the last one of a batch says it all.
     squash: (records) => records.slice(-1),

@@ -252,8 +252,9 @@ function quorumTime(c: Ctx, s: number, t: Float64Array): number {
   for (const q of c.masks) {
     if ((q & s) !== q) continue;
     let worst = 0;
-    for (let a = 0; a < c.p.n; a++) if (((q >>> a) & 1) === 1) worst = Math.max(worst, t[
-      a] as number);
+    for (let a = 0; a < c.p.n; a++) {
+      if (((q >>> a) & 1) === 1) worst = Math.max(worst, t[a] as number);
+    }
     best = Math.min(best, worst);
   }
   return best;

@@ -78,8 +78,9 @@ export function specView(bounds: ClusterBounds, codec: WorldCodec): SpecView {
   };
   const stepVerdicts = new Map<string, string | null>();
   /** Why the mapped step is neither a spec step nor a stutter, or null when it is one. */
-  const refinementProblem = (s: PaxosState, t: PaxosState, ks = stateKey(s), kt = stateKey(
-    t)): string | null => {
+  const refinementProblem = (
+    s: PaxosState, t: PaxosState, ks = stateKey(s), kt = stateKey(t),
+  ): string | null => {
     if (ks === kt) return null;
     const key = `${ks}\n${kt}`;
     let v = stepVerdicts.get(key);

@@ -59,8 +59,8 @@ export function specMessage(
 ): Message | null {
   switch (m.type) {
     case '1a': return { type: '1a', bal: bal(m.bal) };
-    case '1b': return { type: '1b', acc: m.acc, bal: bal(m.bal), mbal: bal(m.mbal), mval: val(
-      m.mval) };
+    case '1b':
+      return { type: '1b', acc: m.acc, bal: bal(m.bal), mbal: bal(m.mbal), mval: val(m.mval) };
     case '2a': return { type: '2a', bal: bal(m.bal), val: val(m.val) as number };
     case '2b': return { type: '2b', acc: m.acc, bal: bal(m.bal), val: val(m.val) as number };
     default: return null;

@@ -152,8 +152,8 @@ export function worldSuccessors(
         }
         case 'reply': {
           const v = e.val === null ? -1 : e.val.charCodeAt(0) - 65;
-          if (e.client >= 0 && e.client < C && clients[e.client] === CLIENT_WAITING) clients[
-            e.client] = 2 + v;
+          const waiting = e.client >= 0 && e.client < C && clients[e.client] === CLIENT_WAITING;
+          if (waiting) clients[e.client] = 2 + v;
           break;
         }
         case 'set-timer':
@@ -173,8 +173,8 @@ export function worldSuccessors(
     for (let c = 0; c < C; c++) {
       if (w.clients[c] !== CLIENT_UNSENT) continue;
       const at = c % N;
-      const req = { client: c, seq: 0, slot: 0, op: { name: 'SetVarX', v: clientValue(
-        c) } } as const;
+      const op = { name: 'SetVarX', v: clientValue(c) } as const;
+      const req = { client: c, seq: 0, slot: 0, op } as const;
       const r = stepFn(w.servers[at]!, { kind: 'request', req, rand: 0 });
       const waiting = w.clients.map((st, i) => (i === c ? CLIENT_WAITING : st));
       push(`client ${clientValue(c)}: SetVarX(${clientValue(c)}) at s${at + 1}`, apply({ ...w,
@@ -182,8 +182,8 @@ export function worldSuccessors(
     }
     forEachBit(w.net, (p) => {
       const pk = codec.packets.get(p);
-      if (pk.msg.type === '2b' && bounds.votesTo !== undefined && !bounds.votesTo.includes(
-        pk.to)) return;
+      const votesTo = bounds.votesTo;
+      if (pk.msg.type === '2b' && votesTo !== undefined && !votesTo.includes(pk.to)) return;
       const r = stepFn(w.servers[pk.to]!, { kind: 'deliver', msg: pk.msg, rand: 0 });
       // An ignored delivery is a stutter of the whole world. So is a refused one here: the model
       // leaves the reject hint out (it changes no state; liveness is not checked here).

@@ -162,8 +162,8 @@ export function clusterModel(bounds: ClusterBounds): Model & { readonly constant
         disks: w.disks.map((d) => ({ round: d.round, maxBal: showBallot(d.acceptor.maxBal),
           maxVBal: showBallot(d.acceptor.maxVBal), maxVal: d.acceptor.maxVal })),
         learned: w.servers.map((x) => x.learner.learned),
-        clients: w.clients.map((c) => (c === 0 ? 'unsent' : c === 1 ? 'waiting' : clientValue(
-          c - 2))),
+        clients: w.clients.map((c) =>
+          (c === 0 ? 'unsent' : c === 1 ? 'waiting' : clientValue(c - 2))),
         msgs: s.msgs.length,
       };
     },

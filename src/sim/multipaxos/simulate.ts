@@ -102,8 +102,9 @@ export function historyRecorder(): MpObserver & { readonly events: MpHistoryEven
         op: e.op });
       else if (e.kind === 'return') {
         events.push({ type: 'return', client: clientName(e.client), out: e.out });
-      } else if (e.kind === 'client-crash') events.push({ type: 'crash', client: clientName(
-        e.client) });
+      } else if (e.kind === 'client-crash') {
+        events.push({ type: 'crash', client: clientName(e.client) });
+      }
     },
   };
 }
