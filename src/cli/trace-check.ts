@@ -20,7 +20,7 @@ import { checkMerged } from './trace-merge.js';
 import { coverageOf, coverageText, EXCERPT_CONTEXT, excerptsOf, jsonVerdict, textVerdict,
   type Result } from './trace-verdict.js';
 import { checkItf, isItfPath } from '../trace/itf-run.js';
-import { checkTrace, PARTIAL_BUDGET, PARTIAL_TIME_MS, type FileReport,
+import { checkTrace, PARTIAL_BUDGET, PARTIAL_TIME_MS, STATE_BYTES_MAX, type FileReport,
   type RunOptions } from '../trace/run.js';
 
 /** Lines a pipe's excerpt can still show: the last ones read. */
@@ -32,6 +32,7 @@ export async function check(args: readonly string[], io: Io): Promise<number> {
     partial: { type: 'boolean' },
     budget: { type: 'string' },
     'time-budget': { type: 'string' },
+    'max-memory': { type: 'string' },
     'keep-going': { type: 'string' },
     'full-properties': { type: 'boolean' },
     mapping: { type: 'string' },
@@ -50,6 +51,8 @@ export async function check(args: readonly string[], io: Io): Promise<number> {
     budget: intFlag('trace check', 'budget', values.budget, PARTIAL_BUDGET, 0, 1_000_000_000_000),
     timeBudgetMs: 1000 * intFlag('trace check', 'time-budget', values['time-budget'],
       PARTIAL_TIME_MS / 1000, 0, 86_400),
+    stateBytesMax: 2 ** 20 * intFlag('trace check', 'max-memory', values['max-memory'],
+      STATE_BYTES_MAX / 2 ** 20, 1, 1 << 20),
     rejectionsMax: intFlag('trace check', 'keep-going', values['keep-going'], 1, 1, 10_000),
     fullProperties: values['full-properties'] === true,
     coverage: values.coverage === true,

@@ -19,6 +19,8 @@ flags:
                       past it the verdict is "unknown: budget exhausted" (exit 3)
   --time-budget S     seconds the partial search may take (default 60); past them the verdict
                       is "unknown: time budget exhausted" (exit 3)
+  --max-memory MIB    memory a fully logged trace's spec state may take (default 2048); past it
+                      the verdict is "unknown: memory budget exhausted" (exit 3)
   --keep-going N      report up to N rejections per trace, taking refused steps anyway (default 1)
   --full-properties   evaluate every named property after every step (slow; small traces)
   --mapping FILE      ITF variable names (JSON: {"maxBal": "...", ...}) for non-Paxos.tla names

@@ -192,6 +192,8 @@ export function jsonVerdict(results: readonly Result[], excerpts: Excerpts) {
         },
       }),
       ...(report.provenance === null ? {} : { provenance: report.provenance }),
+      // Why a verdict is what it is when the summary cannot say (e.g. an exhausted memory budget).
+      ...(report.notes === undefined || report.notes.length === 0 ? {} : { notes: report.notes }),
     })),
     summary: { files: results.length, accepted: count('accepted'), rejected: count('rejected'),
       unreadable: count('unreadable'), unknown: count('unknown') },

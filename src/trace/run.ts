@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly callsCheck?: CallsCheck | null;
   /** Fully logged v1 traces: the most ballots the spec state may hold (default ballotsMaxFor). */
   readonly ballotsMax?: number;
+  /** Fully logged v1 traces: the memory the spec state may take (default STATE_BYTES_MAX). */
+  readonly stateBytesMax?: number;
 }
 
 /** "unknown": a partial trace's search ran out of budget, or needs more than it covers. */
@@ -79,8 +81,8 @@ export function bytesPerBallot(acceptors: number): number {
  * The most ballots a fully logged trace's spec state may hold: what fits in STATE_BYTES_MAX,
  * and below the 2^24 entries a JavaScript Map can hold (the slots are indexed by one).
  */
-export function ballotsMaxFor(acceptors: number): number {
-  return Math.min(2 ** 24 - 1, Math.floor(STATE_BYTES_MAX / bytesPerBallot(acceptors)));
+export function ballotsMaxFor(acceptors: number, bytes = STATE_BYTES_MAX): number {
+  return Math.min(2 ** 24 - 1, Math.floor(bytes / bytesPerBallot(acceptors)));
 }
 
 /**
@@ -157,7 +159,7 @@ async function checkTraceV1(source: AsyncIterable<Uint8Array | string>,
       table = n;
       partial = options.partial === true || c.partial;
       if (!partial) checker = createChecker(c, n, options);
-      ballotsMax = options.ballotsMax ?? ballotsMaxFor(c.acceptors.length);
+      ballotsMax = options.ballotsMax ?? ballotsMaxFor(c.acceptors.length, options.stateBytesMax);
     },
     event: (e, line) => {
       if (checker !== null) {

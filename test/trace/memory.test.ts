@@ -6,9 +6,13 @@
  * per message however often it is received again. The limit is set small here so the test is
  * fast; the default (ballotsMaxFor) is what fits in STATE_BYTES_MAX.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ballotsMaxFor, bytesPerBallot, checkTrace, STATE_BYTES_MAX } from '../../src/trace/run.js';
 import { fullTrace } from '../bench/trace-gen.js';
+import { synod } from '../synod.js';
 import { chunksOf, header3, lines } from './helpers.js';
 
 /** A fully logged trace with a fresh ballot on every line: `send 1a(b)` for b = 0, 1, ... */
@@ -79,5 +83,23 @@ describe('receipts of a trace that logs receives', () => {
     const listed = rejection?.witness.messages ?? [];
     expect(listed.length).toBeGreaterThan(1);
     expect(listed.length).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('synod trace check --max-memory', () => {
+  it('sets the limit in MiB: exit 3, and the JSON verdict says why it is unknown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synod-memory-'));
+    const file = join(dir, 'fresh.jsonl');
+    // 1 MiB holds 1 MiB / bytesPerBallot(3) ballots; the trace has more.
+    const fit = ballotsMaxFor(3, 2 ** 20);
+    writeFileSync(file, freshBallots(fit + 10));
+    const r = await synod('trace', 'check', '--max-memory', '1', '--json', file);
+    expect(r.code).toBe(3);
+    const verdict = JSON.parse(r.out) as { files: { verdict: string; notes?: string[] }[] };
+    expect(verdict.files[0]?.verdict).toBe('unknown');
+    const note = new RegExp(`^memory budget exhausted at line ${fit + 2}:`);
+    expect(verdict.files[0]?.notes?.[0]).toMatch(note);
+    expect((await synod('trace', 'check', '--max-memory', '2', file)).code).toBe(0);
+    expect((await synod('trace', 'check', '--max-memory', '0', file)).code).toBe(2);
   });
 });
