@@ -70,6 +70,8 @@ export interface Checker {
   readonly event: (e: Event, line: number) => boolean;
   readonly summary: () => CheckSummary;
   readonly state: () => TraceState;
+  /** Distinct commit and reject messages held (outside the spec state), for run.ts's limit. */
+  readonly extras: () => number;
 }
 
 export function createChecker(cluster: Cluster, table: NameTable,
@@ -117,6 +119,7 @@ export function createChecker(cluster: Cluster, table: NameTable,
       rejections: r.rejections,
     }),
     state: () => r.s,
+    extras: () => r.sentExtras.size,
   };
 }
 

@@ -30,6 +30,8 @@ export interface RunOptions {
   readonly ballotsMax?: number;
   /** Fully logged v1 traces: the memory the spec state may take (default STATE_BYTES_MAX). */
   readonly stateBytesMax?: number;
+  /** Fully logged v1 traces: the most distinct commit/reject messages held (default EXTRAS_MAX). */
+  readonly extrasMax?: number;
 }
 
 /** "unknown": a partial trace's search ran out of budget, or needs more than it covers. */
@@ -76,6 +78,13 @@ export const STATE_BYTES_MAX = 2 * 2 ** 30;
 export function bytesPerBallot(acceptors: number): number {
   return 2 * (36 + 32 * acceptors) + 96;
 }
+
+/**
+ * The most distinct commit and reject messages a fully logged trace may send: the checker keeps
+ * them (outside the spec state, to judge their receipt) in a JavaScript Set, which holds at most
+ * 2^24 entries; a hostile trace of a billion distinct rejects gets "unknown", not a crash.
+ */
+export const EXTRAS_MAX = 2 ** 24 - 1;
 
 /**
  * The most ballots a fully logged trace's spec state may hold: what fits in STATE_BYTES_MAX,
@@ -164,8 +173,10 @@ async function checkTraceV1(source: AsyncIterable<Uint8Array | string>,
     event: (e, line) => {
       if (checker !== null) {
         const more = checker.event(e, line);
-        if (checker.state().slots.size <= ballotsMax) return more;
-        full = stateFull(line, ballotsMax, checker.state().n);
+        const extrasMax = options.extrasMax ?? EXTRAS_MAX;
+        if (checker.state().slots.size <= ballotsMax && checker.extras() <= extrasMax) return more;
+        full = checker.extras() > extrasMax ? extrasFull(line, extrasMax)
+          : stateFull(line, ballotsMax, checker.state().n);
         return false;
       }
       if (held.length >= PARTIAL_EVENTS_MAX) {
@@ -205,6 +216,13 @@ async function checkTraceV1(source: AsyncIterable<Uint8Array | string>,
     verdict: report.verdict, problem: null, summary: report.summary,
       partial: report, ...base,
   };
+}
+
+/** Why a fully logged trace got no verdict: it sent more distinct commits/rejects than held. */
+function extrasFull(line: number, extrasMax: number): string {
+  return `memory budget exhausted at line ${line}: the trace sent more than ` +
+    `${extrasMax.toLocaleString('en-US')} distinct commit and reject messages (the checker's ` +
+    'limit); every line before it was allowed';
 }
 
 /** Why a fully logged trace got no verdict: its spec state outgrew the stated limit. */

@@ -103,3 +103,20 @@ describe('synod trace check --max-memory', () => {
     expect((await synod('trace', 'check', '--max-memory', '0', file)).code).toBe(2);
   });
 });
+
+describe('commit and reject messages held outside the spec state', () => {
+  it('are counted against their own limit: "unknown" past it, never a crash', async () => {
+    const text = lines(header3,
+      { ev: 'send', node: 's1', msg: { type: '1a', bal: 100 } },
+      { ev: 'send', node: 's1', msg: { type: '1b', acc: 's1', bal: 100, mbal: -1, mval: null } },
+      ...Array.from({ length: 50 }, (_, b) => ({ ev: 'send', node: 's1',
+        msg: { type: 'reject', acc: 's1', bal: b, promised: 100 } })));
+    expect((await checkTrace(chunksOf(text), { extrasMax: 50 })).verdict).toBe('accepted');
+    const r = await checkTrace(chunksOf(text), { extrasMax: 20 });
+    expect(r.verdict).toBe('unknown');
+    // Lines 1-3 are the header, the 1a and the 1b: the 21st reject is on line 24.
+    expect(r.notes).toEqual(['memory budget exhausted at line 24: the trace sent more than 20 ' +
+      "distinct commit and reject messages (the checker's limit); every line before it was " +
+      'allowed']);
+  });
+});
