@@ -260,12 +260,12 @@ export function init(k: Constants): SlotsState {
 }
 
 /** maxVBal[a][s]. */
-export function maxVBalAt(st: SlotsState, a: Acceptor, s: Slot): Ballot | -1 {
+export function maxVBalAt(st: Pick<SlotsState, 'maxVBal'>, a: Acceptor, s: Slot): Ballot | -1 {
   return st.maxVBal[a]?.[s] ?? -1;
 }
 
 /** maxVal[a][s]. */
-export function maxValAt(st: SlotsState, a: Acceptor, s: Slot): Value | None {
+export function maxValAt(st: Pick<SlotsState, 'maxVal'>, a: Acceptor, s: Slot): Value | None {
   return st.maxVal[a]?.[s] ?? null;
 }
 

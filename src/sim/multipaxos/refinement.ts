@@ -270,10 +270,8 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     kept.vars = { maxBal: r.next.maxBal, maxVBal: r.next.maxVBal, maxVal: r.next.maxVal };
     if (action.name === 'Phase2b') {
       const slots = voted[action.a]!;
-      if (!slots.includes(action.m.slot)) {
-        slots.push(action.m.slot);
-        slots.sort((x, y) => x - y);
-      }
+      const i = firstAtOrAbove(slots, action.m.slot);
+      if (slots[i] !== action.m.slot) slots.splice(i, 0, action.m.slot);
       matched[action.a]!.delete(action.m.slot);
     }
     if (action.name === 'Phase1b' || action.name === 'Phase2b') {
@@ -318,7 +316,8 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
    */
   const slotAt = (s: number): ReturnType<typeof viewAt> => {
     const view = viewAt(s);
-    return { ...view, pk: { ...view.pk, quorums: quorumsAt(s) ?? pk.quorums } };
+    const quorums = quorumsAt(s) ?? pk.quorums;
+    return quorums === view.pk.quorums ? view : { ...view, pk: { ...view.pk, quorums } };
   };
 
   const checkSlot = (index: number, s: number, before: PaxosState, checked: boolean): void => {
@@ -405,7 +404,7 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     if (promise < kept.promised[a]!) {
       return `maxBal ${promise} is below the spec's ${kept.promised[a]} in some slot`;
     }
-    const vars = { ...kept.vars, msgs: [] };
+    const vars = kept.vars;
     const ok = matched[a]!;
     for (const v of d.votes) {
       if (ok.get(v.slot) === v) continue; // compared, and the spec's slot has not moved since.
@@ -419,12 +418,7 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     // Every disk vote is the spec's: the spec has no other vote at or above the snapshot iff
     // it has as many there as the disk.
     const slots = voted[a]!;
-    let lo = 0;
-    for (let hi = slots.length; lo < hi;) {
-      const mid = (lo + hi) >> 1;
-      if (slots[mid]! < d.snapshot.upTo) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstAtOrAbove(slots, d.snapshot.upTo);
     if (slots.length - lo !== d.votes.length) {
       const missing = slots.slice(lo).find((s) => !d.votes.some((v) => v.slot === s));
       return `slot ${missing}: the spec has a vote, the disk none`;
@@ -438,6 +432,17 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
       if (ev.kind === 'server-step') onStep(ev.step);
     },
   };
+}
+
+/** The index of the first of the ascending xs that is >= x (xs.length if none). */
+function firstAtOrAbove(xs: readonly number[], x: number): number {
+  let lo = 0;
+  for (let hi = xs.length; lo < hi;) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** reconfig.ts's Known conjunct, as Phase2a's refusal names it. */

@@ -124,7 +124,7 @@ export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
     for (; c.p1 < src.phase1.length; c.p1++) add(c, s, src.phase1[c.p1]!);
     const own = src.bySlot.get(s) ?? [];
     for (; c.own < own.length; c.own++) add(c, s, own[c.own]!);
-    const vars = { ...src.vars(), msgs: [] };
+    const vars = src.vars();
     const [maxBal, maxVBal, maxVal]: [number[], number[], (number | null)[]] = [[], [], []];
     for (let a = 0; a < k.acceptors; a++) {
       maxBal.push(ballotAt(vars.maxBal[a]!, s));
