@@ -66,7 +66,7 @@ import {
 import { paxosConstants } from '../../../spec/multipaxos/slots-refinement.js';
 import { slotViews } from './slot-views.js';
 import { addedMessages, stepR1, stepViolation } from './slot-safety.js';
-import { toNatural, type Ballot, type Durable } from '../../multipaxos/index.js';
+import { toNatural, type Ballot, type Durable, type Msg } from '../../multipaxos/index.js';
 import { tookEffect, type MpSink } from './checks.js';
 import type { MpRefinement } from './simulate.js';
 import { serverName, type MpStepEvent, type MpWorldConfig, type MpWorldEvent } from './world.js';
@@ -74,7 +74,7 @@ import { serverName, type MpStepEvent, type MpWorldConfig, type MpWorldEvent } f
 /** The spec's acceptor variables, and msgs kept indexed by what the actions read. */
 interface Kept {
   vars: Omit<SlotsState, 'msgs'>;
-  /** Keys of every message in msgs. */
+  /** Keys of every 1a and 1b in msgs (a 2a or 2b is looked up in its slot's list: isSent). */
   readonly sent: Set<string>;
   /** The 1a and 1b messages (rare: one phase 1 per election). */
   readonly phase1: Message[];
@@ -86,29 +86,36 @@ interface Kept {
   readonly promised: number[];
 }
 
-function keyOf(m: Message): string {
-  switch (m.type) {
-    case '1a': return `1a/${m.bal}/${m.from}/${m.to}`;
-    case '1b': return `1b/${m.acc}/${m.bal}/${m.from}/${m.to}/` +
-      m.votes.map((v) => `${v.slot}:${v.mbal}:${v.mval}`).join(',');
-    case '2a': return key2a(m.bal, m.slot, m.val);
-    case '2b': return key2b(m.acc, m.bal, m.slot, m.val);
-  }
+/** A 1a's or 1b's key in Kept.sent: equal messages, equal keys. */
+function keyOf(m: Msg1a | Msg1b): string {
+  if (m.type === '1a') return `1a/${m.bal}/${m.from}/${m.to}`;
+  return `1b/${m.acc}/${m.bal}/${m.from}/${m.to}/` +
+    m.votes.map((v) => `${v.slot}:${v.mbal}:${v.mval}`).join(',');
 }
 
-const key2a = (b: number, s: number, v: number): string => `2a/${b}/${s}/${v}`;
-const key2b = (a: number, b: number, s: number, v: number): string => `2b/${a}/${b}/${s}/${v}`;
+/**
+ * m \in msgs. A 2a or 2b is looked for among its slot's own messages (each distinct one once:
+ * a handful), which costs less than building and hashing a key for every 2a a heartbeat sends
+ * again.
+ */
+function isSent(kept: Kept, m: Message): boolean {
+  if (m.type === '1a' || m.type === '1b') return kept.sent.has(keyOf(m));
+  for (const x of kept.bySlot.get(m.slot) ?? []) {
+    if (x.type === m.type && compareMessages(x, m) === 0) return true;
+  }
+  return false;
+}
 
-/** A spec step a server step takes: its action, the message it sends and that one's keyOf. */
-interface Step { readonly action: Action; readonly msg: Message; readonly key: string }
+/** A spec step a server step takes: its action and the message it sends. */
+interface Step { readonly action: Action; readonly msg: Message }
 
 /** The messages the action reads, sorted as msgs is. */
 function readBy(kept: Kept, act: Action): Message[] {
   const read: Message[] = [];
   switch (act.name) {
     case 'Phase1a': break;
-    case 'Phase1b': if (kept.sent.has(keyOf(act.m))) read.push(act.m); break;
-    case 'Phase2b': if (kept.sent.has(keyOf(act.m))) read.push(act.m); break;
+    case 'Phase1b': if (isSent(kept, act.m)) read.push(act.m); break;
+    case 'Phase2b': if (isSent(kept, act.m)) read.push(act.m); break;
     case 'Phase2a':
       for (const m of kept.oneB.get(act.b) ?? []) read.push(m);
       for (const m of kept.bySlot.get(act.s) ?? []) {
@@ -201,48 +208,41 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     sink.report({ check: 'refinement', property, event: index, summary });
   };
 
-  /**
-   * The spec messages of a step that are not in msgs yet, in order, the action that sends each,
-   * and each one's key (keyOf). A message already sent (a heartbeat's re-sent 2a, most often)
-   * is no spec step: its key is built from the implementation's message and looked up before
-   * anything else is built for it.
-   */
+  /** The spec messages of a step that are not in msgs yet, in order, and the action of each. */
   const specMessages = (e: MpStepEvent): Step[] => {
     const out: Step[] = [];
     for (const x of e.result.effects) {
       if (x.kind !== 'send') continue;
-      const m = x.msg;
-      if (m.type === '1a') {
-        const msg: Msg1a = { type: '1a', bal: bal(m.bal), from: m.from, to: null };
-        const key = keyOf(msg);
-        if (kept.sent.has(key)) continue;
-        out.push({ action: { name: 'Phase1a', b: msg.bal, from: m.from, to: null }, msg, key });
-      } else if (m.type === '1b') {
-        const inp = e.input;
-        const from = inp.kind === 'deliver' && inp.msg.type === '1a' ? inp.msg.from : m.from;
-        const m1a: Msg1a = { type: '1a', bal: bal(m.bal), from, to: null };
-        const votes = m.votes.map((v) =>
-          ({ slot: v.slot, mbal: bal(v.bal), mval: value(v.val.id) }));
-        const msg: Msg1b = { type: '1b', acc: m.acc, bal: m1a.bal, from: m.from, to: null, votes };
-        const key = keyOf(msg);
-        if (kept.sent.has(key)) continue;
-        out.push({ action: { name: 'Phase1b', a: e.server, m: m1a }, msg, key });
-      } else if (m.type === '2a') {
-        const [b, v] = [bal(m.bal), value(m.val.id)];
-        const key = key2a(b, m.slot, v);
-        if (kept.sent.has(key)) continue;
-        const msg = { type: '2a', bal: b, slot: m.slot, val: v } as const;
-        out.push({ action: { name: 'Phase2a', b, s: m.slot, v }, msg, key });
-      } else if (m.type === '2b') {
-        const [b, v] = [bal(m.bal), value(m.val.id)];
-        const key = key2b(m.acc, b, m.slot, v);
-        if (kept.sent.has(key)) continue;
-        const msg = { type: '2b', acc: m.acc, bal: b, slot: m.slot, val: v } as const;
-        const m2a = { type: '2a', bal: b, slot: m.slot, val: v } as const;
-        out.push({ action: { name: 'Phase2b', a: e.server, m: m2a }, msg, key });
-      }
+      const step = specStep(e, x.msg);
+      if (step !== null && !isSent(kept, step.msg)) out.push(step);
     }
     return out;
+  };
+
+  /** The spec step of a message a server step sends, or null (it maps to no spec message). */
+  const specStep = (e: MpStepEvent, m: Msg): Step | null => {
+    if (m.type === '1a') {
+      const msg: Msg1a = { type: '1a', bal: bal(m.bal), from: m.from, to: null };
+      return { action: { name: 'Phase1a', b: msg.bal, from: m.from, to: null }, msg };
+    } else if (m.type === '1b') {
+      const inp = e.input;
+      const from = inp.kind === 'deliver' && inp.msg.type === '1a' ? inp.msg.from : m.from;
+      const m1a: Msg1a = { type: '1a', bal: bal(m.bal), from, to: null };
+      const votes = m.votes.map((v) =>
+        ({ slot: v.slot, mbal: bal(v.bal), mval: value(v.val.id) }));
+      const msg: Msg1b = { type: '1b', acc: m.acc, bal: m1a.bal, from: m.from, to: null, votes };
+      return { action: { name: 'Phase1b', a: e.server, m: m1a }, msg };
+    } else if (m.type === '2a') {
+      const msg = { type: '2a', bal: bal(m.bal), slot: m.slot, val: value(m.val.id) } as const;
+      return { action: { name: 'Phase2a', b: msg.bal, s: m.slot, v: msg.val }, msg };
+    } else if (m.type === '2b') {
+      const msg = {
+        type: '2b', acc: m.acc, bal: bal(m.bal), slot: m.slot, val: value(m.val.id),
+      } as const;
+      const m2a = { type: '2a', bal: msg.bal, slot: m.slot, val: msg.val } as const;
+      return { action: { name: 'Phase2b', a: e.server, m: m2a }, msg };
+    }
+    return null;
   };
 
   /** Judges one spec step; returns the message the spec sent, or null (reported). */
@@ -283,10 +283,11 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     return specMsg;
   };
 
-  /** Adds m, whose keyOf is `key`, to msgs. */
-  const record = (m: Message, key: string): void => {
-    kept.sent.add(key);
-    if (m.type === '1a' || m.type === '1b') kept.phase1.push(m);
+  const record = (m: Message): void => {
+    if (m.type === '1a' || m.type === '1b') {
+      kept.sent.add(keyOf(m));
+      kept.phase1.push(m);
+    }
     if (m.type === '1b') {
       let list = kept.oneB.get(m.bal);
       if (list === undefined) kept.oneB.set(m.bal, (list = []));
@@ -353,8 +354,8 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     if (!tookEffect(e)) return void counts.stutters++;
     const steps = specMessages(e);
     if (steps.length === 0) counts.stutters++;
-    for (const { action, msg, key } of steps) {
-      if (kept.sent.has(key)) continue;
+    for (const { action, msg } of steps) {
+      if (isSent(kept, msg)) continue;
       const slots = checkedSlots(action, msg);
       const before = slots.map(beforeAt);
       const checked = slots.map((s) => last.has(s));
@@ -369,10 +370,10 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
         if (literal) assertSame1a(slots.slice(1));
         slots.length = 1;
       }
-      // The spec's message equals the implementation's (messageMismatch) but for a compacted
-      // acceptor's 1b, which reports from a later slot: only a 1b's key is built again.
-      record(sent, sent.type === '1b' ? keyOf(sent) : key);
-      kept.sent.add(key);
+      record(sent);
+      // A compacted acceptor's 1b reports from a later slot than the spec's (messageMismatch):
+      // sent again, it is no new step either. Every other message is the spec's.
+      if (msg.type === '1b') kept.sent.add(keyOf(msg));
       counts.specSteps++;
       for (let i = 0; i < slots.length; i++) {
         checkSlot(e.index, slots[i]!, before[i]!, checked[i]!);
