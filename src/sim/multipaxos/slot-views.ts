@@ -40,6 +40,11 @@ export interface SlotViewOf {
 export interface ViewSource {
   readonly vars: () => Omit<SlotsState, 'msgs'>;
   readonly phase1: readonly Message[];
+  /**
+   * Each slot's 2a and 2b messages, each once (msgs is a set). Distinct ones stay distinct as
+   * the slot's single-decree messages (messageAt keeps every field but the slot, and renaming
+   * values is one-to-one), so only the 1a and 1b are checked for repeats.
+   */
   readonly bySlot: ReadonlyMap<number, readonly Message[]>;
   /** Entry ids by global value. */
   readonly ids: readonly string[];
@@ -48,6 +53,7 @@ export interface ViewSource {
 interface Cache {
   /** The slot's messages, renamed, sorted by the single-decree order, without repeats. */
   readonly msgs: PaxosMessage[];
+  /** keyOf of its 1a and 1b messages. */
   readonly keys: Set<string>;
   /** How many of phase1 and of the slot's own messages are in `msgs`. */
   p1: number;
@@ -62,14 +68,8 @@ interface Cache {
   pk: PaxosConstants;
 }
 
-const keyOf = (m: PaxosMessage): string => {
-  switch (m.type) {
-    case '1a': return `a${m.bal}`;
-    case '1b': return `b${m.bal}/${m.acc}/${m.mbal}/${m.mval}`;
-    case '2a': return `c${m.bal}/${m.val}`;
-    case '2b': return `d${m.bal}/${m.acc}/${m.val}`;
-  }
-};
+const keyOf = (m: Extract<PaxosMessage, { type: '1a' | '1b' }>): string =>
+  (m.type === '1a' ? `a${m.bal}` : `b${m.bal}/${m.acc}/${m.mbal}/${m.mval}`);
 
 export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
   exact = false, copy = exact): (s: number) => SlotViewOf {
@@ -94,9 +94,11 @@ export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
     const p = messageAt(m, s);
     if (p === null) return;
     const q = local(c, p);
-    const key = keyOf(q);
-    if (c.keys.has(key)) return;
-    c.keys.add(key);
+    if (q.type === '1a' || q.type === '1b') {
+      const key = keyOf(q);
+      if (c.keys.has(key)) return;
+      c.keys.add(key);
+    }
     c.added.push(q);
     let lo = 0;
     let hi = c.msgs.length;
@@ -135,7 +137,9 @@ export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
     const view: PaxosState = { maxBal, maxVBal, maxVal, msgs: copy ? c.msgs.slice() : c.msgs };
     if (exact) assertExact(k, src, s, view, c.global);
     if (c.pk.values !== c.global.length) c.pk = { ...pk, values: c.global.length };
-    const added = c.added.length > 1 ? c.added.sort(comparePaxos) : c.added;
+    // Everything was added (a slot's first view): msgs is that, sorted already.
+    const added = c.added.length === c.msgs.length ? c.msgs.slice() :
+      c.added.length > 1 ? c.added.sort(comparePaxos) : c.added;
     c.added = [];
     return { view, pk: c.pk, names: c.names, added };
   };
