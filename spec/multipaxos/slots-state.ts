@@ -207,10 +207,11 @@ export function setBallots(
   const open = to === null && !Number.isFinite(slots);
   const tail = open ? b : p.tail;
   const length = Math.max(p.head.length, open ? from : end + 1);
-  const head: (Ballot | -1)[] = [];
-  for (let s = 0; s < length; s++) {
-    head.push(s >= from && (open || s <= end) ? b : ballotAt(p, s));
-  }
+  // ballotAt(p, s) for every s < length, then b on the range's slots below length.
+  const head: (Ballot | -1)[] = p.head.slice();
+  while (head.length < length) head.push(p.tail);
+  const last = open ? length - 1 : end;
+  for (let s = from; s <= last; s++) head[s] = b;
   while (head.length > 0 && head[head.length - 1] === tail) head.pop();
   return { head, tail };
 }
