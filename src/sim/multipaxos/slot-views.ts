@@ -110,19 +110,42 @@ export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
     c.msgs.splice(lo, 0, q);
   };
 
+  const fresh = (): Cache => {
+    const global: number[] = [];
+    const names: Names = {
+      acceptor: serverName, value: (v) => src.ids[global[v]!] ?? `value ${v}`,
+    };
+    return {
+      msgs: [], keys: new Set(), p1: 0, added: [], own: 0, global, local: new Map(), names,
+      pk: { ...pk, values: 0 },
+    };
+  };
+  // Every 1a and 1b covers every slot from its `from` on (to = null) and reports no vote in a
+  // slot above its last vote: in every slot above `bound` (the largest such slot of phase1, or
+  // Infinity once a bounded range appears) phase1's messages are the same single-decree ones,
+  // with no value to rename. `far` holds them once, as add would put them in such a slot.
+  const far = fresh();
+  let bound = -1;
+  const start = (s: number): Cache => {
+    const c = fresh();
+    for (; far.p1 < src.phase1.length; far.p1++) {
+      const m = src.phase1[far.p1]!;
+      bound = Math.max(bound, lastSlot(m));
+      add(far, BEYOND, m);
+    }
+    far.added.length = 0;
+    if (s > bound) {
+      c.msgs.push(...far.msgs);
+      c.added.push(...far.msgs);
+      for (const key of far.keys) c.keys.add(key);
+      c.p1 = far.p1;
+    }
+    return c;
+  };
+
   return (s: number): SlotViewOf => {
     let c = caches.get(s);
-    if (c === undefined) {
-      const global: number[] = [];
-      const names: Names = {
-        acceptor: serverName, value: (v) => src.ids[global[v]!] ?? `value ${v}`,
-      };
-      c = {
-        msgs: [], keys: new Set(), p1: 0, added: [], own: 0, global, local: new Map(), names,
-        pk: { ...pk, values: 0 },
-      };
-      caches.set(s, c);
-    }
+    if (c === undefined) caches.set(s, (c = start(s)));
     for (; c.p1 < src.phase1.length; c.p1++) add(c, s, src.phase1[c.p1]!);
     const own = src.bySlot.get(s) ?? [];
     for (; c.own < own.length; c.own++) add(c, s, own[c.own]!);
@@ -143,6 +166,15 @@ export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
     c.added = [];
     return { view, pk: c.pk, names: c.names, added };
   };
+}
+
+/** A slot above every slot any message of a run names. */
+const BEYOND = Number.MAX_SAFE_INTEGER;
+
+/** The last slot a 1a or 1b is particular about (its from, its last vote), or Infinity. */
+function lastSlot(m: Message): number {
+  if (m.type === '2a' || m.type === '2b' || m.to !== null) return Infinity;
+  return m.type === '1a' ? m.from : Math.max(m.from, m.votes[m.votes.length - 1]?.slot ?? -1);
 }
 
 /** The view equals the spec's slotView, values mapped back. */
