@@ -41,24 +41,22 @@ export interface VoteIndex {
 }
 
 export function indexVotes(sv: VotingState): VoteIndex {
-  const byBallot = new Map<Ballot, Value[][]>();
+  const byBallot = new Map<Ballot, (Value[] | undefined)[]>();
   const n = sv.votes.length;
-  sv.votes.forEach((vs, a) => {
-    for (const vt of vs) {
+  for (let a = 0; a < n; a++) {
+    for (const vt of at(sv.votes, a, 'votes')) {
       let row = byBallot.get(vt.bal);
       if (row === undefined) {
-        row = Array.from({ length: n }, () => []);
+        row = Array<Value[] | undefined>(n).fill(undefined);
         byBallot.set(vt.bal, row);
       }
-      at(row, a, 'row').push(vt.val);
+      (row[a] ??= []).push(vt.val);
     }
-  });
+  }
   const ballots = [...byBallot.keys()].sort((x, y) => x - y);
   const ofAcceptor = sv.votes.map((_, a) => ballots.filter((b) =>
-    (byBallot.get(b)?.[a]?.length ?? 0) > 0));
-  const rows = new Map([...byBallot].map(([b, row]) => [b, row.map((vs) => (vs.length === 0
-    ? undefined : vs))]));
-  return { byBallot: rows, ballots, ofAcceptor };
+    byBallot.get(b)![a] !== undefined));
+  return { byBallot, ballots, ofAcceptor };
 }
 
 /** T: some quorum has every maxBal > c iff c < T (+Infinity when a quorum is empty). */

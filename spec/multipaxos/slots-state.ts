@@ -207,10 +207,11 @@ export function setBallots(
   const open = to === null && !Number.isFinite(slots);
   const tail = open ? b : p.tail;
   const length = Math.max(p.head.length, open ? from : end + 1);
-  const head: (Ballot | -1)[] = [];
-  for (let s = 0; s < length; s++) {
-    head.push(s >= from && (open || s <= end) ? b : ballotAt(p, s));
-  }
+  // ballotAt(p, s) for every s < length, then b on the range's slots below length.
+  const head: (Ballot | -1)[] = p.head.slice();
+  while (head.length < length) head.push(p.tail);
+  const last = open ? length - 1 : end;
+  for (let s = from; s <= last; s++) head[s] = b;
   while (head.length > 0 && head[head.length - 1] === tail) head.pop();
   return { head, tail };
 }
@@ -260,12 +261,12 @@ export function init(k: Constants): SlotsState {
 }
 
 /** maxVBal[a][s]. */
-export function maxVBalAt(st: SlotsState, a: Acceptor, s: Slot): Ballot | -1 {
+export function maxVBalAt(st: Pick<SlotsState, 'maxVBal'>, a: Acceptor, s: Slot): Ballot | -1 {
   return st.maxVBal[a]?.[s] ?? -1;
 }
 
 /** maxVal[a][s]. */
-export function maxValAt(st: SlotsState, a: Acceptor, s: Slot): Value | None {
+export function maxValAt(st: Pick<SlotsState, 'maxVal'>, a: Acceptor, s: Slot): Value | None {
   return st.maxVal[a]?.[s] ?? null;
 }
 

@@ -74,7 +74,7 @@ import { serverName, type MpStepEvent, type MpWorldConfig, type MpWorldEvent } f
 /** The spec's acceptor variables, and msgs kept indexed by what the actions read. */
 interface Kept {
   vars: Omit<SlotsState, 'msgs'>;
-  /** Keys of every message in msgs. */
+  /** Keys of every 1a and 1b in msgs (a 2a or 2b is looked up in its slot's list: isSent). */
   readonly sent: Set<string>;
   /** The 1a and 1b messages (rare: one phase 1 per election). */
   readonly phase1: Message[];
@@ -86,23 +86,36 @@ interface Kept {
   readonly promised: number[];
 }
 
-function keyOf(m: Message): string {
-  switch (m.type) {
-    case '1a': return `1a/${m.bal}/${m.from}/${m.to}`;
-    case '1b': return `1b/${m.acc}/${m.bal}/${m.from}/${m.to}/` +
-      m.votes.map((v) => `${v.slot}:${v.mbal}:${v.mval}`).join(',');
-    case '2a': return `2a/${m.bal}/${m.slot}/${m.val}`;
-    case '2b': return `2b/${m.acc}/${m.bal}/${m.slot}/${m.val}`;
-  }
+/** A 1a's or 1b's key in Kept.sent: equal messages, equal keys. */
+function keyOf(m: Msg1a | Msg1b): string {
+  if (m.type === '1a') return `1a/${m.bal}/${m.from}/${m.to}`;
+  return `1b/${m.acc}/${m.bal}/${m.from}/${m.to}/` +
+    m.votes.map((v) => `${v.slot}:${v.mbal}:${v.mval}`).join(',');
 }
+
+/**
+ * m \in msgs. A 2a or 2b is looked for among its slot's own messages (each distinct one once:
+ * a handful), which costs less than building and hashing a key for every 2a a heartbeat sends
+ * again.
+ */
+function isSent(kept: Kept, m: Message): boolean {
+  if (m.type === '1a' || m.type === '1b') return kept.sent.has(keyOf(m));
+  for (const x of kept.bySlot.get(m.slot) ?? []) {
+    if (x.type === m.type && compareMessages(x, m) === 0) return true;
+  }
+  return false;
+}
+
+/** A spec step a server step takes: its action and the message it sends. */
+interface Step { readonly action: Action; readonly msg: Message }
 
 /** The messages the action reads, sorted as msgs is. */
 function readBy(kept: Kept, act: Action): Message[] {
   const read: Message[] = [];
   switch (act.name) {
     case 'Phase1a': break;
-    case 'Phase1b': if (kept.sent.has(keyOf(act.m))) read.push(act.m); break;
-    case 'Phase2b': if (kept.sent.has(keyOf(act.m))) read.push(act.m); break;
+    case 'Phase1b': if (isSent(kept, act.m)) read.push(act.m); break;
+    case 'Phase2b': if (isSent(kept, act.m)) read.push(act.m); break;
     case 'Phase2a':
       for (const m of kept.oneB.get(act.b) ?? []) read.push(m);
       for (const m of kept.bySlot.get(act.s) ?? []) {
@@ -195,35 +208,41 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     sink.report({ check: 'refinement', property, event: index, summary });
   };
 
-  /** The spec messages of a step, in order, and the action that sends each. */
-  const specMessages = (e: MpStepEvent): { action: Action; msg: Message; impl: Msg }[] => {
-    const out: { action: Action; msg: Message; impl: Msg }[] = [];
+  /** The spec messages of a step that are not in msgs yet, in order, and the action of each. */
+  const specMessages = (e: MpStepEvent): Step[] => {
+    const out: Step[] = [];
     for (const x of e.result.effects) {
       if (x.kind !== 'send') continue;
-      const m = x.msg;
-      if (m.type === '1a') {
-        const msg: Msg1a = { type: '1a', bal: bal(m.bal), from: m.from, to: null };
-        out.push({ action: { name: 'Phase1a', b: msg.bal, from: m.from, to: null }, msg, impl: m });
-      } else if (m.type === '1b') {
-        const inp = e.input;
-        const from = inp.kind === 'deliver' && inp.msg.type === '1a' ? inp.msg.from : m.from;
-        const m1a: Msg1a = { type: '1a', bal: bal(m.bal), from, to: null };
-        const votes = m.votes.map((v) =>
-          ({ slot: v.slot, mbal: bal(v.bal), mval: value(v.val.id) }));
-        const msg: Msg1b = { type: '1b', acc: m.acc, bal: m1a.bal, from: m.from, to: null, votes };
-        out.push({ action: { name: 'Phase1b', a: e.server, m: m1a }, msg, impl: m });
-      } else if (m.type === '2a') {
-        const msg = { type: '2a', bal: bal(m.bal), slot: m.slot, val: value(m.val.id) } as const;
-        out.push({ action: { name: 'Phase2a', b: msg.bal, s: m.slot, v: msg.val }, msg, impl: m });
-      } else if (m.type === '2b') {
-        const msg = {
-          type: '2b', acc: m.acc, bal: bal(m.bal), slot: m.slot, val: value(m.val.id),
-        } as const;
-        const m2a = { type: '2a', bal: msg.bal, slot: m.slot, val: msg.val } as const;
-        out.push({ action: { name: 'Phase2b', a: e.server, m: m2a }, msg, impl: m });
-      }
+      const step = specStep(e, x.msg);
+      if (step !== null && !isSent(kept, step.msg)) out.push(step);
     }
     return out;
+  };
+
+  /** The spec step of a message a server step sends, or null (it maps to no spec message). */
+  const specStep = (e: MpStepEvent, m: Msg): Step | null => {
+    if (m.type === '1a') {
+      const msg: Msg1a = { type: '1a', bal: bal(m.bal), from: m.from, to: null };
+      return { action: { name: 'Phase1a', b: msg.bal, from: m.from, to: null }, msg };
+    } else if (m.type === '1b') {
+      const inp = e.input;
+      const from = inp.kind === 'deliver' && inp.msg.type === '1a' ? inp.msg.from : m.from;
+      const m1a: Msg1a = { type: '1a', bal: bal(m.bal), from, to: null };
+      const votes = m.votes.map((v) =>
+        ({ slot: v.slot, mbal: bal(v.bal), mval: value(v.val.id) }));
+      const msg: Msg1b = { type: '1b', acc: m.acc, bal: m1a.bal, from: m.from, to: null, votes };
+      return { action: { name: 'Phase1b', a: e.server, m: m1a }, msg };
+    } else if (m.type === '2a') {
+      const msg = { type: '2a', bal: bal(m.bal), slot: m.slot, val: value(m.val.id) } as const;
+      return { action: { name: 'Phase2a', b: msg.bal, s: m.slot, v: msg.val }, msg };
+    } else if (m.type === '2b') {
+      const msg = {
+        type: '2b', acc: m.acc, bal: bal(m.bal), slot: m.slot, val: value(m.val.id),
+      } as const;
+      const m2a = { type: '2a', bal: msg.bal, slot: m.slot, val: msg.val } as const;
+      return { action: { name: 'Phase2b', a: e.server, m: m2a }, msg };
+    }
+    return null;
   };
 
   /** Judges one spec step; returns the message the spec sent, or null (reported). */
@@ -251,10 +270,8 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     kept.vars = { maxBal: r.next.maxBal, maxVBal: r.next.maxVBal, maxVal: r.next.maxVal };
     if (action.name === 'Phase2b') {
       const slots = voted[action.a]!;
-      if (!slots.includes(action.m.slot)) {
-        slots.push(action.m.slot);
-        slots.sort((x, y) => x - y);
-      }
+      const i = firstAtOrAbove(slots, action.m.slot);
+      if (slots[i] !== action.m.slot) slots.splice(i, 0, action.m.slot);
       matched[action.a]!.delete(action.m.slot);
     }
     if (action.name === 'Phase1b' || action.name === 'Phase2b') {
@@ -267,8 +284,10 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
   };
 
   const record = (m: Message): void => {
-    kept.sent.add(keyOf(m));
-    if (m.type === '1a' || m.type === '1b') kept.phase1.push(m);
+    if (m.type === '1a' || m.type === '1b') {
+      kept.sent.add(keyOf(m));
+      kept.phase1.push(m);
+    }
     if (m.type === '1b') {
       let list = kept.oneB.get(m.bal);
       if (list === undefined) kept.oneB.set(m.bal, (list = []));
@@ -298,7 +317,8 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
    */
   const slotAt = (s: number): ReturnType<typeof viewAt> => {
     const view = viewAt(s);
-    return { ...view, pk: { ...view.pk, quorums: quorumsAt(s) ?? pk.quorums } };
+    const quorums = quorumsAt(s) ?? pk.quorums;
+    return quorums === view.pk.quorums ? view : { ...view, pk: { ...view.pk, quorums } };
   };
 
   const checkSlot = (index: number, s: number, before: PaxosState, checked: boolean): void => {
@@ -332,10 +352,10 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
   const onStep = (e: MpStepEvent): void => {
     if (failed) return;
     if (!tookEffect(e)) return void counts.stutters++;
-    const steps = specMessages(e).filter((x) => !kept.sent.has(keyOf(x.msg)));
+    const steps = specMessages(e);
     if (steps.length === 0) counts.stutters++;
     for (const { action, msg } of steps) {
-      if (kept.sent.has(keyOf(msg))) continue;
+      if (isSent(kept, msg)) continue;
       const slots = checkedSlots(action, msg);
       const before = slots.map(beforeAt);
       const checked = slots.map((s) => last.has(s));
@@ -351,7 +371,9 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
         slots.length = 1;
       }
       record(sent);
-      kept.sent.add(keyOf(msg));
+      // A compacted acceptor's 1b reports from a later slot than the spec's (messageMismatch):
+      // sent again, it is no new step either. Every other message is the spec's.
+      if (msg.type === '1b') kept.sent.add(keyOf(msg));
       counts.specSteps++;
       for (let i = 0; i < slots.length; i++) {
         checkSlot(e.index, slots[i]!, before[i]!, checked[i]!);
@@ -383,7 +405,7 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     if (promise < kept.promised[a]!) {
       return `maxBal ${promise} is below the spec's ${kept.promised[a]} in some slot`;
     }
-    const vars = { ...kept.vars, msgs: [] };
+    const vars = kept.vars;
     const ok = matched[a]!;
     for (const v of d.votes) {
       if (ok.get(v.slot) === v) continue; // compared, and the spec's slot has not moved since.
@@ -397,12 +419,7 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
     // Every disk vote is the spec's: the spec has no other vote at or above the snapshot iff
     // it has as many there as the disk.
     const slots = voted[a]!;
-    let lo = 0;
-    for (let hi = slots.length; lo < hi;) {
-      const mid = (lo + hi) >> 1;
-      if (slots[mid]! < d.snapshot.upTo) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstAtOrAbove(slots, d.snapshot.upTo);
     if (slots.length - lo !== d.votes.length) {
       const missing = slots.slice(lo).find((s) => !d.votes.some((v) => v.slot === s));
       return `slot ${missing}: the spec has a vote, the disk none`;
@@ -416,6 +433,17 @@ export function mpRefinement(sink: MpSink, cfg: MpWorldConfig,
       if (ev.kind === 'server-step') onStep(ev.step);
     },
   };
+}
+
+/** The index of the first of the ascending xs that is >= x (xs.length if none). */
+function firstAtOrAbove(xs: readonly number[], x: number): number {
+  let lo = 0;
+  for (let hi = xs.length; lo < hi;) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** reconfig.ts's Known conjunct, as Phase2a's refusal names it. */

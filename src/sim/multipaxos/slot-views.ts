@@ -40,6 +40,11 @@ export interface SlotViewOf {
 export interface ViewSource {
   readonly vars: () => Omit<SlotsState, 'msgs'>;
   readonly phase1: readonly Message[];
+  /**
+   * Each slot's 2a and 2b messages, each once (msgs is a set). Distinct ones stay distinct as
+   * the slot's single-decree messages (messageAt keeps every field but the slot, and renaming
+   * values is one-to-one), so only the 1a and 1b are checked for repeats.
+   */
   readonly bySlot: ReadonlyMap<number, readonly Message[]>;
   /** Entry ids by global value. */
   readonly ids: readonly string[];
@@ -48,6 +53,7 @@ export interface ViewSource {
 interface Cache {
   /** The slot's messages, renamed, sorted by the single-decree order, without repeats. */
   readonly msgs: PaxosMessage[];
+  /** keyOf of its 1a and 1b messages. */
   readonly keys: Set<string>;
   /** How many of phase1 and of the slot's own messages are in `msgs`. */
   p1: number;
@@ -62,14 +68,8 @@ interface Cache {
   pk: PaxosConstants;
 }
 
-const keyOf = (m: PaxosMessage): string => {
-  switch (m.type) {
-    case '1a': return `a${m.bal}`;
-    case '1b': return `b${m.bal}/${m.acc}/${m.mbal}/${m.mval}`;
-    case '2a': return `c${m.bal}/${m.val}`;
-    case '2b': return `d${m.bal}/${m.acc}/${m.val}`;
-  }
-};
+const keyOf = (m: Extract<PaxosMessage, { type: '1a' | '1b' }>): string =>
+  (m.type === '1a' ? `a${m.bal}` : `b${m.bal}/${m.acc}/${m.mbal}/${m.mval}`);
 
 export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
   exact = false, copy = exact): (s: number) => SlotViewOf {
@@ -94,9 +94,11 @@ export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
     const p = messageAt(m, s);
     if (p === null) return;
     const q = local(c, p);
-    const key = keyOf(q);
-    if (c.keys.has(key)) return;
-    c.keys.add(key);
+    if (q.type === '1a' || q.type === '1b') {
+      const key = keyOf(q);
+      if (c.keys.has(key)) return;
+      c.keys.add(key);
+    }
     c.added.push(q);
     let lo = 0;
     let hi = c.msgs.length;
@@ -108,23 +110,46 @@ export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
     c.msgs.splice(lo, 0, q);
   };
 
+  const fresh = (): Cache => {
+    const global: number[] = [];
+    const names: Names = {
+      acceptor: serverName, value: (v) => src.ids[global[v]!] ?? `value ${v}`,
+    };
+    return {
+      msgs: [], keys: new Set(), p1: 0, added: [], own: 0, global, local: new Map(), names,
+      pk: { ...pk, values: 0 },
+    };
+  };
+  // Every 1a and 1b covers every slot from its `from` on (to = null) and reports no vote in a
+  // slot above its last vote: in every slot above `bound` (the largest such slot of phase1, or
+  // Infinity once a bounded range appears) phase1's messages are the same single-decree ones,
+  // with no value to rename. `far` holds them once, as add would put them in such a slot.
+  const far = fresh();
+  let bound = -1;
+  const start = (s: number): Cache => {
+    const c = fresh();
+    for (; far.p1 < src.phase1.length; far.p1++) {
+      const m = src.phase1[far.p1]!;
+      bound = Math.max(bound, lastSlot(m));
+      add(far, BEYOND, m);
+    }
+    far.added.length = 0;
+    if (s > bound) {
+      c.msgs.push(...far.msgs);
+      c.added.push(...far.msgs);
+      for (const key of far.keys) c.keys.add(key);
+      c.p1 = far.p1;
+    }
+    return c;
+  };
+
   return (s: number): SlotViewOf => {
     let c = caches.get(s);
-    if (c === undefined) {
-      const global: number[] = [];
-      const names: Names = {
-        acceptor: serverName, value: (v) => src.ids[global[v]!] ?? `value ${v}`,
-      };
-      c = {
-        msgs: [], keys: new Set(), p1: 0, added: [], own: 0, global, local: new Map(), names,
-        pk: { ...pk, values: 0 },
-      };
-      caches.set(s, c);
-    }
+    if (c === undefined) caches.set(s, (c = start(s)));
     for (; c.p1 < src.phase1.length; c.p1++) add(c, s, src.phase1[c.p1]!);
     const own = src.bySlot.get(s) ?? [];
     for (; c.own < own.length; c.own++) add(c, s, own[c.own]!);
-    const vars = { ...src.vars(), msgs: [] };
+    const vars = src.vars();
     const [maxBal, maxVBal, maxVal]: [number[], number[], (number | null)[]] = [[], [], []];
     for (let a = 0; a < k.acceptors; a++) {
       maxBal.push(ballotAt(vars.maxBal[a]!, s));
@@ -135,10 +160,21 @@ export function slotViews(k: Constants, pk: PaxosConstants, src: ViewSource,
     const view: PaxosState = { maxBal, maxVBal, maxVal, msgs: copy ? c.msgs.slice() : c.msgs };
     if (exact) assertExact(k, src, s, view, c.global);
     if (c.pk.values !== c.global.length) c.pk = { ...pk, values: c.global.length };
-    const added = c.added.length > 1 ? c.added.sort(comparePaxos) : c.added;
+    // Everything was added (a slot's first view): msgs is that, sorted already.
+    const added = c.added.length === c.msgs.length ? c.msgs.slice() :
+      c.added.length > 1 ? c.added.sort(comparePaxos) : c.added;
     c.added = [];
     return { view, pk: c.pk, names: c.names, added };
   };
+}
+
+/** A slot above every slot any message of a run names. */
+const BEYOND = Number.MAX_SAFE_INTEGER;
+
+/** The last slot a 1a or 1b is particular about (its from, its last vote), or Infinity. */
+function lastSlot(m: Message): number {
+  if (m.type === '2a' || m.type === '2b' || m.to !== null) return Infinity;
+  return m.type === '1a' ? m.from : Math.max(m.from, m.votes[m.votes.length - 1]?.slot ?? -1);
 }
 
 /** The view equals the spec's slotView, values mapped back. */
