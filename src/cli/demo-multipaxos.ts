@@ -17,9 +17,10 @@ import {
   clientName, MP_NO_FAULTS, serverName, type MpObserver, type MpScript, type MpWorldEvent,
 } from '../sim/multipaxos/world.js';
 
-const put = (key: string, value: string): Op => ({ op: 'put', key, value });
-const append = (key: string, value: string): Op => ({ op: 'append', key, value });
-const get = (key: string): Op => ({ op: 'get', key });
+/** The demos' client operations (also demo-reconfig.ts's). */
+export const put = (key: string, value: string): Op => ({ op: 'put', key, value });
+export const append = (key: string, value: string): Op => ({ op: 'append', key, value });
+export const get = (key: string): Op => ({ op: 'get', key });
 
 /** Writes before and after the leader's crash at tick 400; s3 slow from 60 for 500 ticks. */
 export const MP_DEMO_SCRIPT: MpScript = {
@@ -41,7 +42,8 @@ export const MP_DEMO_SCRIPT: MpScript = {
   slow: [{ at: 60, server: 2, for: 500 }],
 };
 
-const at = (t: number): string => `  ${`${t}`.padStart(4)}  `;
+/** A story line's step column. */
+export const at = (t: number): string => `  ${`${t}`.padStart(4)}  `;
 
 /** A client's name in the story; the reconfiguration demo names its operator. */
 export type Namer = (client: number) => string;

@@ -11,19 +11,18 @@
  * A scripted run of the same simulator; only the narration lives here (and in
  * demo-multipaxos.ts, whose narrator tells the calls, elections and snapshots).
  */
-import { showMembers, type Op } from '../multipaxos/index.js';
+import { showMembers } from '../multipaxos/index.js';
 import { checkMachineHistory } from '../history/machine.js';
 import { clientName } from '../sim/clients.js';
 import { simulateMultiPaxos, type MpSimReport } from '../sim/multipaxos/simulate.js';
 import {
   MP_NO_FAULTS, serverName, type MpObserver, type MpScript, type MpWorldEvent,
 } from '../sim/multipaxos/world.js';
-import { lines, narrator } from './demo-multipaxos.js';
+import { append, at, get, lines, narrator, put } from './demo-multipaxos.js';
 
 const CLIENTS = 3;
-const put = (key: string, value: string): Op => ({ op: 'put', key, value });
-const append = (key: string, value: string): Op => ({ op: 'append', key, value });
-const get = (key: string): Op => ({ op: 'get', key });
+/** The voting members at the start, s1..s3; s4 and s5 start as learners. */
+const MEMBERS = 3;
 
 /** Clients write all along; the operator grows the members 3 -> 4 -> 5 from tick 60. */
 export const RECONFIG_DEMO_SCRIPT: MpScript = {
@@ -43,7 +42,6 @@ export const RECONFIG_DEMO_SCRIPT: MpScript = {
 };
 
 const who = (client: number): string => (client === CLIENTS ? 'the operator' : clientName(client));
-const at = (t: number): string => `  ${`${t}`.padStart(4)}  `;
 
 /** The generic narration, plus learners booting and each new configuration's first slot. */
 function reconfigNarrator(story: string[]): MpObserver {
@@ -55,7 +53,8 @@ function reconfigNarrator(story: string[]): MpObserver {
       if (e.kind !== 'server-step') return inner.onEvent(e);
       const s = e.step;
       const o = s.result.outcome;
-      if (o.kind === 'acted' && o.action === 'Restart' && s.server >= 3 && !booted.has(s.server)) {
+      const firstBoot = s.server >= MEMBERS && !booted.has(s.server);
+      if (o.kind === 'acted' && o.action === 'Restart' && firstBoot) {
         booted.add(s.server);
         story.push(`${at(s.index)}${serverName(s.server)} boots as a learner: it votes in no ` +
           'slot, and catches up from the others');
@@ -76,7 +75,7 @@ function reconfigNarrator(story: string[]): MpObserver {
 export function reconfigDemo(seed: number): { text: string; report: MpSimReport } {
   const story: string[] = [];
   const report = simulateMultiPaxos({
-    seed, servers: 5, members: 3, reconfig: true, clients: CLIENTS, steps: 20_000,
+    seed, servers: 5, members: MEMBERS, reconfig: true, clients: CLIENTS, steps: 20_000,
     faults: MP_NO_FAULTS, script: RECONFIG_DEMO_SCRIPT, distinguished: null, snapshotEvery: 4,
     batch: 4, window: 4, alpha: 2,
     linearizability: checkMachineHistory, observers: [reconfigNarrator(story)],

@@ -160,6 +160,7 @@ async function checkTraceV1(source: AsyncIterable<Uint8Array | string>,
   const held: { e: Event; line: number }[] = [];
   let overflow = 0;
   let ballotsMax = Infinity;
+  const extrasMax = options.extrasMax ?? EXTRAS_MAX;
   let full: string | null = null;
   let sourceError: string | null = null;
   const outcome = await readTrace(guarded(source, (m) => { sourceError = m; }), {
@@ -173,7 +174,6 @@ async function checkTraceV1(source: AsyncIterable<Uint8Array | string>,
     event: (e, line) => {
       if (checker !== null) {
         const more = checker.event(e, line);
-        const extrasMax = options.extrasMax ?? EXTRAS_MAX;
         if (checker.state().slots.size <= ballotsMax && checker.extras() <= extrasMax) return more;
         full = checker.extras() > extrasMax ? extrasFull(line, extrasMax)
           : stateFull(line, ballotsMax, checker.state().n);
